@@ -1,0 +1,157 @@
+// Package console is the terminal chat: the resident conversation on
+// standard input and output, with no account or network. Choices are
+// numbered; typing the number or the words chooses. It behaves the same
+// with input piped in, so a whole conversation can be scripted.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/flows"
+)
+
+// MaxLine is the longest line read whole. The rest of a longer line is read
+// and discarded, and the conversation is told the message was cut.
+const MaxLine = 1 << 20
+
+// Handler is what the chat needs from the core: *bot.Runner.
+type Handler interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
+}
+
+// Chat runs one terminal conversation.
+type Chat struct {
+	h   Handler
+	in  io.Reader
+	out io.Writer
+
+	// Prompt, if set, is written before each line is read (for a person at
+	// a terminal; leave it empty when input is piped).
+	Prompt string
+	// Conversation names the session; default "terminal".
+	Conversation string
+}
+
+// New returns a Chat reading lines from in and writing replies to out.
+func New(h Handler, in io.Reader, out io.Writer) *Chat {
+	return &Chat{h: h, in: in, out: out}
+}
+
+type line struct {
+	text string
+	err  error
+}
+
+// Run greets, then answers each line until end of input (returning nil) or
+// until ctx is done (returning ctx.Err()).
+func (c *Chat) Run(ctx context.Context) error {
+	lines := make(chan line)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		r := bufio.NewReaderSize(c.in, 64<<10)
+		for {
+			text, _, err := ReadLine(r, MaxLine)
+			select {
+			case lines <- line{text, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+
+	if err := c.send(ctx, "/start"); err != nil {
+		return err
+	}
+	for {
+		if c.Prompt != "" {
+			if _, err := io.WriteString(c.out, c.Prompt); err != nil {
+				return err
+			}
+		}
+		var l line
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case l = <-lines:
+		}
+		if l.err != nil && l.text == "" {
+			if errors.Is(l.err, io.EOF) {
+				if c.Prompt != "" {
+					_, _ = io.WriteString(c.out, "\n")
+				}
+				return nil
+			}
+			return fmt.Errorf("reading input: %w", l.err)
+		}
+		// A line cut at MaxLine is still far past flows.MaxReadBytes, so
+		// the conversation itself tells the person it read only the start.
+		if err := c.send(ctx, l.text); err != nil {
+			return err
+		}
+		if l.err != nil {
+			if errors.Is(l.err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("reading input: %w", l.err)
+		}
+	}
+}
+
+func (c *Chat) send(ctx context.Context, text string) error {
+	conv := c.Conversation
+	if conv == "" {
+		conv = "terminal"
+	}
+	resp, err := c.h.Handle(ctx, bot.Message{Channel: "console", Conversation: conv, Text: text})
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(c.out, flows.RenderText(resp.Replies)+"\n"); err != nil {
+		return fmt.Errorf("writing reply: %w", err)
+	}
+	return nil
+}
+
+// ReadLine reads one line without its line ending. A line longer than max
+// bytes is cut at max and the rest read and discarded (truncated is true).
+// At end of input it returns the last partial line with io.EOF.
+func ReadLine(r *bufio.Reader, max int) (text string, truncated bool, err error) {
+	var buf []byte
+	limit := max + len("\r\n")
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if room := limit - len(buf); len(chunk) <= room {
+			buf = append(buf, chunk...)
+		} else {
+			buf = append(buf, chunk[:room]...)
+			truncated = true
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		text = trimEOL(buf)
+		if len(text) > max {
+			text, truncated = text[:max], true
+		}
+		return text, truncated, err
+	}
+}
+
+func trimEOL(b []byte) string {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return string(b)
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/bot/console"
+)
+
+const chatHelp = `Usage: whereto chat [flags]
+
+Chat with whereto in the terminal, as a resident would. Choices are
+numbered: type the number or the words. Send /help, /about, /forget or
+/start at any time; end with Ctrl-D (or end of input when piped):
+
+  printf 'I want to report fly tipping\n' | whereto chat
+
+The conversation is kept in memory only and nothing you type is stored.`
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlags("chat", stderr, &c, true, chatHelp)
+	if err := parse(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	clock, err := c.clock()
+	if err != nil {
+		return err
+	}
+	dir, err := loadDirectory(&c)
+	if err != nil {
+		return err
+	}
+	runner := bot.NewRunner(bot.StaticDirectory{D: dir}, &bot.MemorySessions{})
+	runner.Now = clock
+	chat := console.New(runner, stdin, stdout)
+	if isTerminal(stdin) {
+		chat.Prompt = "> "
+	}
+	return chat.Run(ctx)
+}
+
+// helpOK turns the -h outcome into success.
+func helpOK(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

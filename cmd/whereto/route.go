@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/whereto-bot/whereto/bot/console"
+	"github.com/whereto-bot/whereto/flows"
+)
+
+const routeHelp = `Usage: whereto route [flags] < messages.txt
+
+Read messages, one per line, and print one JSON object per line saying
+where each leads:
+
+  {"text":"...","route":"environmental","services":["council-environmental"],
+   "contacts":["01582 510 330","https://www.luton.gov.uk"],"confidence":0.93}
+
+route is one of emergency, report-crime, environmental, hate-crime,
+safeguarding, victim-support or unclear. contacts are what the person would
+be shown at that moment, most useful first. Nothing is stored.
+
+  echo "someone dumped a mattress in the alley" | whereto route`
+
+// routeLine is one line of route's output.
+type routeLine struct {
+	Text       string   `json:"text"`
+	Route      string   `json:"route"`
+	Services   []string `json:"services"`
+	Contacts   []string `json:"contacts"`
+	Confidence float64  `json:"confidence"`
+}
+
+func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlags("route", stderr, &c, true, routeHelp)
+	if err := parse(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	clock, err := c.clock()
+	if err != nil {
+		return err
+	}
+	dir, _, err := readDirectory(&c)
+	if err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(stdin, 64<<10)
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		text, _, readErr := console.ReadLine(r, flows.MaxReadBytes)
+		if readErr != nil && !errors.Is(readErr, io.EOF) {
+			return fmt.Errorf("reading input: %w", readErr)
+		}
+		if readErr != nil && text == "" {
+			break
+		}
+		rec := flows.Recommend(text, dir, clock())
+		out := routeLine{
+			Text:       text,
+			Route:      string(rec.Route),
+			Services:   rec.Services,
+			Contacts:   rec.Contacts,
+			Confidence: math.Round(rec.Confidence*1000) / 1000,
+		}
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+		if readErr != nil {
+			break
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("writing output: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,225 @@
+// Package directory is whereto's vocabulary: the services a partnership
+// signposts people to, how to contact them, when they are open, which
+// situations (routes) they serve, and the rules a directory must follow.
+//
+// It imports only the standard library. Storage lives in directory/bolt,
+// conversation in flows.
+package directory
+
+import (
+	"errors"
+	"slices"
+	"strings"
+)
+
+// SchemaVersion is the version of the JSON document format written by
+// Export and read by Parse. A document with a higher version is refused.
+const SchemaVersion = 1
+
+// Sentinel errors.
+var (
+	// ErrNotFound is returned when a service id is not in the directory.
+	ErrNotFound = errors.New("directory: service not found")
+	// ErrInvalid wraps every validation failure; errors.As to *ValidationError
+	// gives the individual problems.
+	ErrInvalid = errors.New("directory: invalid")
+	// ErrSchema is returned for a document written by a newer whereto.
+	ErrSchema = errors.New("directory: unsupported schema version")
+)
+
+// Route is the id of a reporting or support route. Route ids are part of the
+// public interface (CLI output, stats, tests) and never change.
+type Route string
+
+// The routes every directory must serve, and Unclear, which is what triage
+// says when it cannot tell. Unclear is never a route of a service.
+const (
+	RouteEmergency     Route = "emergency"
+	RouteReportCrime   Route = "report-crime"
+	RouteEnvironmental Route = "environmental"
+	RouteHateCrime     Route = "hate-crime"
+	RouteSafeguarding  Route = "safeguarding"
+	RouteVictimSupport Route = "victim-support"
+	RouteUnclear       Route = "unclear"
+)
+
+// Routes returns the route ids a directory must serve, in menu order. The
+// caller owns the returned slice.
+func Routes() []Route {
+	return []Route{
+		RouteEmergency,
+		RouteReportCrime,
+		RouteEnvironmental,
+		RouteHateCrime,
+		RouteSafeguarding,
+		RouteVictimSupport,
+	}
+}
+
+// Known reports whether r is one of the routes returned by Routes.
+func (r Route) Known() bool { return slices.Contains(Routes(), r) }
+
+// ContactKind says how a person reaches a service through a Contact.
+type ContactKind string
+
+// Contact kinds. They map onto Open Referral UK: phone (type voice), text
+// (phone type text), web (service url) and email.
+const (
+	KindPhone ContactKind = "phone"
+	KindText  ContactKind = "text"
+	KindWeb   ContactKind = "web"
+	KindEmail ContactKind = "email"
+)
+
+// Availability says when a contact should be offered, relative to the
+// service's opening hours.
+type Availability string
+
+// Availabilities. The zero value means always.
+const (
+	Always     Availability = ""
+	InHours    Availability = "in-hours"
+	OutOfHours Availability = "out-of-hours"
+)
+
+// Contact is one way to reach a service.
+type Contact struct {
+	Kind ContactKind `json:"kind"`
+	// Value is the phone number, URL or email address, exactly as a person
+	// should dial, open or write it.
+	Value string `json:"value"`
+	// Label says what the contact is for, e.g. "Office hours".
+	Label string `json:"label,omitempty"`
+	// Note is an instruction shown with the contact, e.g. how the Silent
+	// Solution works.
+	Note string `json:"note,omitempty"`
+	// Hours restricts the contact to the service's opening hours or to the
+	// time outside them. Empty means always.
+	Hours Availability `json:"hours,omitempty"`
+}
+
+// RouteRef places a service on a route. Lower Order is recommended first.
+type RouteRef struct {
+	Route Route `json:"route"`
+	Order int   `json:"order"`
+}
+
+// Service is one place a person can be sent: a phone line, a reporting
+// website, a hub. Its shape follows Open Referral UK (service, organization,
+// phone, schedule, service_area) so that the standard can be mapped onto it.
+type Service struct {
+	// ID is a stable slug ([a-z0-9-]) used in links, stats and the CLI.
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation,omitempty"`
+	// Description says what the service is for, in a sentence or two.
+	Description string    `json:"description,omitempty"`
+	Contacts    []Contact `json:"contacts"`
+	// Hours are the service's opening hours. Nil means the service does not
+	// distinguish in-hours and out-of-hours contacts.
+	Hours *Schedule `json:"hours,omitempty"`
+	// Areas are the postcode districts served (e.g. "LU1"). Empty means
+	// everywhere.
+	Areas  []string   `json:"areas,omitempty"`
+	Routes []RouteRef `json:"routes"`
+	// Keywords help staff and residents find the service by name.
+	Keywords []string `json:"keywords,omitempty"`
+	// Source says where the contact details were copied from.
+	Source string `json:"source"`
+	// Verified is the date (YYYY-MM-DD) the partnership last confirmed the
+	// details with the service; empty means not yet confirmed.
+	Verified string `json:"verified,omitempty"`
+}
+
+// Partnership describes who runs this copy of whereto; /about shows it.
+type Partnership struct {
+	Name string `json:"name"`
+	// Area is the place served, as a person would say it ("Luton").
+	Area string `json:"area"`
+	// Website is the partnership's page, if any.
+	Website string `json:"website,omitempty"`
+	// About is a few short paragraphs: what the partnership is and its
+	// priorities.
+	About  []string `json:"about,omitempty"`
+	Source string   `json:"source,omitempty"`
+}
+
+// Directory is the whole document: the partnership and its services. It is
+// the format of Export and Parse, and of the embedded default.
+type Directory struct {
+	Schema      int         `json:"schema"`
+	Partnership Partnership `json:"partnership"`
+	Services    []Service   `json:"services"`
+}
+
+// Service returns the service with the given id, or ErrNotFound.
+func (d *Directory) Service(id string) (Service, error) {
+	for _, s := range d.Services {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return Service{}, ErrNotFound
+}
+
+// ServicesFor returns the services on route r, best first (by Order, then
+// id). It returns nil for an unknown route.
+func (d *Directory) ServicesFor(r Route) []Service {
+	type ranked struct {
+		order int
+		s     Service
+	}
+	var rs []ranked
+	for _, s := range d.Services {
+		for _, ref := range s.Routes {
+			if ref.Route == r {
+				rs = append(rs, ranked{ref.Order, s})
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		if a.order != b.order {
+			return a.order - b.order
+		}
+		return strings.Compare(a.s.ID, b.s.ID)
+	})
+	out := make([]Service, len(rs))
+	for i, r := range rs {
+		out[i] = r.s
+	}
+	return out
+}
+
+// Clone returns a deep copy of d, so that callers may change it without
+// affecting a shared snapshot.
+func (d *Directory) Clone() *Directory {
+	c := *d
+	c.Partnership.About = slices.Clone(d.Partnership.About)
+	c.Services = make([]Service, len(d.Services))
+	for i, s := range d.Services {
+		c.Services[i] = s.Clone()
+	}
+	return &c
+}
+
+// Clone returns a deep copy of s.
+func (s Service) Clone() Service {
+	c := s
+	c.Contacts = slices.Clone(s.Contacts)
+	c.Areas = slices.Clone(s.Areas)
+	c.Routes = slices.Clone(s.Routes)
+	c.Keywords = slices.Clone(s.Keywords)
+	if s.Hours != nil {
+		h := s.Hours.Clone()
+		c.Hours = &h
+	}
+	return c
+}
+
+// List returns every service in the directory, in stored order. The caller
+// must not modify the returned slice.
+func (d *Directory) List() []Service { return d.Services }
+
+// About returns who runs this directory.
+func (d *Directory) About() Partnership { return d.Partnership }

@@ -1,0 +1,63 @@
+package directory
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+//go:embed default.json
+var defaultJSON []byte
+
+// Default returns a fresh copy of the embedded default directory: the Luton
+// Community Safety Partnership's reporting routes, copied from page 10 of its
+// plan. Another partnership replaces it with its own file. An error means
+// the binary was built from a broken tree (a test guards against that).
+func Default() (*Directory, error) {
+	d, err := Parse(bytes.NewReader(defaultJSON))
+	if err != nil {
+		return nil, fmt.Errorf("embedded default directory: %w", err)
+	}
+	return d, nil
+}
+
+// maxDocument bounds the size of a directory document read by Parse.
+const maxDocument = 64 << 20
+
+// Parse reads a directory document in whereto's JSON format (as written by
+// Export) and validates it. Unknown fields are an error, so that a typo in a
+// field name is not silently ignored. It returns ErrSchema for a newer
+// schema and a *ValidationError for invalid content.
+func Parse(r io.Reader) (*Directory, error) {
+	dec := json.NewDecoder(io.LimitReader(r, maxDocument))
+	dec.DisallowUnknownFields()
+	var d Directory
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("directory: reading JSON: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("directory: reading JSON: more than one document")
+	}
+	if d.Schema > SchemaVersion {
+		return nil, fmt.Errorf("%w: file has %d, this whereto reads up to %d", ErrSchema, d.Schema, SchemaVersion)
+	}
+	if d.Schema == 0 {
+		d.Schema = SchemaVersion
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Export writes d as indented JSON in the format Parse reads.
+func (d *Directory) Export(w io.Writer) error {
+	c := *d
+	c.Schema = SchemaVersion
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(&c)
+}

@@ -1,0 +1,165 @@
+package directory
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+	_ "time/tzdata" // Europe/London must resolve on machines without zoneinfo, such as a scratch container.
+)
+
+// TimeZone is the zone every opening time is written in. Times are local
+// wall-clock times, so opening hours stay right across the clock changes.
+const TimeZone = "Europe/London"
+
+var london = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation(TimeZone)
+	if err != nil {
+		// time/tzdata is linked in, so this cannot fail; fall back to UTC
+		// rather than crash a service that people in danger rely on.
+		return time.UTC
+	}
+	return loc
+})
+
+// London returns the Europe/London location.
+func London() *time.Location { return london() }
+
+// Weekday names used in opening periods, Sunday first as in time.Weekday.
+var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// Schedule is a service's weekly opening hours in Europe/London local time.
+type Schedule struct {
+	Weekly []Period `json:"weekly"`
+	// Note explains the hours, e.g. that they are a default staff should
+	// confirm.
+	Note string `json:"note,omitempty"`
+}
+
+// Period is one opening window on the listed days: Opens inclusive, Closes
+// exclusive, both "HH:MM" (Closes may be "24:00").
+type Period struct {
+	Days   []string `json:"days"`
+	Opens  string   `json:"opens"`
+	Closes string   `json:"closes"`
+}
+
+// Clone returns a deep copy of s.
+func (s Schedule) Clone() Schedule {
+	c := s
+	c.Weekly = make([]Period, len(s.Weekly))
+	for i, p := range s.Weekly {
+		c.Weekly[i] = Period{Days: slices.Clone(p.Days), Opens: p.Opens, Closes: p.Closes}
+	}
+	return c
+}
+
+// OpenAt reports whether the schedule is open at instant t, judged in
+// Europe/London local time. Malformed periods (which Validate rejects) never
+// count as open.
+func (s Schedule) OpenAt(t time.Time) bool {
+	local := t.In(London())
+	day := dayNames[local.Weekday()]
+	minute := local.Hour()*60 + local.Minute()
+	for _, p := range s.Weekly {
+		if !slices.Contains(p.Days, day) {
+			continue
+		}
+		opens, err1 := parseClock(p.Opens)
+		closes, err2 := parseClock(p.Closes)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if minute >= opens && minute < closes {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes the schedule for people, e.g. "mon-fri 09:00-17:00".
+func (s Schedule) String() string {
+	var out string
+	for i, p := range s.Weekly {
+		if i > 0 {
+			out += "; "
+		}
+		out += daysString(p.Days) + " " + p.Opens + "-" + p.Closes
+	}
+	return out
+}
+
+// daysString writes a run of consecutive weekdays as "mon-fri".
+func daysString(days []string) string {
+	idx := make([]int, 0, len(days))
+	for _, d := range days {
+		if i := slices.Index(dayNames[:], d); i >= 0 {
+			// Monday first for people: sun sorts last.
+			idx = append(idx, (i+6)%7)
+		}
+	}
+	slices.Sort(idx)
+	name := func(i int) string { return dayNames[(i+1)%7] }
+	var out string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if out != "" {
+			out += ","
+		}
+		switch {
+		case j == i:
+			out += name(idx[i])
+		default:
+			out += name(idx[i]) + "-" + name(idx[j])
+		}
+		i = j + 1
+	}
+	return out
+}
+
+// parseClock turns "HH:MM" into minutes after midnight; "24:00" is 1440.
+func parseClock(s string) (int, error) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, fmt.Errorf("%q is not a time (HH:MM)", s)
+	}
+	for _, i := range []int{0, 1, 3, 4} {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%q is not a time (HH:MM)", s)
+		}
+	}
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("%q is not a time of day", s)
+	}
+	return h*60 + m, nil
+}
+
+// InHours reports whether s is within its opening hours at t. A service
+// without a schedule is always in hours.
+func (s Service) InHours(t time.Time) bool {
+	if s.Hours == nil {
+		return true
+	}
+	return s.Hours.OpenAt(t)
+}
+
+// ContactsAt returns the contacts a person should be given at instant t, in
+// the directory's order: always-available contacts, plus the in-hours or the
+// out-of-hours ones depending on the schedule.
+func (s Service) ContactsAt(t time.Time) []Contact {
+	in := s.InHours(t)
+	out := make([]Contact, 0, len(s.Contacts))
+	for _, c := range s.Contacts {
+		switch {
+		case c.Hours == Always,
+			c.Hours == InHours && in,
+			c.Hours == OutOfHours && !in:
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxReadBytes is how much of a message triage reads. Longer messages are
+// read up to this point and the person is told so; nobody describes an
+// emergency in more than 16 KB, and the bound keeps triage time flat.
+const MaxReadBytes = 16 << 10
+
+// cleaned is a message made safe to look at: valid UTF-8, no control or
+// invisible formatting characters, trimmed, and at most MaxReadBytes long.
+type cleaned struct {
+	text      string
+	truncated bool
+}
+
+// clean prepares raw input. It never fails: invalid bytes become spaces.
+func clean(raw string) cleaned {
+	var c cleaned
+	if len(raw) > MaxReadBytes {
+		raw = raw[:MaxReadBytes]
+		c.truncated = true
+	}
+	if !utf8.ValidString(raw) {
+		raw = strings.ToValidUTF8(raw, " ")
+	}
+	raw = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), r == utf8.RuneError:
+			return ' '
+		}
+		return r
+	}, raw)
+	c.text = strings.TrimSpace(raw)
+	return c
+}
+
+// normalise lower-cases text, folds curly quotes, expands common
+// contractions and text-speak, and reduces everything that is not a letter
+// or digit to single spaces, with a space at each end so that phrases can be
+// matched on word boundaries with strings.Contains(" "+phrase+" ").
+func normalise(s string) string {
+	s = strings.ToLower(s)
+	s = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(s)
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(' ')
+	space := true
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			// Drop apostrophes so "can't" and "cant" read the same.
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			space = false
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	if !space {
+		b.WriteByte(' ')
+	}
+	out := b.String()
+	for _, sub := range textSpeak {
+		if strings.Contains(out, sub[0]) {
+			out = strings.ReplaceAll(out, sub[0], sub[1])
+		}
+	}
+	return out
+}
+
+// textSpeak maps common spellings onto the words the rules use. Each entry
+// is matched on word boundaries (the surrounding spaces).
+var textSpeak = [][2]string{
+	{" u ", " you "},
+	{" ur ", " your "},
+	{" r ", " are "},
+	{" pls ", " please "},
+	{" plz ", " please "},
+	{" hes ", " he is "},
+	{" shes ", " she is "},
+	{" theyre ", " they are "},
+	{" theres ", " there is "},
+	{" im ", " i am "},
+	{" cant ", " cannot "},
+	{" can not ", " cannot "},
+	{" wont ", " will not "},
+	{" dont ", " do not "},
+	{" gonna ", " going to "},
+	{" gna ", " going to "},
+	{" wanna ", " want to "},
+	{" rn ", " right now "},
+	{" atm ", " at the moment "},
+	{" neighbour ", " neighbor "},
+	{" neighbours ", " neighbors "},
+}
+
+// has reports whether the normalised text n contains any of the phrases as
+// whole words.
+func has(n string, phrases ...string) bool {
+	for _, p := range phrases {
+		if strings.Contains(n, " "+p+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefix reports whether n contains a word starting with any of the
+// prefixes (e.g. "stab" matches "stabbed" and "stabbing").
+func hasPrefix(n string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.Contains(n, " "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// latinNotEnglish are letters used in Polish and Romanian (both written by
+// Luton residents) and not in English words.
+const latinNotEnglish = "ąćęłńśźżșțăşţĄĆĘŁŃŚŹŻȘȚĂŞŢ"
+
+// nonLatinScript says which writing system most letters of s are in, so
+// that a message in Urdu, Punjabi or Bengali script can be answered
+// honestly; "latin-extended" for Latin text with Polish or Romanian
+// letters. It returns "" for text that may be English.
+func nonLatinScript(s string) string {
+	if strings.ContainsAny(s, latinNotEnglish) {
+		return "latin-extended"
+	}
+	counts := map[string]int{}
+	letters := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			counts["latin"]++
+		case unicode.Is(unicode.Arabic, r):
+			counts["arabic"]++
+		case unicode.Is(unicode.Gurmukhi, r):
+			counts["gurmukhi"]++
+		case unicode.Is(unicode.Bengali, r):
+			counts["bengali"]++
+		case unicode.Is(unicode.Devanagari, r):
+			counts["devanagari"]++
+		default:
+			counts["other"]++
+		}
+	}
+	if letters == 0 || counts["latin"]*2 > letters {
+		return ""
+	}
+	best, n := "", 0
+	for k, v := range counts {
+		if k != "latin" && (v > n || (v == n && k < best)) {
+			best, n = k, v
+		}
+	}
+	return best
+}
