@@ -32,7 +32,9 @@ func Classify(text string) Triage {
 	route, conf, second := classifyRoutes(n)
 	if danger(n, c.text) {
 		t.Route, t.Confidence = directory.RouteEmergency, 1
-		if route != directory.RouteUnclear && route != directory.RouteEmergency {
+		// A crime in progress is reported by the 999 call itself; other
+		// concerns (hate crime, a child at risk) are offered afterwards.
+		if route != directory.RouteUnclear && route != directory.RouteReportCrime {
 			t.Second = route
 		}
 		return t
@@ -213,6 +215,7 @@ var routeKeywords = map[directory.Route][]keyword{
 		{"car broken", 3}, {"catalytic", 3}, {"bike", 1}, {"phone", 0.5}, {"wallet", 1.5},
 		{"purse", 1.5}, {"handbag", 1.5}, {"speeding", 1.5}, {"nuisance", 1.5},
 		{"motorbikes", 1.5}, {"off road bikes", 2}, {"loud music", 1.5},
+		{"knife", 2.5}, {"gun", 2.5}, {"weapon", 2.5}, {"pulled a knife", 3}, {"threatened", 2},
 	},
 }
 

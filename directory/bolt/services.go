@@ -1,0 +1,267 @@
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/whereto-bot/whereto/directory"
+)
+
+// Audit actions, the values of AuditEntry.Action.
+const (
+	ActionSeed   = "seed"   // the service came with the seed directory
+	ActionPut    = "put"    // a staff member added or replaced the service
+	ActionDelete = "delete" // a staff member deleted the service
+)
+
+// AuditEntry is one change to the directory: who made it, when, and the
+// service before and after. Entries are written in the same transaction as
+// the change and are never modified.
+type AuditEntry struct {
+	// Seq orders entries; it increases by at least one per entry.
+	Seq uint64 `json:"seq"`
+	// Who is the person (or "seed") responsible, as the caller named them.
+	Who string `json:"who"`
+	// At is when the change was committed, in UTC.
+	At time.Time `json:"at"`
+	// Service is the id of the service changed.
+	Service string `json:"service"`
+	// Action is ActionSeed, ActionPut or ActionDelete.
+	Action string `json:"action"`
+	// Before is the service before the change; nil when it was added.
+	Before *directory.Service `json:"before,omitempty"`
+	// After is the service after the change; nil when it was deleted.
+	After *directory.Service `json:"after,omitempty"`
+}
+
+// PutService adds svc, or replaces the service with the same ID, on behalf
+// of who (a staff member's name or id, kept in the audit log). The whole
+// resulting directory is validated first: an invalid service, or one whose
+// change leaves a route without a service, is rejected with an error
+// wrapping *directory.ValidationError and nothing changes. The change and
+// its audit entry are written durably in one transaction; Directory returns
+// the new snapshot once PutService returns. svc is copied, so the caller may
+// reuse it.
+func (s *Store) PutService(ctx context.Context, who string, svc directory.Service) error {
+	if err := s.enter(ctx, true); err != nil {
+		return err
+	}
+	defer s.life.RUnlock()
+	svc = svc.Clone()
+	err := s.edit(func(d *directory.Directory) (AuditEntry, error) {
+		e := AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, After: &svc}
+		i, found := slices.BinarySearchFunc(d.Services, svc.ID, func(x directory.Service, id string) int {
+			return strings.Compare(x.ID, id)
+		})
+		if found {
+			before := d.Services[i]
+			e.Before = &before
+			d.Services[i] = svc
+		} else {
+			d.Services = slices.Insert(d.Services, i, svc)
+		}
+		return e, nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: put service %q: %w", svc.ID, err)
+	}
+	return nil
+}
+
+// DeleteService deletes the service with the given id on behalf of who. It
+// returns an error wrapping directory.ErrNotFound if there is none, and one
+// wrapping *directory.ValidationError if the directory would be invalid
+// without it (for example, it is the only service on a route); then nothing
+// changes. The deletion and its audit entry are written durably in one
+// transaction.
+func (s *Store) DeleteService(ctx context.Context, who, id string) error {
+	if err := s.enter(ctx, true); err != nil {
+		return err
+	}
+	defer s.life.RUnlock()
+	err := s.edit(func(d *directory.Directory) (AuditEntry, error) {
+		i := slices.IndexFunc(d.Services, func(x directory.Service) bool { return x.ID == id })
+		if i < 0 {
+			return AuditEntry{}, directory.ErrNotFound
+		}
+		before := d.Services[i]
+		d.Services = slices.Delete(d.Services, i, i+1)
+		return AuditEntry{Who: who, Service: id, Action: ActionDelete, Before: &before}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete service %q: %w", id, err)
+	}
+	return nil
+}
+
+// edit runs one directory change in a write transaction: it loads the
+// stored directory, lets change modify it and describe the change, validates
+// the result, writes the changed service and the audit entry, and after the
+// commit installs the result as the snapshot. The caller holds s.life.
+func (s *Store) edit(change func(d *directory.Directory) (AuditEntry, error)) error {
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	var next *directory.Directory
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		d, err := loadDirectory(tx)
+		if err != nil {
+			return err
+		}
+		e, err := change(d)
+		if err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		b := tx.Bucket([]byte(bucketServices))
+		if e.After != nil {
+			v, err := json.Marshal(e.After)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(e.Service), v); err != nil {
+				return err
+			}
+		} else if err := b.Delete([]byte(e.Service)); err != nil {
+			return err
+		}
+		e.At = time.Now().UTC()
+		if err := appendAudit(tx, &e); err != nil {
+			return err
+		}
+		next = d
+		return nil
+	})
+	if err != nil {
+		return mapClosed(err)
+	}
+	s.dir.Store(next)
+	return nil
+}
+
+// History returns the audit entries for the service with the given id,
+// oldest first, or every entry when id is empty. A service with no entries
+// gives an empty slice and no error. The caller owns the result.
+func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
+	if err := s.enter(ctx, false); err != nil {
+		return nil, err
+	}
+	defer s.life.RUnlock()
+	var out []AuditEntry
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(bucketAudit))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("audit entry %x: %w", k, err)
+			}
+			if id != "" && e.Service != id {
+				return nil
+			}
+			if len(k) == 8 {
+				e.Seq = binary.BigEndian.Uint64(k)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: history of %q: %w", id, mapClosed(err))
+	}
+	return out, nil
+}
+
+// appendAudit gives e the bucket's next sequence number and writes it.
+func appendAudit(tx *bbolt.Tx, e *AuditEntry) error {
+	b := tx.Bucket([]byte(bucketAudit))
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	e.Seq = seq
+	v, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return b.Put(putUint64(seq), v)
+}
+
+// seed writes the seed directory (directory.Default when d is nil) into a
+// never-seeded file: services, partnership, one audit entry per service and
+// the "seeded" mark, all in the caller's transaction.
+func seed(tx *bbolt.Tx, d *directory.Directory) error {
+	if d == nil {
+		var err error
+		if d, err = directory.Default(); err != nil {
+			return err
+		}
+	}
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("seed directory: %w", err)
+	}
+	at := time.Now().UTC()
+	sb := tx.Bucket([]byte(bucketServices))
+	for _, svc := range d.Services {
+		v, err := json.Marshal(svc)
+		if err != nil {
+			return err
+		}
+		if err := sb.Put([]byte(svc.ID), v); err != nil {
+			return err
+		}
+		e := AuditEntry{Who: "seed", At: at, Service: svc.ID, Action: ActionSeed, After: &svc}
+		if err := appendAudit(tx, &e); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket([]byte(bucketMeta))
+	p, err := json.Marshal(d.Partnership)
+	if err != nil {
+		return err
+	}
+	if err := meta.Put([]byte(keyPartnership), p); err != nil {
+		return err
+	}
+	return meta.Put([]byte(keySeeded), []byte(at.Format(time.RFC3339)))
+}
+
+// loadDirectory decodes the stored directory: the partnership and the
+// services in key (id) order. It does not validate. The result shares no
+// memory with the transaction.
+func loadDirectory(tx *bbolt.Tx) (*directory.Directory, error) {
+	d := &directory.Directory{Schema: directory.SchemaVersion}
+	if meta := tx.Bucket([]byte(bucketMeta)); meta != nil {
+		if v := meta.Get([]byte(keyPartnership)); v != nil {
+			if err := json.Unmarshal(v, &d.Partnership); err != nil {
+				return nil, fmt.Errorf("stored partnership: %w", err)
+			}
+		}
+	}
+	b := tx.Bucket([]byte(bucketServices))
+	if b == nil {
+		return d, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		var svc directory.Service
+		if err := json.Unmarshal(v, &svc); err != nil {
+			return fmt.Errorf("stored service %q: %w", k, err)
+		}
+		d.Services = append(d.Services, svc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
