@@ -37,8 +37,8 @@ func Parse(r io.Reader) (*Directory, error) {
 	if err := dec.Decode(&d); err != nil {
 		return nil, fmt.Errorf("directory: reading JSON: %w", err)
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("directory: reading JSON: more than one document")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("directory: reading JSON: unexpected data after the document")
 	}
 	if d.Schema > SchemaVersion {
 		return nil, fmt.Errorf("%w: file has %d, this whereto reads up to %d", ErrSchema, d.Schema, SchemaVersion)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -57,15 +58,15 @@ var (
 // number available at all times.
 func (d *Directory) Validate() error {
 	var ps problems
-	if d.Schema > SchemaVersion {
+	switch {
+	case d.Schema > SchemaVersion:
 		ps.add("schema", "version %d is newer than this whereto understands (%d)", d.Schema, SchemaVersion)
+	case d.Schema < 0:
+		ps.add("schema", "version %d is not a version", d.Schema)
 	}
-	if strings.TrimSpace(d.Partnership.Name) == "" {
-		ps.add("partnership.name", "is empty")
-	}
-	if strings.TrimSpace(d.Partnership.Area) == "" {
-		ps.add("partnership.area", "is empty")
-	}
+	checkText(&ps, "partnership.name", d.Partnership.Name, true)
+	checkText(&ps, "partnership.area", d.Partnership.Area, true)
+	checkText(&ps, "partnership.source", d.Partnership.Source, false)
 	if d.Partnership.Website != "" {
 		if err := checkURL(d.Partnership.Website); err != nil {
 			ps.add("partnership.website", "%q %v", d.Partnership.Website, err)
@@ -199,9 +200,22 @@ func checkText(ps *problems, path, s string, required bool) {
 		ps.add(path, "is empty")
 	case !utf8.ValidString(s):
 		ps.add(path, "is not valid UTF-8")
-	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case strings.ContainsFunc(s, isControl):
 		ps.add(path, "contains a control character")
 	}
+}
+
+// isControl reports characters that must not appear in directory text: C0
+// and C1 controls, line and paragraph separators, and the bidirectional
+// overrides that can make text display differently from what it says.
+func isControl(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029':
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
 }
 
 func validateContact(ps *problems, path string, c Contact) {
@@ -213,6 +227,10 @@ func validateContact(ps *problems, path string, c Contact) {
 		ps.add(path+".hours", "%q is not one of %q, %q or empty (always)", c.Hours, InHours, OutOfHours)
 	}
 	v := c.Value
+	if checkText(ps, path+".value", v, true); v != strings.TrimSpace(v) {
+		ps.add(path+".value", "%q has spaces at the start or end", v)
+		return
+	}
 	switch c.Kind {
 	case KindPhone:
 		if !IsUKPhone(v) {
@@ -307,9 +325,9 @@ func isNational(d string) bool {
 // phoneDigits strips the separators people write in numbers and turns +44
 // into 0. It fails on any other character, such as a letter O for a zero.
 func phoneDigits(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(s, " ")
 	if strings.HasPrefix(s, "+44") {
-		s = "0" + strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(s, "+44")), "(0)")
+		s = "0" + strings.TrimPrefix(strings.Trim(strings.TrimPrefix(s, "+44"), " "), "(0)")
 	}
 	var b strings.Builder
 	for _, r := range s {
@@ -333,7 +351,7 @@ func isShortCode(s string) bool {
 // checkURL accepts absolute http and https URLs with a host that has a dot.
 func checkURL(s string) error {
 	u, err := url.Parse(s)
-	if err != nil || s != strings.TrimSpace(s) {
+	if err != nil || strings.ContainsFunc(s, unicode.IsSpace) || !utf8.ValidString(s) {
 		return fmt.Errorf("is not a URL")
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
@@ -358,5 +376,5 @@ func IsEmail(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+	return strings.Contains(domain, ".") && !strings.ContainsAny(domain, "[]") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }

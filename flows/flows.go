@@ -186,10 +186,9 @@ func (c *conv) command(text string) {
 // typedChoice matches typed text against the buttons of the current step:
 // a number from the list, a button's label, or a yes/no answer.
 func (c *conv) typedChoice(text string) (string, bool) {
+	// At StepStart the menu's buttons apply: a person whose session
+	// expired still sees the menu they were last shown.
 	choices := c.choicesFor(c.in)
-	if c.in.Step == StepStart {
-		return "", false
-	}
 	t := strings.TrimSuffix(strings.TrimSpace(text), ".")
 	if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(choices) {
 		return choices[i-1].ID, true
