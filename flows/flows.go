@@ -190,8 +190,10 @@ func (c *conv) typedChoice(text string) (string, bool) {
 	// expired still sees the menu they were last shown.
 	choices := c.choicesFor(c.in)
 	t := strings.TrimSuffix(strings.TrimSpace(text), ".")
-	if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(choices) {
-		return choices[i-1].ID, true
+	if isDigits(t) {
+		if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(choices) {
+			return choices[i-1].ID, true
+		}
 	}
 	n := normalise(text)
 	for _, ch := range choices {
@@ -270,4 +272,17 @@ func (c *conv) reask() {
 	if c.out.Step == StepStart {
 		c.out.Step = StepMenu
 	}
+}
+
+// isDigits reports whether s is a short run of ASCII digits.
+func isDigits(s string) bool {
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -41,13 +41,17 @@ func clean(raw string) cleaned {
 	return c
 }
 
+// quotes folds curly quotes and backticks into apostrophes. A Replacer is
+// safe for concurrent use and never changes.
+var quotes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
+
 // normalise lower-cases text, folds curly quotes, expands common
 // contractions and text-speak, and reduces everything that is not a letter
 // or digit to single spaces, with a space at each end so that phrases can be
 // matched on word boundaries with strings.Contains(" "+phrase+" ").
 func normalise(s string) string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(s)
+	s = quotes.Replace(s)
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
@@ -103,28 +107,6 @@ var textSpeak = [][2]string{
 	{" atm ", " at the moment "},
 	{" neighbour ", " neighbor "},
 	{" neighbours ", " neighbors "},
-}
-
-// has reports whether the normalised text n contains any of the phrases as
-// whole words.
-func has(n string, phrases ...string) bool {
-	for _, p := range phrases {
-		if strings.Contains(n, " "+p+" ") {
-			return true
-		}
-	}
-	return false
-}
-
-// hasPrefix reports whether n contains a word starting with any of the
-// prefixes (e.g. "stab" matches "stabbed" and "stabbing").
-func hasPrefix(n string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.Contains(n, " "+p) {
-			return true
-		}
-	}
-	return false
 }
 
 // latinNotEnglish are letters used in Polish and Romanian (both written by

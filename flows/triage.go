@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
@@ -29,8 +28,10 @@ func Classify(text string) Triage {
 	c := clean(text)
 	t := Triage{Route: directory.RouteUnclear, Script: nonLatinScript(c.text)}
 	n := normalise(c.text)
-	route, conf, second := classifyRoutes(n)
-	if danger(n, c.text) {
+	lx := compiled()
+	m := lx.match(n)
+	route, conf, second := classifyRoutes(m)
+	if danger(lx, n, c.text, m) {
 		t.Route, t.Confidence = directory.RouteEmergency, 1
 		// A crime in progress is reported by the 999 call itself; other
 		// concerns (hate crime, a child at risk) are offered afterwards.
@@ -117,28 +118,31 @@ var urgentHelp = []string{
 	"send the police", "send police", "call an ambulance", "need an ambulance",
 }
 
+// urgency words turn a cry for help into danger.
+var urgency = []string{"now", "please", "quick", "quickly", "urgent", "asap"}
+
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation). It is tuned for recall: a false alarm
 // costs a line of text, a miss can cost a life.
-func danger(n, raw string) bool {
-	for _, neg := range negations {
-		n = strings.ReplaceAll(n, " "+neg+" ", " ")
-	}
-	if has(n, immediate...) {
-		return true
-	}
-	if has(n, urgentHelp...) {
-		if strings.Contains(raw, "!") || has(n, "now", "please", "quick", "quickly", "urgent", "asap") ||
-			strings.Count(n, " help ") > 1 {
-			return true
+func danger(lx *lexicon, n, raw string, m *matches) bool {
+	if m.any[listNegation] {
+		for _, neg := range lx.negations {
+			n = strings.ReplaceAll(n, neg, " ")
 		}
+		m = lx.match(n)
 	}
-	if has(n, "help") && len(strings.Fields(n)) <= 2 {
+	if m.any[listImmediate] {
 		return true
 	}
-	if has(n, present...) {
-		past := has(n, pastMarkers...) || strings.Contains(n, " last ")
-		return !past || has(n, nowMarkers...)
+	if m.any[listUrgentHelp] && (strings.Contains(raw, "!") || m.any[listUrgency] || strings.Count(n, " help ") > 1) {
+		return true
+	}
+	if m.words <= 2 && strings.Contains(n, " help ") {
+		return true
+	}
+	if m.any[listPresent] {
+		past := m.any[listPast] || strings.Contains(n, " last ")
+		return !past || m.any[listNow]
 	}
 	return false
 }
@@ -219,54 +223,41 @@ var routeKeywords = map[directory.Route][]keyword{
 	},
 }
 
-// classifyRoutes scores the non-emergency routes. Confidence is the top
-// score's share of the total, damped when the evidence is thin; below a
-// floor the answer is unclear. A second route is returned when its evidence
-// is strong on its own.
-func classifyRoutes(n string) (directory.Route, float64, directory.Route) {
-	type score struct {
-		r directory.Route
-		s float64
-	}
-	var scores []score
+// classifyRoutes scores the non-emergency routes from the keyword matches.
+// Confidence is the top score's share of the total, damped when the
+// evidence is thin; below a floor the answer is unclear. A second route is
+// returned when its evidence is strong on its own.
+func classifyRoutes(m *matches) (directory.Route, float64, directory.Route) {
+	routes := directory.Routes()
+	best, second := -1, -1
 	total := 0.0
-	for _, r := range directory.Routes() {
-		var s float64
-		for _, k := range routeKeywords[r] {
-			p, prefix := strings.CutSuffix(k.phrase, "*")
-			if (prefix && hasPrefix(n, p)) || (!prefix && has(n, p)) {
-				s += k.weight
-			}
+	for i, s := range m.score {
+		if s <= 0 {
+			continue
 		}
-		if s > 0 {
-			scores = append(scores, score{r, s})
-			total += s
+		total += s
+		switch {
+		case best < 0 || s > m.score[best]:
+			best, second = i, best
+		case second < 0 || s > m.score[second]:
+			second = i
 		}
 	}
-	if len(scores) == 0 {
+	if best < 0 {
 		return directory.RouteUnclear, 0, ""
 	}
-	slices.SortStableFunc(scores, func(a, b score) int {
-		switch {
-		case a.s > b.s:
-			return -1
-		case a.s < b.s:
-			return 1
-		}
-		return 0
-	})
-	top := scores[0]
+	top := m.score[best]
 	// Thin evidence (a single weak word) is damped towards zero.
-	strength := min(top.s/3, 1)
-	conf := top.s / total * strength
+	strength := min(top/3, 1)
+	conf := top / total * strength
 	if conf < minConfidence {
 		return directory.RouteUnclear, conf, ""
 	}
-	var second directory.Route
-	if len(scores) > 1 && scores[1].s >= 2.5 {
-		second = scores[1].r
+	var other directory.Route
+	if second >= 0 && m.score[second] >= 2.5 {
+		other = routes[second]
 	}
-	return top.r, conf, second
+	return routes[best], conf, other
 }
 
 // minConfidence is the confidence below which Classify answers unclear and

@@ -1,6 +1,10 @@
 package flows
 
-import "github.com/whereto-bot/whereto/directory"
+import (
+	"fmt"
+
+	"github.com/whereto-bot/whereto/directory"
+)
 
 // Everything the bot says that is not a contact detail lives here, so that
 // wording can be reviewed in one place. Contact details come only from the
@@ -76,7 +80,14 @@ var kindWord = map[directory.ContactKind]string{
 // Apology is said when something went wrong inside whereto while handling
 // a message. It always carries the emergency line, so that a fault never
 // leaves a person in danger without the number.
-func Apology(dir Directory) []Reply {
+func Apology(dir Directory) (replies []Reply) {
+	defer func() {
+		if recover() != nil {
+			// The directory itself is broken; 999 is right everywhere in
+			// the UK, and this is the one place it is not read from data.
+			replies = []Reply{{Text: msgApology + "\n\n" + fmt.Sprintf(msgDangerLine, "999")}}
+		}
+	}()
 	c := &conv{dir: dir}
 	return []Reply{{Text: msgApology + "\n\n" + c.emergencyLine()}}
 }
