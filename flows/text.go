@@ -28,6 +28,9 @@ func clean(raw string) cleaned {
 	if !utf8.ValidString(raw) {
 		raw = strings.ToValidUTF8(raw, " ")
 	}
+	if strings.IndexByte(raw, 0x1b) >= 0 {
+		raw = stripEscapes(raw)
+	}
 	raw = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\t' || r == '\r':
@@ -44,6 +47,27 @@ func clean(raw string) cleaned {
 // quotes folds curly quotes and backticks into apostrophes. A Replacer is
 // safe for concurrent use and never changes.
 var quotes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
+
+// stripEscapes removes terminal escape sequences (ESC [ ... final byte),
+// which pasted text can carry, so "\x1b[31mgraffiti" reads as "graffiti".
+func stripEscapes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != 0x1b {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j // skip the final byte too
+		}
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
 
 // normalise lower-cases text, folds curly quotes, expands common
 // contractions and text-speak, and reduces everything that is not a letter

@@ -105,3 +105,9 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyIgnoresTerminalEscapes(t *testing.T) {
+	if got := flows.Classify("\x1b[31mgraffiti\x1b[0m on the bridge").Route; got != directory.RouteEnvironmental {
+		t.Errorf("route %q, want environmental", got)
+	}
+}

@@ -42,24 +42,30 @@ func New(h Handler, in io.Reader, out io.Writer) *Chat {
 	return &Chat{h: h, in: in, out: out}
 }
 
-type line struct {
+// LineReader reads lines in its own goroutine, so that a reader blocked on
+// a terminal never keeps the program from stopping when asked.
+type LineReader struct {
+	lines chan readResult
+	done  chan struct{}
+}
+
+type readResult struct {
 	text string
 	err  error
 }
 
-// Run greets, then answers each line until end of input (returning nil) or
-// until ctx is done (returning ctx.Err()).
-func (c *Chat) Run(ctx context.Context) error {
-	lines := make(chan line)
-	done := make(chan struct{})
-	defer close(done)
+// NewLineReader starts reading lines of at most max bytes from r (see
+// ReadLine). Call Close when done; the goroutine then ends at its next line.
+func NewLineReader(r io.Reader, max int) *LineReader {
+	lr := &LineReader{lines: make(chan readResult), done: make(chan struct{})}
+	out := lr.lines
 	go func() {
-		r := bufio.NewReaderSize(c.in, 64<<10)
+		br := bufio.NewReaderSize(r, 64<<10)
 		for {
-			text, _, err := ReadLine(r, MaxLine)
+			text, _, err := ReadLine(br, max)
 			select {
-			case lines <- line{text, err}:
-			case <-done:
+			case out <- readResult{text, err}:
+			case <-lr.done:
 				return
 			}
 			if err != nil {
@@ -67,7 +73,63 @@ func (c *Chat) Run(ctx context.Context) error {
 			}
 		}
 	}()
+	return lr
+}
 
+// Next returns the next line. ok is false at the end of input (err nil) or
+// on a read error (err set). It returns ctx.Err() as soon as ctx is done. A
+// last line without a line ending is returned before the end.
+func (lr *LineReader) Next(ctx context.Context) (text string, ok bool, err error) {
+	select {
+	case <-ctx.Done():
+		return "", false, ctx.Err()
+	case l, open := <-lr.lines:
+		switch {
+		case !open:
+			return "", false, nil
+		case l.err == nil:
+			return l.text, true, nil
+		case l.text != "":
+			// Hand out the partial last line now; the end comes next.
+			lr.pushEnd(l.err)
+			return l.text, true, nil
+		case errors.Is(l.err, io.EOF):
+			lr.pushEnd(nil)
+			return "", false, nil
+		default:
+			lr.pushEnd(l.err)
+			return "", false, fmt.Errorf("reading input: %w", l.err)
+		}
+	}
+}
+
+// pushEnd makes every later Next report the end of input (or err).
+func (lr *LineReader) pushEnd(err error) {
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	ch := make(chan readResult, 1)
+	if err != nil {
+		ch <- readResult{err: err}
+	}
+	close(ch)
+	lr.lines = ch
+}
+
+// Close stops the reading goroutine.
+func (lr *LineReader) Close() {
+	select {
+	case <-lr.done:
+	default:
+		close(lr.done)
+	}
+}
+
+// Run greets, then answers each line until end of input (returning nil) or
+// until ctx is done (returning ctx.Err()).
+func (c *Chat) Run(ctx context.Context) error {
+	lines := NewLineReader(c.in, MaxLine)
+	defer lines.Close()
 	if err := c.send(ctx, "/start"); err != nil {
 		return err
 	}
@@ -77,31 +139,20 @@ func (c *Chat) Run(ctx context.Context) error {
 				return err
 			}
 		}
-		var l line
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case l = <-lines:
+		text, ok, err := lines.Next(ctx)
+		if err != nil {
+			return err
 		}
-		if l.err != nil && l.text == "" {
-			if errors.Is(l.err, io.EOF) {
-				if c.Prompt != "" {
-					_, _ = io.WriteString(c.out, "\n")
-				}
-				return nil
+		if !ok {
+			if c.Prompt != "" {
+				_, _ = io.WriteString(c.out, "\n")
 			}
-			return fmt.Errorf("reading input: %w", l.err)
+			return nil
 		}
 		// A line cut at MaxLine is still far past flows.MaxReadBytes, so
 		// the conversation itself tells the person it read only the start.
-		if err := c.send(ctx, l.text); err != nil {
+		if err := c.send(ctx, text); err != nil {
 			return err
-		}
-		if l.err != nil {
-			if errors.Is(l.err, io.EOF) {
-				return nil
-			}
-			return fmt.Errorf("reading input: %w", l.err)
 		}
 	}
 }

@@ -44,22 +44,16 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		return listServices(stdout, d, from)
 	case "show":
-		// Accept the ID before or after the flags.
-		var id string
-		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-			id, args = args[0], args[1:]
-		}
 		fs := newFlags("directory show", stderr, &c, true, directoryHelp)
-		if err := parse(fs, args); err != nil {
+		ids, err := parseInterspersed(fs, args)
+		if err != nil {
 			return helpOK(err)
 		}
-		if id == "" && fs.NArg() == 1 {
-			id = fs.Arg(0)
-		}
-		if id == "" || fs.NArg() > 1 || (fs.NArg() == 1 && fs.Arg(0) != id) {
+		if len(ids) != 1 {
 			fmt.Fprintln(stderr, "whereto directory show: name one service id, e.g. 'whereto directory show mash'")
 			return errUsage
 		}
+		id := ids[0]
 		clock, err := c.clock()
 		if err != nil {
 			return err
@@ -190,6 +184,11 @@ func exportFile(d *directory.Directory, path string) (err error) {
 			_ = os.Remove(f.Name())
 		}
 	}()
+	// An export is meant to be shared and reviewed, not kept private.
+	if err := f.Chmod(0o644); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("export: %w", err)
+	}
 	if err := d.Export(f); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("export: %w", err)

@@ -54,19 +54,17 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	r := bufio.NewReaderSize(stdin, 64<<10)
+	lines := console.NewLineReader(stdin, flows.MaxReadBytes)
+	defer lines.Close()
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
+		text, ok, err := lines.Next(ctx)
+		if err != nil {
+			return errors.Join(err, w.Flush())
 		}
-		text, _, readErr := console.ReadLine(r, flows.MaxReadBytes)
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			return fmt.Errorf("reading input: %w", readErr)
-		}
-		if readErr != nil && text == "" {
+		if !ok {
 			break
 		}
 		rec := flows.Recommend(text, dir, clock())
@@ -80,8 +78,10 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err := enc.Encode(out); err != nil {
 			return fmt.Errorf("writing output: %w", err)
 		}
-		if readErr != nil {
-			break
+		// One line in, one line out: flush so a person typing at a
+		// terminal (or a program reading a pipe) sees each answer now.
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("writing output: %w", err)
 		}
 	}
 	if err := w.Flush(); err != nil {

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/whereto-bot/whereto/directory/bolt"
+)
+
+func TestChat(t *testing.T) {
+	const flyTipping = "I want to report fly tipping\n"
+	tests := []struct {
+		name string
+		args func(db string) []string
+	}{
+		{"chat command", func(db string) []string { return []string{"chat", "-db", db} }},
+		{"no command is chat", func(db string) []string { return []string{"-db", db} }},
+		{"chat with --at", func(db string) []string { return []string{"chat", "-db", db, "--at", wedNight} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testDB(t)
+			for i := range 2 { // the first run creates the file, the second reuses it
+				stdout, stderr, err := run(t, flyTipping, tt.args(db)...)
+				if err != nil {
+					t.Fatalf("run %d: got %v, want nil; stderr:\n%s", i+1, err, stderr)
+				}
+				if !strings.Contains(stdout, councilPhone) {
+					t.Errorf("run %d: stdout lacks the council number %q; got:\n%s", i+1, councilPhone, stdout)
+				}
+				if !strings.HasPrefix(stdout, "Hello.") {
+					t.Errorf("run %d: stdout does not start with the welcome; got:\n%s", i+1, stdout)
+				}
+				if strings.Contains(stdout, "> ") {
+					t.Errorf("run %d: piped input got a prompt; stdout:\n%s", i+1, stdout)
+				}
+				mustExist(t, db)
+			}
+		})
+	}
+}
+
+// The first chat creates the database and seeds it with the default
+// directory; read-only commands then read it from the file.
+func TestChatCreatesAndSeedsDatabase(t *testing.T) {
+	db := filepath.Join(filepath.Dir(testDB(t)), "new", "dir", "whereto.db") // parents do not exist yet
+	mustNotExist(t, db)
+	if _, _, err := run(t, "", "chat", "-db", db); err != nil {
+		t.Fatalf("chat: %v", err)
+	}
+	mustExist(t, db)
+
+	st, err := bolt.Open(db, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("opening the created database: %v", err)
+	}
+	var ids []string
+	for _, s := range st.Directory().List() {
+		ids = append(ids, s.ID)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if strings.Join(ids, " ") != strings.Join(defaultIDs, " ") {
+		t.Errorf("seeded services: got %q, want %q", ids, defaultIDs)
+	}
+
+	stdout, _, err := run(t, "", "directory", "list", "-db", db)
+	if err != nil {
+		t.Fatalf("directory list: %v", err)
+	}
+	if !strings.Contains(stdout, "7 services, from "+db) {
+		t.Errorf("directory list does not read the created file; got:\n%s", stdout)
+	}
+}
+
+// -db wins over WHERETO_DB, and nothing is written to the data directory.
+func TestChatFlagWinsOverEnvironment(t *testing.T) {
+	xdg := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", xdg)
+	envDB := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("WHERETO_DB", envDB)
+	flagDB := filepath.Join(t.TempDir(), "flag.db")
+	if _, _, err := run(t, "", "chat", "-db", flagDB); err != nil {
+		t.Fatalf("chat: %v", err)
+	}
+	mustExist(t, flagDB)
+	mustNotExist(t, envDB)
+	mustBeEmptyDir(t, xdg)
+}
+
+// --at reaches the conversation: a safeguarding concern at night is given
+// the out-of-hours number.
+func TestChatAt(t *testing.T) {
+	const worried = "4\nno\n" // "Worried about a child or an adult", not in danger now
+	tests := []struct {
+		name, at, want, notWant string
+	}{
+		{"night gets the out-of-hours number", wedNight, mashOOH, mashInHours},
+		{"morning gets the office number", wedMorning, mashInHours, mashOOH},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testDB(t)
+			stdout, _, err := run(t, worried, "chat", "-db", db, "--at", tt.at)
+			if err != nil {
+				t.Fatalf("chat: %v", err)
+			}
+			if !strings.Contains(stdout, "Phone (") || !strings.Contains(stdout, tt.want) {
+				t.Errorf("stdout lacks %q; got:\n%s", tt.want, stdout)
+			}
+			if strings.Contains(stdout, tt.notWant) {
+				t.Errorf("stdout offers %q at %s; got:\n%s", tt.notWant, tt.at, stdout)
+			}
+		})
+	}
+}
+
+// Ctrl-C while the chat waits for the person ends it with context.Canceled,
+// which main turns into exit code 130.
+func TestChatInterrupted(t *testing.T) {
+	db := testDB(t)
+	inR, inW := io.Pipe() // never written
+	defer inW.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, []string{"chat", "-db", db}, inR, out, io.Discard) }()
+	waitFor(t, out, "What would you like to do?")
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run: got %v, want context.Canceled", err)
+		}
+		if got := exitCode(err, io.Discard); got != 130 {
+			t.Errorf("exitCode: got %d, want 130", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("chat did not return within 5s of the interrupt")
+	}
+}
+
+// lockedBuffer is a strings.Builder safe for a writer and a reader in
+// different goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// waitFor waits up to 5 seconds for out to contain s.
+func waitFor(t *testing.T, out *lockedBuffer, s string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output lacks %q after 5s; got:\n%s", s, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
