@@ -95,6 +95,8 @@ type Runner struct {
 	// Logger receives one line per message (ids, step, route, timing; never
 	// text); default discards.
 	Logger *slog.Logger
+	// Metrics, if set, is told about every handled message.
+	Metrics Metrics
 
 	logKey []byte
 	locks  keyLocks
@@ -150,6 +152,10 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 			log.Error("counting route failed", "route", turn.Route, "err", err)
 		}
 	}
+	took := time.Since(start)
+	if r.Metrics != nil {
+		r.Metrics.MessageHandled(m.Channel, string(turn.Route), took)
+	}
 	log.Info("message handled",
 		"input", inputKind(m),
 		"from_step", string(state.Step),
@@ -157,7 +163,7 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 		"route", string(turn.Route),
 		"forget", turn.Forget,
 		"replies", len(resp.Replies),
-		"duration", time.Since(start))
+		"duration", took)
 	return resp, nil
 }
 

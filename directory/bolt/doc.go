@@ -19,6 +19,11 @@
 //	                                       seconds), then the caller's opaque bytes
 //	stats     "YYYY-MM-DD:route"           8-byte big-endian uint64 count
 //	cursors   name ("telegram")            8-byte big-endian int64
+//	seen      "namespace:id"               8-byte big-endian int64 expiry (Unix
+//	                                       seconds): ids already handled, such as
+//	                                       Telegram update ids or Slack event ids
+//	settings  name                         the caller's bytes (e.g. a generated
+//	                                       webhook secret)
 //
 // The directory is loaded from meta "partnership" and the services bucket
 // (in key order, so by id) into an in-memory snapshot that Directory returns
@@ -38,7 +43,9 @@
 // Things that must not be lost are written synchronously, each in its own
 // db.Update, which bbolt fsyncs before it returns: directory edits together
 // with their audit entries, cursors (the Telegram update offset; losing it
-// would replay old messages), and DeleteSession (it backs /forget, so a
+// would replay old messages), marks of handled ids (MarkSeen, which groups
+// concurrent calls into one transaction with db.Batch), settings, and
+// DeleteSession (it backs /forget, so a
 // person's session must be gone from the disk when the bot says it is).
 //
 // Sessions and stats are write-behind. PutSession and CountRoute only update

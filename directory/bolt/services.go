@@ -19,6 +19,9 @@ const (
 	ActionSeed   = "seed"   // the service came with the seed directory
 	ActionPut    = "put"    // a staff member added or replaced the service
 	ActionDelete = "delete" // a staff member deleted the service
+	// ActionRefused records an attempt to change the service by someone
+	// not allowed to; Before and After are nil.
+	ActionRefused = "refused"
 )
 
 // AuditEntry is one change to the directory: who made it, when, and the
@@ -33,8 +36,10 @@ type AuditEntry struct {
 	At time.Time `json:"at"`
 	// Service is the id of the service changed.
 	Service string `json:"service"`
-	// Action is ActionSeed, ActionPut or ActionDelete.
+	// Action is ActionSeed, ActionPut, ActionDelete or ActionRefused.
 	Action string `json:"action"`
+	// Note says more, e.g. what a refused attempt tried ("edit").
+	Note string `json:"note,omitempty"`
 	// Before is the service before the change; nil when it was added.
 	Before *directory.Service `json:"before,omitempty"`
 	// After is the service after the change; nil when it was deleted.
@@ -180,6 +185,24 @@ func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("store: history of %q: %w", id, mapClosed(err))
 	}
 	return out, nil
+}
+
+// RecordRefusal writes an audit entry saying that who tried to change the
+// service id (what they tried, e.g. "edit", goes in Note) and was refused.
+// The directory is not changed. It is durable when it returns.
+func (s *Store) RecordRefusal(ctx context.Context, who, id, what string) error {
+	if err := s.enter(ctx, true); err != nil {
+		return err
+	}
+	defer s.life.RUnlock()
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		e := AuditEntry{Who: who, At: time.Now().UTC(), Service: id, Action: ActionRefused, Note: what}
+		return appendAudit(tx, &e)
+	})
+	if err != nil {
+		return fmt.Errorf("store: record refusal for %q: %w", id, mapClosed(err))
+	}
+	return nil
 }
 
 // appendAudit gives e the bucket's next sequence number and writes it.

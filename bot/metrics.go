@@ -1,0 +1,35 @@
+package bot
+
+import "time"
+
+// Metrics receives anonymous operational counts from the runner and the
+// channel adapters. The service wires a Prometheus implementation; nil
+// means none. Implementations must be safe for concurrent use and must not
+// block. No method receives anything a person typed.
+type Metrics interface {
+	// MessageHandled is called once per message the runner handled, with
+	// the route reached ("" if none) and how long handling took.
+	MessageHandled(channel string, route string, took time.Duration)
+	// SendFailed is called when an adapter gave up sending a reply.
+	SendFailed(channel string)
+	// SendRetried is called for each retry of a send.
+	SendRetried(channel string)
+	// RateLimited is called when an adapter waited before sending, to keep
+	// within a platform's limits, with how long it waited.
+	RateLimited(channel string, waited time.Duration)
+}
+
+// NopMetrics is a Metrics that records nothing.
+type NopMetrics struct{}
+
+// MessageHandled does nothing.
+func (NopMetrics) MessageHandled(string, string, time.Duration) {}
+
+// SendFailed does nothing.
+func (NopMetrics) SendFailed(string) {}
+
+// SendRetried does nothing.
+func (NopMetrics) SendRetried(string) {}
+
+// RateLimited does nothing.
+func (NopMetrics) RateLimited(string, time.Duration) {}
