@@ -236,7 +236,7 @@ func (c *conv) freeText(text string) {
 		c.answer(directory.RouteEmergency, t.Second)
 		return
 	}
-	if t.Script != "" {
+	if t.Language != "" {
 		c.say(Reply{Text: msgNotEnglish + "\n\n" + c.emergencyLine()})
 		c.out = State{Step: StepMenu}
 		return

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -17,8 +18,22 @@ const (
 	listNow
 	listUrgentHelp
 	listUrgency
+	listNeedsNow
+	listChildWho
+	listChildRisk
+	listWeakNow
+	listConsequence
+	listHypothetical
+	listShortDanger
+	listForeignDanger     // danger words of the other languages
+	listForeignDangerLong // those of five letters or more, or phrases
+	listEnglish           // frequent English words
+	listCommon            // common words of another language (route = its index)
 	listRoutes
 )
+
+// maxLanguages bounds the languages in languages.txt.
+const maxLanguages = 8
 
 // entry is one phrase, split into words; if prefix, its last word matches
 // any word it begins.
@@ -36,13 +51,15 @@ type entry struct {
 type lexicon struct {
 	entries   []entry
 	byFirst   map[string][]int // exact first word -> entries
-	prefixed  []int            // one-word prefix entries
+	prefixed  map[string][]int // one-word prefix entries, by their first three bytes
 	negations []string         // padded negation phrases, for removal
+	languages []string         // names of the languages in languages.txt
+	langErr   error            // why languages.txt could not be read
 }
 
 // compiled returns the lexicon, built on first use.
 var compiled = sync.OnceValue(func() *lexicon {
-	lx := &lexicon{byFirst: map[string][]int{}}
+	lx := &lexicon{byFirst: map[string][]int{}, prefixed: map[string][]int{}}
 	add := func(list, route int, phrase string, weight float64) {
 		p, prefix := strings.CutSuffix(phrase, "*")
 		words := strings.Fields(normalise(p))
@@ -52,12 +69,14 @@ var compiled = sync.OnceValue(func() *lexicon {
 		i := len(lx.entries)
 		lx.entries = append(lx.entries, entry{words: words, prefix: prefix, list: list, route: route, weight: weight})
 		if prefix && len(words) == 1 {
-			lx.prefixed = append(lx.prefixed, i)
+			key := words[0][:min(3, len(words[0]))]
+			lx.prefixed[key] = append(lx.prefixed[key], i)
 			return
 		}
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
-	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency}
+	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
+		weakNow, consequence, hypothetical, shortDanger}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)
@@ -66,6 +85,30 @@ var compiled = sync.OnceValue(func() *lexicon {
 	for i, r := range directory.Routes() {
 		for _, k := range routeKeywords[r] {
 			add(listRoutes, i, k.phrase, k.weight)
+		}
+	}
+	for w := range englishWords {
+		add(listEnglish, -1, w, 1)
+	}
+	langs, err := parseLanguages(languagesData)
+	if err == nil && len(langs) > maxLanguages {
+		err = fmt.Errorf("languages.txt: %d languages, at most %d", len(langs), maxLanguages)
+	}
+	if err != nil {
+		lx.langErr = err
+		langs = nil
+	}
+	for i, l := range langs {
+		lx.languages = append(lx.languages, l.name)
+		for w := range l.common {
+			add(listCommon, i, w, 1)
+			lx.entries[len(lx.entries)-1].route = -1 - i
+		}
+		for _, p := range l.danger {
+			add(listForeignDanger, -1, p, 1)
+			if len(strings.TrimSpace(p)) >= 5 {
+				add(listForeignDangerLong, -1, p, 1)
+			}
 		}
 	}
 	for _, neg := range negations {
@@ -80,6 +123,10 @@ type matches struct {
 	any   [listRoutes]bool
 	score [6]float64
 	words int
+	// common counts the distinct common words of each language; english
+	// the distinct frequent English words.
+	common  [maxLanguages]int
+	english int
 }
 
 // match finds every phrase of the lexicon in the normalised text n.
@@ -93,9 +140,14 @@ func (lx *lexicon) match(n string) *matches {
 		}
 		hit[i] = true
 		e := &lx.entries[i]
-		if e.route >= 0 {
+		switch {
+		case e.list == listCommon:
+			m.common[-1-e.route]++
+		case e.list == listEnglish:
+			m.english++
+		case e.route >= 0:
 			m.score[e.route] += e.weight
-		} else {
+		default:
 			m.any[e.list] = true
 		}
 	}
@@ -105,7 +157,7 @@ func (lx *lexicon) match(n string) *matches {
 				record(i)
 			}
 		}
-		for _, i := range lx.prefixed {
+		for _, i := range lx.prefixed[w[:min(3, len(w))]] {
 			if !hit[i] && strings.HasPrefix(w, lx.entries[i].words[0]) {
 				record(i)
 			}

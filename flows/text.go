@@ -31,6 +31,10 @@ func clean(raw string) cleaned {
 	if strings.IndexByte(raw, 0x1b) >= 0 {
 		raw = stripEscapes(raw)
 	}
+	if printableASCII(raw) {
+		c.text = strings.TrimSpace(raw)
+		return c
+	}
 	raw = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\t' || r == '\r':
@@ -74,18 +78,40 @@ func stripEscapes(s string) string {
 // or digit to single spaces, with a space at each end so that phrases can be
 // matched on word boundaries with strings.Contains(" "+phrase+" ").
 func normalise(s string) string {
-	s = strings.ToLower(s)
-	s = quotes.Replace(s)
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
 	space := true
+	if printableASCII(s) {
+		// The common case, byte by byte.
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '\'' || c == '`':
+				continue
+			case c >= 'A' && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+				space = false
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				b.WriteByte(c)
+				space = false
+			default:
+				if !space {
+					b.WriteByte(' ')
+					space = true
+				}
+			}
+		}
+		return finishNormalise(&b, space)
+	}
+	s = strings.ToLower(s)
+	s = quotes.Replace(s)
 	for _, r := range s {
 		switch {
 		case r == '\'':
 			// Drop apostrophes so "can't" and "cant" read the same.
 			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			b.WriteRune(r)
 			space = false
 		default:
@@ -95,6 +121,11 @@ func normalise(s string) string {
 			}
 		}
 	}
+	return finishNormalise(&b, space)
+}
+
+// finishNormalise closes the padded text and applies the text-speak table.
+func finishNormalise(b *strings.Builder, space bool) string {
 	if !space {
 		b.WriteByte(' ')
 	}
@@ -142,10 +173,16 @@ const latinNotEnglish = "ąćęłńśźżșțăşţĄĆĘŁŃŚŹŻȘȚĂŞŢ"
 // honestly; "latin-extended" for Latin text with Polish or Romanian
 // letters. It returns "" for text that may be English.
 func nonLatinScript(s string) string {
+	if printableASCII(s) {
+		return ""
+	}
 	if strings.ContainsAny(s, latinNotEnglish) {
 		return "latin-extended"
 	}
-	counts := map[string]int{}
+	// The first few hundred letters settle the script of any message.
+	const enough = 400
+	names := [...]string{"latin", "arabic", "gurmukhi", "bengali", "devanagari", "other"}
+	var counts [len(names)]int
 	letters := 0
 	for _, r := range s {
 		if !unicode.IsLetter(r) {
@@ -153,28 +190,42 @@ func nonLatinScript(s string) string {
 		}
 		letters++
 		switch {
-		case unicode.Is(unicode.Latin, r):
-			counts["latin"]++
+		case r < 0x250 || unicode.Is(unicode.Latin, r):
+			counts[0]++
 		case unicode.Is(unicode.Arabic, r):
-			counts["arabic"]++
+			counts[1]++
 		case unicode.Is(unicode.Gurmukhi, r):
-			counts["gurmukhi"]++
+			counts[2]++
 		case unicode.Is(unicode.Bengali, r):
-			counts["bengali"]++
+			counts[3]++
 		case unicode.Is(unicode.Devanagari, r):
-			counts["devanagari"]++
+			counts[4]++
 		default:
-			counts["other"]++
+			counts[5]++
+		}
+		if letters >= enough {
+			break
 		}
 	}
-	if letters == 0 || counts["latin"]*2 > letters {
+	if letters == 0 || counts[0]*2 > letters {
 		return ""
 	}
-	best, n := "", 0
-	for k, v := range counts {
-		if k != "latin" && (v > n || (v == n && k < best)) {
-			best, n = k, v
+	best := 1
+	for i := 2; i < len(counts); i++ {
+		if counts[i] > counts[best] {
+			best = i
 		}
 	}
-	return best
+	return names[best]
+}
+
+// printableASCII reports whether s holds only printable ASCII characters
+// and spaces, the common case that needs no Unicode handling.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

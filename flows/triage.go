@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/whereto-bot/whereto/directory"
 )
@@ -10,37 +11,154 @@ import (
 type Triage struct {
 	// Route is the best route, or directory.RouteUnclear.
 	Route directory.Route
-	// Confidence is between 0 and 1; 1 for danger.
+	// Confidence is between 0 and 1; 1 when danger rules fired.
 	Confidence float64
 	// Second is another concern the message names, or "" if none; after
 	// danger it is the route to offer once the person is safe.
 	Second directory.Route
-	// Script is the writing system when the message is not in Latin script
-	// ("arabic", "gurmukhi", "bengali", ...), else "".
-	Script string
+	// Language names the language when the message is not English
+	// ("polish", "urdu", "punjabi", "bengali", "romanian", "other"), else "".
+	Language string
 }
 
-// Classify reads free text and says which route it needs. Danger rules run
-// first and win over everything; then a keyword classifier picks among the
-// other routes, answering directory.RouteUnclear rather than guessing when
-// the evidence is thin. It is pure and safe on any input.
+// classifier is everything Classify needs, built once from the embedded
+// data files: the danger and keyword lexicon, the trained model and the
+// other languages' word lists. It never changes after it is built, so it
+// is safe for concurrent use.
+type classifier struct {
+	lx    *lexicon
+	model *model
+}
+
+// buildClassifier trains the model from training.txt and reads
+// languages.txt.
+func buildClassifier(opt trainOptions) (*classifier, error) {
+	examples, err := parseTraining(trainingData)
+	if err != nil {
+		return nil, err
+	}
+	lx := compiled()
+	if lx.langErr != nil {
+		return nil, lx.langErr
+	}
+	return &classifier{lx: lx, model: trainModel(examples, lx, opt)}, nil
+}
+
+var loadClassifier = sync.OnceValues(func() (*classifier, error) {
+	return buildClassifier(defaultTrainOptions)
+})
+
+// Warm builds the classifier now (it is otherwise built on first use, in
+// a few tens of milliseconds) and reports whether its data files are sound.
+// A service calls it at start-up so that the first person does not wait.
+func Warm() error {
+	_, err := loadClassifier()
+	return err
+}
+
+// Decision thresholds, chosen on out-of-fold predictions over the training
+// file (docs/CLASSIFIER.md), never on the evaluation sets.
+const (
+	// dangerProb is the model's emergency probability that counts as
+	// danger on its own, when the message does not place events in the
+	// past; dangerProbPast when it does.
+	dangerProb     = 0.20
+	dangerProbPast = 0.75
+	// minConfidence is the confidence below which Classify answers unclear
+	// and the bot asks instead of guessing.
+	minConfidence = 0.45
+	// secondProb is the share a second concern needs to be offered.
+	secondProb = 0.20
+)
+
+// Classify reads free text and says which route it needs. Danger comes
+// first and wins over everything: the danger rules (tuned for recall), the
+// model's emergency class, and danger words in the other languages Luton
+// residents write in. Then the model picks among the other routes,
+// answering directory.RouteUnclear rather than guessing when it is not
+// confident. It is pure, safe on any input, and safe for concurrent use.
 func Classify(text string) Triage {
 	c := clean(text)
-	t := Triage{Route: directory.RouteUnclear, Script: nonLatinScript(c.text)}
 	n := normalise(c.text)
-	lx := compiled()
-	m := lx.match(n)
-	route, conf, second := classifyRoutes(m)
-	if danger(lx, n, c.text, m) {
-		t.Route, t.Confidence = directory.RouteEmergency, 1
-		// A crime in progress is reported by the 999 call itself; other
-		// concerns (hate crime, a child at risk) are offered afterwards.
-		if route != directory.RouteUnclear && route != directory.RouteReportCrime {
-			t.Second = route
+	t := Triage{Route: directory.RouteUnclear}
+	cl, err := loadClassifier()
+	if err != nil {
+		// Only a broken build gets here (a test guards the data files):
+		// keep the danger rules working.
+		cl = &classifier{lx: compiled()}
+	}
+	m := cl.lx.match(n)
+	t.Language = detectLanguage(cl.lx, c.text, m)
+	if t.Language != "" {
+		if foreignDanger(m, false) || danger(cl.lx, n, c.text, m) {
+			t.Route, t.Confidence = directory.RouteEmergency, 1
 		}
 		return t
 	}
-	t.Route, t.Confidence, t.Second = route, conf, second
+	if cl.model == nil {
+		if danger(cl.lx, n, c.text, m) {
+			t.Route, t.Confidence = directory.RouteEmergency, 1
+		}
+		return t
+	}
+	p := cl.model.predict(n, m)
+	ruleDanger := danger(cl.lx, n, c.text, m) || foreignDanger(m, true)
+	return decide(p, ruleDanger, pastOnly(n, m))
+}
+
+// pastOnly reports whether the message places events in the past and says
+// nothing of them going on now.
+func pastOnly(n string, m *matches) bool {
+	past := m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
+	return past && !m.any[listNow] && !(m.any[listWeakNow] && !m.any[listConsequence])
+}
+
+// decide turns the model's probabilities and the danger rules into a
+// triage.
+func decide(p [labelCount]float64, ruleDanger, past bool) Triage {
+	return decideWith(p, ruleDanger, past, dangerProb, dangerProbPast, minConfidence)
+}
+
+// decideWith is decide with its thresholds as arguments, for tuning.
+func decideWith(p [labelCount]float64, ruleDanger, past bool, dangerProb, dangerProbPast, minConfidence float64) Triage {
+	const emergency, unclear = 0, labelCount - 1
+	labels := classLabels()
+	// The best and second-best concerns other than danger, with the
+	// probabilities renormalised without the emergency class.
+	rest := 1 - p[emergency]
+	if rest < 1e-9 {
+		rest = 1e-9
+	}
+	best, second := -1, -1
+	for c := 1; c < labelCount; c++ {
+		switch {
+		case best < 0 || p[c] > p[best]:
+			best, second = c, best
+		case second < 0 || p[c] > p[second]:
+			second = c
+		}
+	}
+	modelDanger := p[emergency] >= dangerProb && !past || p[emergency] >= dangerProbPast
+	if ruleDanger || modelDanger {
+		t := Triage{Route: directory.RouteEmergency, Confidence: 1}
+		if !ruleDanger {
+			t.Confidence = p[emergency]
+		}
+		// A crime in progress is reported by the 999 call itself; other
+		// concerns (hate crime, a child at risk) are offered afterwards.
+		if best != unclear && labels[best] != directory.RouteReportCrime && p[best]/rest >= secondProb {
+			t.Second = labels[best]
+		}
+		return t
+	}
+	conf := p[best] / rest
+	if best == unclear || conf < minConfidence {
+		return Triage{Route: directory.RouteUnclear, Confidence: conf}
+	}
+	t := Triage{Route: labels[best], Confidence: conf}
+	if second >= 0 && second != unclear && p[second]/rest >= secondProb {
+		t.Second = labels[second]
+	}
 	return t
 }
 
@@ -57,17 +175,27 @@ var negations = []string{
 
 // immediate phrases mean danger whatever the tense.
 var immediate = []string{
-	"cannot breathe", "not breathing", "stopped breathing", "unconscious",
-	"on fire", "house is burning", "is burning", "fire in", "smoke everywhere",
-	"kill myself", "killing myself", "end my life", "suicidal",
-	"take my own life", "overdose", "overdosed", "bleeding", "in danger",
-	"emergency", "in progress", "happening now", "happening right now",
-	"going on now", "going on right now", "999", "sos",
-	"not safe", "unsafe", "dying",
+	// breathing, consciousness, poisoning
+	"cannot breathe", "can not breathe", "not breathing", "stopped breathing",
+	"struggling to breathe", "unconscious", "not waking up", "will not wake",
+	"cannot wake", "going blue", "turning blue", "lips are blue",
+	// self-harm and suicide
+	"kill myself", "killing myself", "end my life", "end it all", "suicidal",
+	"take my own life", "want to die", "do not want to be here",
+	"dont want to be here", "taken all my", "took all my", "overdose",
+	"overdosed", "od d", "packet of pills", "whole packet",
+	// dying, bleeding
+	"he is dying", "she is dying", "someone is dying", "somebody is dying",
+	"they are dying", "baby is dying", "bleeding", "lots of blood",
+	// said outright
+	"in danger", "emergency", "in progress", "happening now",
+	"happening right now", "going on now", "going on right now", "999",
+	"sos", "call an ambulance", "need an ambulance",
 }
 
 // present phrases mean danger unless the message places them in the past
-// ("last week") without saying it is still going on.
+// ("last week", "since the burglary") or says they happen habitually
+// ("every weekend"), without saying it is going on now.
 var present = []string{
 	// attacks
 	"being attacked", "attacking", "attacked me", "hitting me", "hitting her",
@@ -75,39 +203,121 @@ var present = []string{
 	"punching", "kicking me", "strangling", "choking", "hurting me",
 	"hurting her", "hurting him", "fighting", "a fight", "assaulting",
 	"being assaulted", "being robbed", "robbing", "mugging me", "grabbed me",
+	"being stabbed", "being beaten", "being hit", "being hurt", "kicking",
+	"battering", "stamping on", "slashing", "kicking off", "dragging",
+	"bundled into", "forcing her", "forcing him", "throwing stones",
+	"throwing bricks", "throwing bottles", "throwing stuff at",
+	"throwing things at", "throwing rocks", "locked me in", "locked her in",
+	"locked him in", "locked us in", "will not let me leave",
+	"wont let me leave", "took my phone",
 	// intrusion
-	"trying to get in", "trying to break in", "breaking in", "break in",
-	"breaking into", "kicking the door", "kicking my door", "kicking down",
-	"in my house", "in the house", "in my home", "in my garden",
-	"someone is inside", "somebody is inside", "following me", "chasing me", "wont leave",
-	"will not leave",
-	// threats
-	"going to kill", "kill me", "kill you", "kill her", "kill him",
-	"going to hurt", "hurt me", "threatening to kill", "threatening me",
-	"threatening to hurt", "wants to kill", "will kill", "gonna kill",
-	// indirect
-	"screaming", "glass breaking", "smashing", "gunshot", "gunshots",
-	"shots fired", "shooting", "stabbing", "stabbed", "been stabbed",
-	"been shot", "has a gun", "has a knife", "with a knife", "with a gun",
-	"got a knife", "got a gun", "holding a knife", "waving a knife",
-	"machete", "weapon", "knife", "gun", "blade", "crowbar", "baseball bat",
-	"locked in", "kidnapped", "taken my child", "taken my son",
-	"taken my daughter", "missing child", "child is missing",
-	"left alone", "home alone",
+	"trying to get in", "trying to break in", "breaking in", "breaking into",
+	"kicking the door", "kicking my door", "kicking down", "kicking in",
+	"smashing the door", "smashing my door", "climbing in", "climbing through",
+	"in my house", "in the house", "in my home", "in my garden", "in my flat",
+	"someone is inside", "somebody is inside", "following me", "chasing me",
+	"will not let her out", "will not let him out", "will not let me out",
+	"wont let her out", "wont let him out", "wont let me out",
+	// threats to kill or hurt
+	"going to kill", "kill me", "kill you", "kill her", "kill him", "kill us",
+	"going to hurt", "hurt me", "threatening to kill", "threatening to hurt",
+	"wants to kill", "will kill", "gonna kill", "going to stab",
+	// fire and gas
+	"on fire", "set fire", "set on fire", "fire spreading", "its spreading",
+	"is spreading", "smoke coming", "smoke pouring", "house is burning",
+	"is burning", "fire in", "smoke everywhere", "smell of gas", "gas leak",
+	// weapons and shots
+	"gunshot", "gunshots", "shots fired", "shooting", "stabbing", "stabbed",
+	"been stabbed", "been shot", "has a gun", "has a knife", "with a knife",
+	"with a gun", "got a knife", "got a gun", "holding a knife",
+	"waving a knife", "pulled a knife", "machete", "weapon", "knife", "gun",
+	"blade", "crowbar", "baseball bat", "acid",
+	// other signs
+	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
+	"taken my child", "taken my son", "taken my daughter", "missing child",
+	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
+	"head injury", "do not know where i am", "dont know where i am",
+	"cannot stand up", "cant stand up",
 }
 
-// pastMarkers place an event in the past.
+// needsNow phrases are danger only when the message says it is happening
+// now ("he's outside my house now", "threatening me right now").
+var needsNow = []string{
+	"threatening me", "threatening us", "will not leave me", "wont leave me",
+	"will not go away", "refusing to leave",
+	"outside my house", "outside my door", "outside the house", "banging on",
+	"shouting", "left alone", "home alone", "on his own", "on her own",
+	"drunk and", "high and",
+}
+
+// childWho and childRisk together describe a child in danger ("my 5 year
+// old ... cant find her", "little boy on his own by the dual carriageway").
+var childWho = []string{
+	"child", "children", "kid", "kids", "boy", "girl", "toddler", "baby",
+	"son", "daughter", "year old", "yr old", "little one", "infant",
+}
+
+var childRisk = []string{
+	"on his own", "on her own", "alone", "wandering", "cannot find",
+	"cant find", "can not find", "missing", "lost", "carriageway",
+	"main road", "motorway", "in the road", "hot car", "locked in",
+	"near the river", "near the canal", "in the water", "fell",
+}
+
+// pastMarkers place an event in the past or say it happens habitually.
 var pastMarkers = []string{
 	"yesterday", "last night", "last week", "last month", "last year",
 	"last weekend", "last time", "ago", "earlier", "the other day",
 	"in the past", "used to", "previously", "back in", "this morning",
-	"few days", "few weeks", "weeks", "months", "years",
+	"few days", "few weeks", "weeks", "months", "years", "ever since",
+	"since the", "since i", "since my", "since he", "since she", "since they",
+	"since we", "after the", "after being", "after a", "after seeing",
+	"after my", "after he", "after she", "on monday", "on tuesday",
+	"on wednesday", "on thursday", "on friday", "on saturday", "on sunday",
+	"every weekend", "every night", "every day", "every week", "all the time",
+	"always", "constantly", "regularly", "often", "for months",
+	"for weeks", "for years", "has been going on", "was stabbed",
+	"got stabbed", "were stabbed", "was attacked", "got attacked",
+	"was robbed", "got robbed", "was mugged", "got mugged", "was assaulted",
+	"was burgled", "got burgled", "knife crime", "knifepoint", "was spiked",
+	"got spiked", "keeps going missing", "goes missing", "go missing",
 }
 
 // nowMarkers say an event is still happening.
 var nowMarkers = []string{
-	"now", "right now", "still", "currently", "at the moment", "tonight",
-	"outside", "here", "coming", "on his way", "on her way", "on their way",
+	"right now", "currently", "at the moment", "tonight", "still there",
+	"still here", "still outside", "still in the", "still inside",
+	"is coming", "are coming", "coming to get", "coming for", "coming back to",
+	"on his way", "on her way", "on their way", "as we speak", "as i type",
+	"hurry", "quick",
+}
+
+// weakNow is "now", which says an event goes on unless it only says what
+// followed ("... two weeks ago and now im scared").
+var weakNow = []string{"now"}
+
+// consequence phrases use "now" for what followed an event.
+var consequence = []string{
+	"and now", "now i am", "now i", "now he is", "now she is", "now we are",
+	"now they are", "now my", "now our", "since then", "for months now",
+	"for weeks now", "for years now", "going on for",
+}
+
+// hypothetical phrases ask about danger rather than report it.
+var hypothetical = []string{
+	"what should i do if", "what do i do if", "what to do if", "if someone",
+	"if somebody", "if i saw", "if i see", "who would i tell",
+	"what happens if", "how do i report", "how can i report",
+	"should i report", "is it a crime", "awareness", "talk at school",
+	"i saw", "saw a", "witnessed", "all night",
+}
+
+// shortDanger words are danger on their own in a message of at most three
+// words ("fire", "knife!!", "help police").
+var shortDanger = []string{
+	"fire", "knife", "gun", "help", "stabbed", "attack", "attacked",
+	"ambulance", "burglar", "burglars", "intruder", "rape",
+	"raped", "shot", "bleeding", "danger", "hurt",
 }
 
 // urgentHelp phrases are cries for help. With urgency (an exclamation mark,
@@ -137,12 +347,18 @@ func danger(lx *lexicon, n, raw string, m *matches) bool {
 	if m.any[listUrgentHelp] && (strings.Contains(raw, "!") || m.any[listUrgency] || strings.Count(n, " help ") > 1) {
 		return true
 	}
-	if m.words <= 2 && strings.Contains(n, " help ") {
+	if m.words <= 3 && m.any[listShortDanger] {
 		return true
 	}
-	if m.any[listPresent] {
-		past := m.any[listPast] || strings.Contains(n, " last ")
-		return !past || m.any[listNow]
+	past := m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
+	now := m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || !past
+	switch {
+	case m.any[listPresent] && now:
+		return true
+	case m.any[listNeedsNow] && (m.any[listNow] || m.any[listWeakNow] && !m.any[listConsequence]):
+		return true
+	case m.any[listChildWho] && m.any[listChildRisk] && now:
+		return true
 	}
 	return false
 }
@@ -154,8 +370,9 @@ type keyword struct {
 	weight float64
 }
 
-// routeKeywords is the first, deliberately simple classifier: evidence per
-// route, weighted by how specific it is.
+// routeKeywords are words and phrases that are evidence for a route,
+// weighted by how specific they are. The model takes their matches as
+// features, which carries knowledge the training examples may lack.
 var routeKeywords = map[directory.Route][]keyword{
 	directory.RouteEnvironmental: {
 		{"fly tip*", 3}, {"flytip*", 3}, {"fly tipped", 3}, {"dumped", 2}, {"dumping", 2},
@@ -223,43 +440,4 @@ var routeKeywords = map[directory.Route][]keyword{
 	},
 }
 
-// classifyRoutes scores the non-emergency routes from the keyword matches.
-// Confidence is the top score's share of the total, damped when the
-// evidence is thin; below a floor the answer is unclear. A second route is
-// returned when its evidence is strong on its own.
-func classifyRoutes(m *matches) (directory.Route, float64, directory.Route) {
-	routes := directory.Routes()
-	best, second := -1, -1
-	total := 0.0
-	for i, s := range m.score {
-		if s <= 0 {
-			continue
-		}
-		total += s
-		switch {
-		case best < 0 || s > m.score[best]:
-			best, second = i, best
-		case second < 0 || s > m.score[second]:
-			second = i
-		}
-	}
-	if best < 0 {
-		return directory.RouteUnclear, 0, ""
-	}
-	top := m.score[best]
-	// Thin evidence (a single weak word) is damped towards zero.
-	strength := min(top/3, 1)
-	conf := top / total * strength
-	if conf < minConfidence {
-		return directory.RouteUnclear, conf, ""
-	}
-	var other directory.Route
-	if second >= 0 && m.score[second] >= 2.5 {
-		other = routes[second]
-	}
-	return routes[best], conf, other
-}
 
-// minConfidence is the confidence below which Classify answers unclear and
-// the bot asks instead of guessing.
-const minConfidence = 0.4

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 
 	"github.com/whereto-bot/whereto/bot/console"
 	"github.com/whereto-bot/whereto/flows"
@@ -25,6 +26,10 @@ route is one of emergency, report-crime, environmental, hate-crime,
 safeguarding, victim-support or unclear. contacts are what the person would
 be shown at that moment, most useful first. Nothing is stored.
 
+With --eval FILE it instead reads a labelled set (ROUTE<TAB>MESSAGE per
+line, '#' comments) and prints accuracy, per-route precision and recall and
+a confusion matrix; -v lists every misclassified example.
+
   echo "someone dumped a mattress in the alley" | whereto route`
 
 // routeLine is one line of route's output.
@@ -38,13 +43,20 @@ type routeLine struct {
 
 func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
+	var evalFile string
+	var verbose bool
 	fs := newFlags("route", stderr, &c, true, routeHelp)
+	fs.StringVar(&evalFile, "eval", "", "evaluate on a labelled file (ROUTE<TAB>MESSAGE per line) and print accuracy, per-route precision and recall, and a confusion matrix")
+	fs.BoolVar(&verbose, "v", false, "with --eval, also list every misclassified example")
 	if err := parse(fs, args); err != nil {
 		return helpOK(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if evalFile != "" {
+		return runEval(evalFile, verbose, stdout)
 	}
 	clock, err := c.clock()
 	if err != nil {
@@ -86,6 +98,31 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("writing output: %w", err)
+	}
+	return nil
+}
+
+// runEval prints how the classifier does on a labelled file.
+func runEval(path string, verbose bool, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--eval: %w", err)
+	}
+	defer f.Close()
+	examples, err := flows.ParseExamples(f)
+	if err != nil {
+		return fmt.Errorf("--eval %s: %w", path, err)
+	}
+	rep := flows.Evaluate(examples)
+	if err := rep.Write(stdout); err != nil {
+		return err
+	}
+	if verbose {
+		rep.SortMisses()
+		fmt.Fprintf(stdout, "\nmisclassified (%d):\n", len(rep.Misses))
+		for _, m := range rep.Misses {
+			fmt.Fprintf(stdout, "line %d\t%s -> %s\t%q\n", m.Line, m.Route, m.Got, m.Text)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,96 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var benchMessages = []string{
+	"someone has dumped a load of rubbish and an old mattress in the alley behind our house",
+	"theres a man with a knife outside the shop NOW",
+	"my bike got nicked from outside the station yesterday",
+	"i think my neighbours kids are being neglected, they look hungry all the time",
+	"hello",
+}
+
+// BenchmarkClassify is one message through the danger rules and the model.
+func BenchmarkClassify(b *testing.B) {
+	if err := Warm(); err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range []int{0, 500, 2000} {
+		msg := benchMessages[0]
+		name := "typical"
+		if size > 0 {
+			msg = longMessage(size)
+			name = fmt.Sprintf("%d-chars", size)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Classify(msg)
+			}
+		})
+	}
+}
+
+// BenchmarkClassifyLatency reports the median and the 99th percentile of
+// single classifications, typical and 2,000 characters long.
+func BenchmarkClassifyLatency(b *testing.B) {
+	if err := Warm(); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		msgs []string
+	}{{"typical", benchMessages}, {"2000-chars", []string{longMessage(2000)}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var d []time.Duration
+			i := 0
+			for b.Loop() {
+				start := time.Now()
+				Classify(tc.msgs[i%len(tc.msgs)])
+				d = append(d, time.Since(start))
+				i++
+			}
+			slices.Sort(d)
+			b.ReportMetric(float64(d[len(d)/2].Nanoseconds())/1e3, "p50-µs")
+			b.ReportMetric(float64(d[len(d)*99/100].Nanoseconds())/1e3, "p99-µs")
+		})
+	}
+}
+
+// BenchmarkBuild is training the model at start-up, from the training file
+// as shipped (1x) and repeated 4 and 16 times, to show how it grows.
+func BenchmarkBuild(b *testing.B) {
+	examples, err := parseTraining(trainingData)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range []int{1, 4, 16} {
+		var ex []trainingExample
+		for range k {
+			ex = append(ex, examples...)
+		}
+		b.Run(fmt.Sprintf("%dx-%d-examples", k, len(ex)), func(b *testing.B) {
+			lx := compiled()
+			for b.Loop() {
+				trainModel(ex, lx, defaultTrainOptions)
+			}
+		})
+	}
+}
+
+// longMessage is a rambling message of about n characters.
+func longMessage(n int) string {
+	parts := []string{"so this has been going on for a while", "the people next door", "leave their rubbish bags out", "and the foxes rip them open", "there is litter all over the pavement", "i have asked them nicely", "nothing changes", "who do i report it to"}
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(parts[i%len(parts)])
+		b.WriteString(" ")
+	}
+	return b.String()[:n]
+}

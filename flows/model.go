@@ -1,0 +1,391 @@
+package flows
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/kljensen/snowball/english"
+
+	"github.com/whereto-bot/whereto/directory"
+)
+
+// The route classifier: a multinomial logistic regression over sparse
+// binary features of a message (stemmed words, word pairs, character
+// trigrams for typos, and the keyword lexicon's route evidence), trained at
+// start-up from the examples in training.txt. Everything is deterministic:
+// the same file gives the same model, bit for bit.
+
+// labelCount is the number of classes: the six routes and unclear.
+const labelCount = 7
+
+// labelIndex maps a label to its class; classLabels the reverse.
+func classLabels() [labelCount]directory.Route {
+	var out [labelCount]directory.Route
+	copy(out[:], Labels())
+	return out
+}
+
+func labelIndex(r directory.Route) int {
+	for i, l := range classLabels() {
+		if l == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// trainingExample is one labelled line of the training file.
+type trainingExample struct {
+	class int
+	text  string
+}
+
+// parseTraining reads the training file: "## label" section headers, then
+// "- message" lines; '#' lines are comments.
+func parseTraining(data string) ([]trainingExample, error) {
+	var out []trainingExample
+	class := -1
+	sc := bufio.NewScanner(strings.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "## "):
+			label := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(line, "## "), "route:"))
+			class = labelIndex(directory.Route(strings.TrimSpace(label)))
+			if class < 0 {
+				return nil, fmt.Errorf("training line %d: unknown label %q", n, label)
+			}
+		case strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "- "):
+			if class < 0 {
+				return nil, fmt.Errorf("training line %d: example before any section", n)
+			}
+			out = append(out, trainingExample{class, strings.TrimPrefix(line, "- ")})
+		default:
+			return nil, fmt.Errorf("training line %d: want \"## label\" or \"- example\"", n)
+		}
+	}
+	return out, sc.Err()
+}
+
+// featurizer turns normalised text into feature hashes. It knows the stems
+// of every word seen in training, so a message's known words cost a map
+// look-up; only unknown words are stemmed, at most maxStems per message so
+// that a long message stays fast (character trigrams still cover the rest).
+type featurizer struct {
+	stems map[string]string
+	opt   trainOptions
+}
+
+const maxStems = 8
+
+// maxTrigramWords bounds how many words of a message give character
+// trigrams: enough for any real description, and it keeps a long message
+// fast (its later words still count as words).
+const maxTrigramWords = 80
+
+// Feature kinds, mixed into the hash so that a word and a trigram with the
+// same letters are different features.
+const (
+	featWord byte = iota + 1
+	featPair
+	featTrigram
+	featKeyword
+	featLength
+)
+
+// A feature hash keeps its kind in the top byte.
+func withKind(h uint64, kind byte) uint64 { return h&^(0xff<<56) | uint64(kind)<<56 }
+
+func kindOf(h uint64) byte { return byte(h >> 56) }
+
+func hashString(kind byte, s string) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(kind)
+	h *= 1099511628211
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return withKind(h, kind)
+}
+
+func hashPair(a, b uint64) uint64 {
+	h := a*31 + b
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return withKind(h, featPair)
+}
+
+func (fz *featurizer) stem(w string, budget *int) string {
+	if s, ok := fz.stems[w]; ok {
+		return s
+	}
+	if *budget <= 0 || len(w) > 24 {
+		return w
+	}
+	*budget--
+	return english.Stem(w, false)
+}
+
+// features calls emit with the feature hashes of the normalised text n.
+// Features repeat when words repeat; the model counts each once.
+func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
+	budget := maxStems
+	var prev uint64
+	words := 0
+	for w := range strings.FieldsSeq(n) {
+		words++
+		s := fz.stem(w, &budget)
+		wh := hashString(featWord, s)
+		emit(wh)
+		if prev != 0 && fz.opt.pairs {
+			emit(hashPair(prev, wh))
+		}
+		prev = wh
+		// Character trigrams of the word with boundary marks tolerate
+		// typos: "grafitti" shares most trigrams with "graffiti".
+		if len(w) >= 3 && fz.opt.trigrams && words <= maxTrigramWords {
+			for i := -1; i+2 <= len(w); i++ {
+				emit(hashTrigram(w, i))
+			}
+		}
+	}
+	if m != nil && fz.opt.keywords {
+		for i, s := range m.score {
+			if s > 0 {
+				emit(withKind(hashPair(keywordBase, uint64(i)), featKeyword))
+				if s >= 3 {
+					emit(withKind(hashPair(keywordBase, uint64(100+i)), featKeyword))
+				}
+			}
+		}
+		for l, on := range m.any {
+			if on {
+				emit(withKind(hashPair(keywordBase, uint64(1000+l)), featKeyword))
+			}
+		}
+	}
+	switch {
+	case words <= 2:
+		emit(withKind(hashPair(keywordBase, 1), featLength))
+	case words > 40:
+		emit(withKind(hashPair(keywordBase, 2), featLength))
+	}
+}
+
+// keywordBase seeds the hashes of keyword and length features.
+const keywordBase = 0x9e3779b97f4a7c15
+
+// hashTrigram hashes the three bytes of " "+w+" " starting at i+1 (i may be
+// -1, the leading space), without building the padded string.
+func hashTrigram(w string, i int) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(featTrigram)
+	h *= 1099511628211
+	for k := i; k < i+3; k++ {
+		c := byte(' ')
+		if k >= 0 && k < len(w) {
+			c = w[k]
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return withKind(h, featTrigram)
+}
+
+// model is a trained linear classifier: weights per feature and class.
+type model struct {
+	fz      featurizer
+	index   map[uint64]int32 // feature hash -> row in weights
+	values  []float32        // each row's feature value
+	weights []float32        // rows of labelCount
+	bias    [labelCount]float32
+}
+
+// value is the feature value of a hash's kind.
+func (o trainOptions) value(h uint64) float32 {
+	switch kindOf(h) {
+	case featTrigram:
+		return o.trigramValue
+	case featPair:
+		return o.pairValue
+	case featKeyword:
+		return o.keywordValue
+	}
+	return 1
+}
+
+// trainOptions are the training settings; defaultTrainOptions were chosen
+// by cross-validation on the training file (see docs/CLASSIFIER.md).
+type trainOptions struct {
+	epochs   int
+	rate     float32
+	l2       float32
+	trigrams bool // character trigrams
+	pairs    bool // adjacent word pairs
+	keywords bool // the lexicon's route evidence
+	// Feature values by kind (a word counts 1).
+	trigramValue, pairValue, keywordValue float32
+}
+
+var defaultTrainOptions = trainOptions{epochs: 20, rate: 0.2, trigrams: true, pairs: true, keywords: true,
+	trigramValue: 0.2, pairValue: 0.5, keywordValue: 1}
+
+// trainModel fits the classifier to examples. The lexicon gives the keyword
+// features. It is deterministic: examples are visited in a fixed shuffled
+// order.
+func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *model {
+	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}}
+	// Stems of every training word, computed once.
+	for _, ex := range examples {
+		for w := range strings.FieldsSeq(normalise(clean(ex.text).text)) {
+			if _, ok := m.fz.stems[w]; !ok && len(w) <= 24 {
+				m.fz.stems[w] = english.Stem(w, false)
+			}
+		}
+	}
+	// Feature vectors (unique feature rows per example).
+	vecs := make([][]int32, len(examples))
+	for i, ex := range examples {
+		n := normalise(clean(ex.text).text)
+		var row []int32
+		m.fz.features(n, lx.match(n), func(h uint64) {
+			id, ok := m.index[h]
+			if !ok {
+				id = int32(len(m.index))
+				m.index[h] = id
+				m.values = append(m.values, opt.value(h))
+			}
+			row = append(row, id)
+		})
+		slices.Sort(row)
+		vecs[i] = slices.Compact(row)
+	}
+	m.weights = make([]float32, len(m.index)*labelCount)
+	// AdaGrad on the softmax loss with L2, over a fixed permutation.
+	order := make([]int, len(examples))
+	for i := range order {
+		order[i] = i
+	}
+	seed := uint64(42)
+	for i := len(order) - 1; i > 0; i-- {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		j := int(seed>>33) % (i + 1)
+		order[i], order[j] = order[j], order[i]
+	}
+	g2 := make([]float32, len(m.weights))
+	var bg2 [labelCount]float32
+	var probs [labelCount]float64
+	for range opt.epochs {
+		for _, i := range order {
+			x, y := vecs[i], examples[i].class
+			m.scoreRows(x, &probs)
+			softmax(&probs)
+			for c := range labelCount {
+				g := float32(probs[c])
+				if c == y {
+					g--
+				}
+				bg2[c] += g * g
+				m.bias[c] -= opt.rate * g / float32(math.Sqrt(float64(bg2[c]))+1e-8)
+				for _, f := range x {
+					k := int(f)*labelCount + c
+					gk := g*m.values[f] + opt.l2*m.weights[k]
+					g2[k] += gk * gk
+					m.weights[k] -= opt.rate * gk / float32(math.Sqrt(float64(g2[k]))+1e-8)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// scoreRows writes the linear scores of the feature rows x into out.
+func (m *model) scoreRows(x []int32, out *[labelCount]float64) {
+	for c := range labelCount {
+		out[c] = float64(m.bias[c])
+	}
+	for _, f := range x {
+		w := m.weights[int(f)*labelCount : int(f)*labelCount+labelCount]
+		v := float64(m.values[f])
+		for c := range labelCount {
+			out[c] += v * float64(w[c])
+		}
+	}
+}
+
+func softmax(p *[labelCount]float64) {
+	top := p[0]
+	for _, v := range p {
+		top = max(top, v)
+	}
+	sum := 0.0
+	for i, v := range p {
+		p[i] = math.Exp(v - top)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+}
+
+// predict returns the probability of each class for the normalised text n,
+// whose lexicon matches are m. Each feature counts once, however often it
+// occurs.
+func (m *model) predict(n string, lm *matches) [labelCount]float64 {
+	var p [labelCount]float64
+	for c := range labelCount {
+		p[c] = float64(m.bias[c])
+	}
+	// Feature ids already counted: a small list for short messages, a
+	// bitset once it grows.
+	var small [64]int32
+	seen := small[:0]
+	var bits []uint64
+	m.fz.features(n, lm, func(h uint64) {
+		id, ok := m.index[h]
+		if !ok {
+			return
+		}
+		switch {
+		case bits != nil:
+			if bits[id>>6]&(1<<(id&63)) != 0 {
+				return
+			}
+			bits[id>>6] |= 1 << (id & 63)
+		case len(seen) < cap(seen):
+			if slices.Contains(seen, id) {
+				return
+			}
+			seen = append(seen, id)
+		default:
+			bits = make([]uint64, (len(m.values)+63)/64)
+			for _, s := range seen {
+				bits[s>>6] |= 1 << (s & 63)
+			}
+			if bits[id>>6]&(1<<(id&63)) != 0 {
+				return
+			}
+			bits[id>>6] |= 1 << (id & 63)
+		}
+		w := m.weights[int(id)*labelCount : int(id)*labelCount+labelCount]
+		v := float64(m.values[id])
+		for c := range labelCount {
+			p[c] += v * float64(w[c])
+		}
+	})
+	softmax(&p)
+	return p
+}
+
+//go:embed training.txt
+var trainingData string
+
+//go:embed languages.txt
+var languagesData string
