@@ -439,5 +439,3 @@ var routeKeywords = map[directory.Route][]keyword{
 		{"knife", 2.5}, {"gun", 2.5}, {"weapon", 2.5}, {"pulled a knife", 3}, {"threatened", 2},
 	},
 }
-
-
