@@ -177,16 +177,21 @@ var negations = []string{
 var immediate = []string{
 	// breathing, consciousness, poisoning
 	"cannot breathe", "can not breathe", "not breathing", "stopped breathing",
-	"struggling to breathe", "unconscious", "not waking up", "will not wake",
+	"struggling to breathe", "cannot breath", "cannot get my breath",
+	"cannot catch my breath", "chest pain", "heart attack", "having a stroke",
+	"unconscious", "not waking up", "will not wake",
 	"cannot wake", "going blue", "turning blue", "lips are blue",
 	// self-harm and suicide
 	"kill myself", "killing myself", "end my life", "end it all", "suicidal",
 	"take my own life", "want to die", "do not want to be here",
 	"dont want to be here", "taken all my", "took all my", "overdose",
-	"overdosed", "od d", "packet of pills", "whole packet",
+	"overdosed", "od d", "packet of pills", "whole packet", "want to jump",
+	"going to jump", "about to jump", "jump off",
 	// dying, bleeding
 	"he is dying", "she is dying", "someone is dying", "somebody is dying",
 	"they are dying", "baby is dying", "bleeding", "lots of blood",
+	"blood everywhere", "do not know where i am", "dont know where i am",
+	"cannot stand up", "cant stand up",
 	// said outright
 	"in danger", "emergency", "in progress", "happening now",
 	"happening right now", "going on now", "going on right now", "999",
@@ -204,6 +209,10 @@ var present = []string{
 	"hurting her", "hurting him", "fighting", "a fight", "assaulting",
 	"being assaulted", "being robbed", "robbing", "mugging me", "grabbed me",
 	"being stabbed", "being beaten", "being hit", "being hurt", "kicking",
+	"being thrown", "thrown about", "thrown around", "being dragged",
+	"fight outside", "massive fight", "big fight", "fight going on",
+	"got a bottle", "with a bottle", "glassed", "badly hurt", "badly injured",
+	"seriously hurt", "cut himself", "cut herself",
 	"battering", "stamping on", "slashing", "kicking off", "dragging",
 	"bundled into", "forcing her", "forcing him", "throwing stones",
 	"throwing bricks", "throwing bottles", "throwing stuff at",
@@ -236,8 +245,8 @@ var present = []string{
 	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
 	"taken my child", "taken my son", "taken my daughter", "missing child",
 	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
-	"head injury", "do not know where i am", "dont know where i am",
-	"cannot stand up", "cant stand up",
+	"head injury", "passed out", "carrying her",
+	"carrying him", "into a car", "into a van", "into the car", "into the van",
 }
 
 // needsNow phrases are danger only when the message says it is happening
@@ -285,7 +294,8 @@ var pastMarkers = []string{
 
 // nowMarkers say an event is still happening.
 var nowMarkers = []string{
-	"right now", "currently", "at the moment", "tonight", "still there",
+	"minutes ago", "mins ago", "min ago", "seconds ago", "just now",
+	"just happened", "right now", "currently", "at the moment", "tonight", "still there",
 	"still here", "still outside", "still in the", "still inside",
 	"is coming", "are coming", "coming to get", "coming for", "coming back to",
 	"on his way", "on her way", "on their way", "as we speak", "as i type",
