@@ -156,6 +156,10 @@ func TestExperimentNB(t *testing.T) {
 		}
 		fmt.Printf("%s cv5=%.3f\n", alg, float64(correct)/float64(len(ex)))
 	}
+	fmt.Printf("logistic-regression cv5=%.3f\n", cvAccuracy(t, ex, defaultTrainOptions, 5))
+	plain := defaultTrainOptions
+	plain.trigrams, plain.pairs, plain.keywords = false, false, false
+	fmt.Printf("logistic-regression-words-only cv5=%.3f\n", cvAccuracy(t, ex, plain, 5))
 }
 
 func TestExperimentThresholds(t *testing.T) {
