@@ -43,6 +43,11 @@ func TestClassify(t *testing.T) {
 		{"emoji only is unclear", "🙂🙂", directory.RouteUnclear, ""},
 		{"numbers only is unclear", "0123456789", directory.RouteUnclear, ""},
 		{"a url is unclear", "https://example.com/a?b=c", directory.RouteUnclear, ""},
+		{"whitespace is unclear", " \t\n  ", directory.RouteUnclear, ""},
+		{"invalid UTF-8 is unclear", "\xff\xfe\xfd", directory.RouteUnclear, ""},
+		{"a phone number is unclear", "07700 900123", directory.RouteUnclear, ""},
+		{"repeated characters are unclear", strings.Repeat("z", 5000), directory.RouteUnclear, ""},
+		{"invalid UTF-8 around words still reads", "\xffsomeone dumped a sofa in the alley\xfe", directory.RouteEnvironmental, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
