@@ -43,7 +43,8 @@ func TestRunnerKeepsStatePerConversation(t *testing.T) {
 	send(t, r, "a", "/start")
 	send(t, r, "b", "/start")
 	send(t, r, "a", "4") // a: worried about a child -> asks about danger
-	resp := send(t, r, "a", "no")
+	send(t, r, "a", "no") // -> asks for the postcode district
+	resp := send(t, r, "a", "LU1")
 	if resp.Route != directory.RouteSafeguarding {
 		t.Errorf("conversation a: route %q, want safeguarding", resp.Route)
 	}
@@ -99,9 +100,9 @@ func TestRunnerStorageFailureStillAnswers(t *testing.T) {
 	var logs bytes.Buffer
 	r := newRunner(t, failingSessions{})
 	r.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
-	resp := send(t, r, "a", "fly tipping on my road")
-	if resp.Route != directory.RouteEnvironmental {
-		t.Errorf("route %q, want environmental despite the storage failure", resp.Route)
+	resp := send(t, r, "a", "someone is breaking in right now")
+	if resp.Route != directory.RouteEmergency {
+		t.Errorf("route %q, want emergency despite the storage failure", resp.Route)
 	}
 	if !strings.Contains(logs.String(), "disk on fire") {
 		t.Errorf("storage error not logged: %s", logs.String())
@@ -157,7 +158,8 @@ func TestRunnerCountsRoutesByLondonDay(t *testing.T) {
 	r.Counter = c
 	// 23:30 UTC on 30 June is 00:30 on 1 July in London (BST).
 	r.Now = func() time.Time { return time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC) }
-	send(t, r, "a", "graffiti on the bridge")
+	send(t, r, "a", "graffiti on the bridge") // asks for the postcode district
+	send(t, r, "a", "LU2")
 	send(t, r, "a", "hello") // no route: not counted
 	if got, want := strings.Join(c.seen, ","), "2026-07-01:environmental"; got != want {
 		t.Errorf("counted %q, want %q", got, want)
@@ -172,7 +174,7 @@ func TestRunnerLogsNoText(t *testing.T) {
 	r := newRunner(t, &bot.MemorySessions{})
 	r.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	conv := "chat-" + marker
-	for _, text := range []string{"/start", "6", "my bike " + marker + " was stolen", "no", "no", "/forget"} {
+	for _, text := range []string{"/start", "6", "my bike " + marker + " was stolen", "no", "no", "LU1", "/forget"} {
 		send(t, r, conv, text)
 	}
 	if logs.Len() == 0 {

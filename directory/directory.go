@@ -102,6 +102,9 @@ type Contact struct {
 type RouteRef struct {
 	Route Route `json:"route"`
 	Order int   `json:"order"`
+	// Fallback services are shown only to people whom no other active
+	// service on the route serves (someone outside the area).
+	Fallback bool `json:"fallback,omitempty"`
 }
 
 // Service is one place a person can be sent: a phone line, a reporting
@@ -120,16 +123,62 @@ type Service struct {
 	Hours *Schedule `json:"hours,omitempty"`
 	// Areas are the postcode districts served (e.g. "LU1"). Empty means
 	// everywhere.
-	Areas  []string   `json:"areas,omitempty"`
-	Routes []RouteRef `json:"routes"`
+	Areas []string `json:"areas,omitempty"`
+	// AreaName describes Areas for people ("Luton (LU1 to LU4)").
+	AreaName string     `json:"area_name,omitempty"`
+	Routes   []RouteRef `json:"routes"`
 	// Keywords help staff and residents find the service by name.
 	Keywords []string `json:"keywords,omitempty"`
 	// Source says where the contact details were copied from.
 	Source string `json:"source"`
-	// Verified is the date (YYYY-MM-DD) the partnership last confirmed the
-	// details with the service; empty means not yet confirmed.
+	// Verified is the date (YYYY-MM-DD) the details were last confirmed
+	// against the source; empty means never.
 	Verified string `json:"verified,omitempty"`
+	// Status is StatusActive (the default when empty), StatusInactive or
+	// StatusTemporarilyClosed. Only active services are recommended.
+	Status Status `json:"status,omitempty"`
+	// Alert is a short-term notice shown with the service ("phone lines
+	// are busy after the storm; use the online form").
+	Alert string `json:"alert,omitempty"`
+	// Review, when set, says what the partnership must still check before
+	// relying on the entry ("needs verification by the partnership before
+	// launch"). Staff see it; residents do not.
+	Review string `json:"review,omitempty"`
 }
+
+// Status is a service's availability, as Open Referral UK's service status.
+type Status string
+
+// Statuses.
+const (
+	StatusActive            Status = "active"
+	StatusInactive          Status = "inactive"
+	StatusTemporarilyClosed Status = "temporarily closed"
+)
+
+// RouteRef returns the service's place on route r, and false if it is not
+// on it.
+func (s Service) RouteRef(r Route) (RouteRef, bool) {
+	for _, ref := range s.Routes {
+		if ref.Route == r {
+			return ref, true
+		}
+	}
+	return RouteRef{}, false
+}
+
+// Active reports whether the service may be recommended.
+func (s Service) Active() bool { return s.Status == "" || s.Status == StatusActive }
+
+// Serves reports whether the service covers the postcode district (as
+// returned by PostcodeDistrict). A service with no areas serves everywhere;
+// an empty district (unknown) is served by every service.
+func (s Service) Serves(district string) bool {
+	return len(s.Areas) == 0 || district == "" || slices.Contains(s.Areas, district)
+}
+
+// Local reports whether the service serves only some areas.
+func (s Service) Local() bool { return len(s.Areas) > 0 }
 
 // Partnership describes who runs this copy of whereto; /about shows it.
 type Partnership struct {
@@ -149,7 +198,10 @@ type Partnership struct {
 type Directory struct {
 	Schema      int         `json:"schema"`
 	Partnership Partnership `json:"partnership"`
-	Services    []Service   `json:"services"`
+	// BankHolidays are the bank holidays services' opening hours observe
+	// (England and Wales in the default data). Staff may add to them.
+	BankHolidays []Holiday `json:"bank_holidays,omitempty"`
+	Services     []Service `json:"services"`
 }
 
 // Service returns the service with the given id, or ErrNotFound.
@@ -196,6 +248,7 @@ func (d *Directory) ServicesFor(r Route) []Service {
 func (d *Directory) Clone() *Directory {
 	c := *d
 	c.Partnership.About = slices.Clone(d.Partnership.About)
+	c.BankHolidays = slices.Clone(d.BankHolidays)
 	c.Services = make([]Service, len(d.Services))
 	for i, s := range d.Services {
 		c.Services[i] = s.Clone()

@@ -49,6 +49,7 @@ func Parse(r io.Reader) (*Directory, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d.Prepare()
 	return &d, nil
 }
 

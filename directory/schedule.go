@@ -28,12 +28,72 @@ func London() *time.Location { return london() }
 // Weekday names used in opening periods, Sunday first as in time.Weekday.
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
-// Schedule is a service's weekly opening hours in Europe/London local time.
+// Schedule is a service's opening hours in Europe/London local time:
+// weekly periods, what happens on bank holidays, and dated exceptions.
 type Schedule struct {
 	Weekly []Period `json:"weekly"`
+	// BankHolidays says whether the service keeps its weekly hours on bank
+	// holidays ("open") or is closed then (BankHolidaysClosed, the default
+	// when empty).
+	BankHolidays string `json:"bank_holidays,omitempty"`
+	// Exceptions override the weekly hours and bank holidays on a date.
+	Exceptions []Exception `json:"exceptions,omitempty"`
 	// Note explains the hours, e.g. that they are a default staff should
 	// confirm.
 	Note string `json:"note,omitempty"`
+
+	// holidays is the directory's bank holiday calendar, linked by
+	// Directory.Prepare; nil means no bank holidays are known.
+	holidays *calendar
+}
+
+// Bank holiday policies for Schedule.BankHolidays.
+const (
+	BankHolidaysClosed = "closed"
+	BankHolidaysOpen   = "open"
+)
+
+// Exception is a dated change to a schedule: closed all day, or open
+// Opens-Closes that day instead of the weekly hours.
+type Exception struct {
+	Date   string `json:"date"` // YYYY-MM-DD, Europe/London
+	Closed bool   `json:"closed,omitempty"`
+	Opens  string `json:"opens,omitempty"`
+	Closes string `json:"closes,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Holiday is one bank holiday.
+type Holiday struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Name string `json:"name"`
+}
+
+// calendar indexes bank holidays by date.
+type calendar struct {
+	byDate map[string]string
+}
+
+func newCalendar(hs []Holiday) *calendar {
+	c := &calendar{byDate: make(map[string]string, len(hs))}
+	for _, h := range hs {
+		c.byDate[h.Date] = h.Name
+	}
+	return c
+}
+
+// Prepare links every schedule in d to d's bank holidays, so that opening
+// hours account for them. Parse and the store call it; call it yourself
+// after building or changing a Directory by hand, before sharing it.
+func (d *Directory) Prepare() {
+	cal := newCalendar(d.BankHolidays)
+	for i := range d.Services {
+		if h := d.Services[i].Hours; h != nil {
+			linked := *h
+			linked.holidays = cal
+			d.Services[i].Hours = &linked
+		}
+	}
 }
 
 // Period is one opening window on the listed days: Opens inclusive, Closes
@@ -44,13 +104,15 @@ type Period struct {
 	Closes string   `json:"closes"`
 }
 
-// Clone returns a deep copy of s.
+// Clone returns a deep copy of s (sharing the immutable bank holiday
+// calendar).
 func (s Schedule) Clone() Schedule {
 	c := s
 	c.Weekly = make([]Period, len(s.Weekly))
 	for i, p := range s.Weekly {
 		c.Weekly[i] = Period{Days: slices.Clone(p.Days), Opens: p.Opens, Closes: p.Closes}
 	}
+	c.Exceptions = slices.Clone(s.Exceptions)
 	return c
 }
 
@@ -58,9 +120,40 @@ func (s Schedule) Clone() Schedule {
 // Europe/London local time. Malformed periods (which Validate rejects) never
 // count as open.
 func (s Schedule) OpenAt(t time.Time) bool {
+	open, _ := s.At(t)
+	return open
+}
+
+// At reports whether the schedule is open at instant t and why, in words
+// for staff: "weekly hours (mon-fri 09:00-17:00)", "bank holiday (Christmas
+// Day)", "exception on 2026-12-24: closes at 13:00". Dated exceptions come
+// first, then bank holidays, then the weekly hours.
+func (s Schedule) At(t time.Time) (open bool, why string) {
 	local := t.In(London())
-	day := dayNames[local.Weekday()]
+	date := local.Format(time.DateOnly)
 	minute := local.Hour()*60 + local.Minute()
+	for _, e := range s.Exceptions {
+		if e.Date != date {
+			continue
+		}
+		reason := "exception on " + date
+		if e.Note != "" {
+			reason += " (" + e.Note + ")"
+		}
+		if e.Closed {
+			return false, reason + ": closed all day"
+		}
+		opens, err1 := parseClock(e.Opens)
+		closes, err2 := parseClock(e.Closes)
+		if err1 != nil || err2 != nil {
+			return false, reason + ": hours unreadable, treated as closed"
+		}
+		return minute >= opens && minute < closes, reason + ": open " + e.Opens + "-" + e.Closes
+	}
+	if name, ok := s.holiday(date); ok && s.BankHolidays != BankHolidaysOpen {
+		return false, "bank holiday (" + name + ")"
+	}
+	day := dayNames[local.Weekday()]
 	for _, p := range s.Weekly {
 		if !slices.Contains(p.Days, day) {
 			continue
@@ -71,10 +164,18 @@ func (s Schedule) OpenAt(t time.Time) bool {
 			continue
 		}
 		if minute >= opens && minute < closes {
-			return true
+			return true, "weekly hours (" + s.String() + ")"
 		}
 	}
-	return false
+	return false, "outside weekly hours (" + s.String() + ")"
+}
+
+func (s Schedule) holiday(date string) (string, bool) {
+	if s.holidays == nil {
+		return "", false
+	}
+	name, ok := s.holidays.byDate[date]
+	return name, ok
 }
 
 // String describes the schedule for people, e.g. "mon-fri 09:00-17:00".
@@ -145,6 +246,15 @@ func (s Service) InHours(t time.Time) bool {
 		return true
 	}
 	return s.Hours.OpenAt(t)
+}
+
+// HoursAt is InHours with the reason, for staff ("bank holiday (Christmas
+// Day)"). A service without a schedule is always in hours.
+func (s Service) HoursAt(t time.Time) (in bool, why string) {
+	if s.Hours == nil {
+		return true, "no opening hours: every contact applies at all times"
+	}
+	return s.Hours.At(t)
 }
 
 // ContactsAt returns the contacts a person should be given at instant t, in

@@ -75,6 +75,18 @@ func (d *Directory) Validate() error {
 	for i, a := range d.Partnership.About {
 		checkText(&ps, fmt.Sprintf("partnership.about[%d]", i), a, true)
 	}
+	holidays := map[string]int{}
+	for i, h := range d.BankHolidays {
+		hp := fmt.Sprintf("bank_holidays[%d]", i)
+		if !isDate(h.Date) {
+			ps.add(hp+".date", "%q is not a date (YYYY-MM-DD)", h.Date)
+		} else if j, dup := holidays[h.Date]; dup {
+			ps.add(hp+".date", "%q is also bank_holidays[%d]", h.Date, j)
+		} else {
+			holidays[h.Date] = i
+		}
+		checkText(&ps, hp+".name", h.Name, true)
+	}
 	seen := map[string]int{}
 	for i, s := range d.Services {
 		path := fmt.Sprintf("services[%d]", i)
@@ -89,13 +101,21 @@ func (d *Directory) Validate() error {
 		}
 	}
 	for _, r := range Routes() {
-		served := d.ServicesFor(r)
+		var served []Service
+		for _, s := range d.ServicesFor(r) {
+			if ref, _ := s.RouteRef(r); s.Active() && !ref.Fallback {
+				served = append(served, s)
+			}
+		}
 		if len(served) == 0 {
-			ps.add("routes", "route %q has no service", r)
+			ps.add("routes", "route %q has no active service", r)
 			continue
 		}
 		if r == RouteEmergency && !alwaysPhone(served[0]) {
-			ps.add("routes", "route %q: its first service %q has no phone number available at all times", r, served[0].ID)
+			ps.add("routes", "route %q: its first active service %q has no phone number available at all times", r, served[0].ID)
+		}
+		if r == RouteEmergency && served[0].Local() {
+			ps.add("routes", "route %q: its first active service %q must serve everywhere (no areas)", r, served[0].ID)
 		}
 	}
 	if len(ps) > 0 {
@@ -139,10 +159,16 @@ func validateService(ps *problems, path string, s Service) {
 	checkText(ps, path+".organisation", s.Organisation, false)
 	checkText(ps, path+".description", s.Description, false)
 	checkText(ps, path+".source", s.Source, true)
-	if s.Verified != "" {
-		if _, err := time.Parse(time.DateOnly, s.Verified); err != nil || !datePattern.MatchString(s.Verified) {
-			ps.add(path+".verified", "%q is not a date (YYYY-MM-DD)", s.Verified)
-		}
+	switch s.Status {
+	case "", StatusActive, StatusInactive, StatusTemporarilyClosed:
+	default:
+		ps.add(path+".status", "%q is not %q, %q or %q", s.Status, StatusActive, StatusInactive, StatusTemporarilyClosed)
+	}
+	checkText(ps, path+".alert", s.Alert, false)
+	checkText(ps, path+".area_name", s.AreaName, false)
+	checkText(ps, path+".review", s.Review, false)
+	if s.Verified != "" && !isDate(s.Verified) {
+		ps.add(path+".verified", "%q is not a date (YYYY-MM-DD)", s.Verified)
 	}
 	if len(s.Contacts) == 0 {
 		ps.add(path+".contacts", "a service needs at least one contact")
@@ -258,6 +284,42 @@ func validateSchedule(ps *problems, path string, h Schedule) {
 		ps.add(path+".weekly", "opening hours need at least one period")
 	}
 	checkText(ps, path+".note", h.Note, false)
+	switch h.BankHolidays {
+	case "", BankHolidaysClosed, BankHolidaysOpen:
+	default:
+		ps.add(path+".bank_holidays", "%q is not %q or %q", h.BankHolidays, BankHolidaysClosed, BankHolidaysOpen)
+	}
+	dates := map[string]int{}
+	for i, e := range h.Exceptions {
+		ep := fmt.Sprintf("%s.exceptions[%d]", path, i)
+		switch {
+		case !isDate(e.Date):
+			ps.add(ep+".date", "%q is not a date (YYYY-MM-DD)", e.Date)
+		default:
+			if j, dup := dates[e.Date]; dup {
+				ps.add(ep+".date", "%q is also exceptions[%d]", e.Date, j)
+			}
+			dates[e.Date] = i
+		}
+		checkText(ps, ep+".note", e.Note, false)
+		if e.Closed {
+			if e.Opens != "" || e.Closes != "" {
+				ps.add(ep, "a closed day has no opening times")
+			}
+			continue
+		}
+		opens, err := parseClock(e.Opens)
+		if err != nil {
+			ps.add(ep+".opens", "%v (or set closed)", err)
+		}
+		closes, err2 := parseClock(e.Closes)
+		if err2 != nil {
+			ps.add(ep+".closes", "%v (or set closed)", err2)
+		}
+		if err == nil && err2 == nil && closes <= opens {
+			ps.add(ep+".closes", "%q is not after opens %q", e.Closes, e.Opens)
+		}
+	}
 	for i, p := range h.Weekly {
 		pp := fmt.Sprintf("%s.weekly[%d]", path, i)
 		if len(p.Days) == 0 {
@@ -280,6 +342,12 @@ func validateSchedule(ps *problems, path string, h Schedule) {
 			ps.add(pp+".closes", "%q is not after opens %q", p.Closes, p.Opens)
 		}
 	}
+}
+
+// isDate reports whether s is a real calendar date written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && datePattern.MatchString(s)
 }
 
 // IsUKPhone reports whether s is a UK phone number a person can dial: the

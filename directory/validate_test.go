@@ -242,25 +242,35 @@ func TestDirectoryValidate(t *testing.T) {
 		{"rejects route with no service", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "mash")
 			d.Services = slices.Delete(d.Services, i, i+1)
-			return []string{`routes: route "safeguarding" has no service`}
+			j := serviceIndex(t, d, "domestic-abuse-helpline")
+			d.Services[j].Routes = d.Services[j].Routes[:1] // victim-support only
+			return []string{`routes: route "safeguarding" has no active service`}
+		}},
+		{"rejects route served only by a fallback", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "council-environmental")
+			d.Services[i].Status = directory.StatusTemporarilyClosed
+			return []string{`routes: route "environmental" has no active service`}
 		}},
 		{"rejects service with no routes", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "council-environmental")
 			d.Services[i].Routes = nil
 			return []string{
 				fmt.Sprintf(`services[%d].routes: a service needs at least one route`, i),
-				`routes: route "environmental" has no service`,
+				`routes: route "environmental" has no active service`,
 			}
 		}},
 		{"rejects emergency service without a phone", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "police-emergency")
 			d.Services[i].Contacts[0].Kind = directory.KindText // "999" is a valid text number
-			return []string{`routes: route "emergency": its first service "police-emergency" has no phone number available at all times`}
+			return []string{`routes: route "emergency": its first active service "police-emergency" has no phone number available at all times`}
 		}},
 		{"rejects emergency route led by a web service", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "police-online")
 			d.Services[i].Routes = append(d.Services[i].Routes, directory.RouteRef{Route: directory.RouteEmergency, Order: 0})
-			return []string{`routes: route "emergency": its first service "police-online" has no phone number available at all times`}
+			return []string{
+				`routes: route "emergency": its first active service "police-online" has no phone number available at all times`,
+				`routes: route "emergency": its first active service "police-online" must serve everywhere (no areas)`,
+			}
 		}},
 		{"rejects in-hours contact without service hours", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "council-environmental")

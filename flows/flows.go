@@ -34,6 +34,7 @@ const (
 	StepFind      Step = "find"       // choosing or naming a service to look up
 	StepAnswered  Step = "answered"   // a route's services were shown
 	StepShown     Step = "shown"      // one service was shown from Find
+	StepArea      Step = "area"       // asking for the postcode district before Route's answer
 )
 
 // State is everything the bot remembers about a conversation between
@@ -47,6 +48,10 @@ type State struct {
 	Then directory.Route `json:"then,omitempty"`
 	// Found lists the service ids offered at StepFind after a search.
 	Found []string `json:"found,omitempty"`
+	// Area is the postcode district the person gave ("LU1"), never the
+	// full postcode; NoArea is set when they chose to skip the question.
+	Area   string `json:"area,omitempty"`
+	NoArea bool   `json:"no_area,omitempty"`
 }
 
 // Input is one thing the person did: typed text, or tapped a button.
@@ -101,7 +106,7 @@ type Turn struct {
 // 999 answer at once, from any step. Buttons carry their meaning in their
 // IDs, so a button from an expired or restarted session still works.
 func Next(s State, in Input, dir Directory, now time.Time) Turn {
-	c := &conv{dir: dir, now: now, in: s}
+	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea}
 	if in.Choice != "" {
 		c.choose(in.Choice)
 		return c.turn()
@@ -119,6 +124,13 @@ func Next(s State, in Input, dir Directory, now time.Time) Turn {
 		c.choose(id)
 		return c.turn()
 	}
+	if c.in.Step == StepArea {
+		if district, err := directory.PostcodeDistrict(text); err == nil {
+			c.area, c.noArea = district, false
+			c.answer(c.in.Route, c.in.Then)
+			return c.turn()
+		}
+	}
 	c.freeText(text)
 	return c.turn()
 }
@@ -132,6 +144,10 @@ type conv struct {
 	replies []Reply
 	route   directory.Route
 	forget  bool
+	// area and noArea carry the person's postcode district (or their
+	// choice not to give it) through the conversation.
+	area   string
+	noArea bool
 }
 
 func (c *conv) say(r Reply) { c.replies = append(c.replies, r) }
@@ -142,6 +158,9 @@ func (c *conv) say(r Reply) { c.replies = append(c.replies, r) }
 func (c *conv) turn() Turn {
 	if c.out.Step == StepStart && !c.forget {
 		c.out.Step = StepMenu
+	}
+	if !c.forget {
+		c.out.Area, c.out.NoArea = c.area, c.noArea
 	}
 	choices := c.choicesFor(c.out)
 	if len(c.replies) == 0 {
@@ -161,6 +180,7 @@ func (c *conv) command(text string) {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case "start":
+		c.area, c.noArea = "", false
 		if r := directory.Route(strings.ToLower(arg)); r.Known() {
 			c.enterRoute(r)
 			return
@@ -220,6 +240,8 @@ func yesNo(n string) string {
 		return "no"
 	case "not sure", "dont know", "do not know", "unsure", "maybe", "idk", "i dont know", "i do not know":
 		return "unsure"
+	case "skip", "skip it", "no thanks", "rather not", "id rather not say", "prefer not to say":
+		return "skip"
 	}
 	return ""
 }
@@ -245,6 +267,11 @@ func (c *conv) freeText(text string) {
 		if c.find(text) {
 			return
 		}
+	}
+	if c.in.Step == StepArea {
+		c.say(Reply{Text: msgNotPostcode})
+		c.reask()
+		return
 	}
 	if t.Route == directory.RouteUnclear {
 		if c.in.Step == StepStart {

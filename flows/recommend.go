@@ -17,8 +17,9 @@ type Recommendation struct {
 }
 
 // Recommend classifies text and resolves the route against the directory at
-// instant now, as the conversation would. For directory.RouteUnclear it
-// names no services: the bot would ask instead.
+// instant now, as the conversation would for someone in the partnership's
+// area. For directory.RouteUnclear it names no services: the bot would ask
+// instead.
 func Recommend(text string, dir Directory, now time.Time) Recommendation {
 	t := Classify(text)
 	rec := Recommendation{Route: t.Route, Confidence: t.Confidence, Services: []string{}, Contacts: []string{}}
@@ -26,7 +27,9 @@ func Recommend(text string, dir Directory, now time.Time) Recommendation {
 		return rec
 	}
 	seen := map[string]bool{}
-	for _, svc := range dir.ServicesFor(t.Route) {
+	// As the conversation would show it to someone who skipped the
+	// postcode question: the partnership's own area.
+	for _, svc := range recommend(dir, t.Route, "").shown {
 		rec.Services = append(rec.Services, svc.ID)
 		for _, ct := range svc.ContactsAt(now) {
 			if !seen[ct.Value] {

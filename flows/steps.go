@@ -17,6 +17,7 @@ const (
 	choiceWords  = "words"
 	prefixRoute  = "go:"
 	prefixSvc    = "svc:"
+	prefixArea   = "area:" // "area:skip:ROUTE": answer ROUTE without a postcode
 )
 
 // choicesFor returns the buttons shown in state s, in order.
@@ -87,6 +88,8 @@ func (c *conv) choicesFor(s State) []Choice {
 		return append(out, Choice{choiceMenu, "Start again"})
 	case StepShown:
 		return []Choice{{choiceFind, "Find another contact"}, {choiceMenu, "Start again"}}
+	case StepArea:
+		return []Choice{{prefixArea + "skip:" + string(s.Route), "Skip"}}
 	}
 	return nil
 }
@@ -115,6 +118,8 @@ func (c *conv) question(s State) string {
 		return msgFind
 	case StepAnswered, StepShown:
 		return msgAnythingElse
+	case StepArea:
+		return msgArea
 	}
 	return ""
 }
@@ -171,6 +176,12 @@ func (c *conv) choose(id string) {
 				c.show(svc)
 				return
 			}
+		case strings.HasPrefix(id, prefixArea+"skip:"):
+			if r := directory.Route(strings.TrimPrefix(id, prefixArea+"skip:")); r.Known() {
+				c.area, c.noArea = "", true
+				c.answer(r, then)
+				return
+			}
 		}
 		c.say(Reply{Text: msgLostTrack})
 		c.ask(State{Step: StepMenu})
@@ -196,14 +207,23 @@ func (c *conv) enterRouteThen(r, then directory.Route) {
 
 // answer shows route r's services in order, with the contacts that apply
 // now, then offers the natural next step (and then, a second concern).
+// When the route's best service is local and the person's area is not
+// known, it first asks for the postcode district.
 func (c *conv) answer(r, then directory.Route) {
-	services := c.dir.ServicesFor(r)
+	rec := recommend(c.dir, r, c.area)
+	if rec.needArea && c.area == "" && !c.noArea {
+		c.ask(State{Step: StepArea, Route: r, Then: then})
+		return
+	}
 	if r == directory.RouteEmergency {
 		c.say(Reply{Text: fmt.Sprintf(msgCallNow, c.emergencyNumber())})
 	} else {
 		c.say(Reply{Text: routeIntro[r]})
 	}
-	for _, svc := range services {
+	for _, note := range rec.notes {
+		c.say(Reply{Text: note})
+	}
+	for _, svc := range rec.shown {
 		c.say(c.serviceReply(svc))
 	}
 	c.route = r
@@ -216,6 +236,77 @@ func (c *conv) answer(r, then directory.Route) {
 		return
 	}
 	c.say(Reply{Text: c.emergencyLine() + "\n\n" + msgAnythingElse})
+}
+
+// recommendation is what a route's answer shows a person in an area.
+type recommendation struct {
+	shown []directory.Service
+	// notes explain services left out that the person would have expected
+	// (closed, or not for their area).
+	notes []string
+	// needArea is set when the route's best service is local, so the
+	// person's area changes the answer.
+	needArea bool
+}
+
+// recommend chooses route r's services for someone in district (""
+// unknown, which means the partnership's own area): active services that
+// serve the district, in order; fallback services only when nothing else
+// serves them.
+func recommend(dir Directory, r directory.Route, district string) recommendation {
+	var rec recommendation
+	var fallbacks []directory.Service
+	first := true
+	for _, svc := range dir.ServicesFor(r) {
+		ref, _ := svc.RouteRef(r)
+		if ref.Fallback {
+			if svc.Active() && svc.Serves(district) {
+				fallbacks = append(fallbacks, svc)
+			}
+			continue
+		}
+		wasFirst := first
+		first = false
+		if wasFirst && svc.Local() {
+			rec.needArea = true
+		}
+		switch {
+		case !svc.Active():
+			if wasFirst {
+				rec.notes = append(rec.notes, fmt.Sprintf(msgClosed, svc.Name, statusWords(svc.Status)))
+			}
+		case !svc.Serves(district):
+			if wasFirst || len(rec.shown) == 0 {
+				where := svc.AreaName
+				if where == "" {
+					where = strings.Join(svc.Areas, ", ")
+				}
+				rec.notes = append(rec.notes, fmt.Sprintf(msgNotYourArea, svc.Name, where, district))
+			}
+		default:
+			rec.shown = append(rec.shown, svc)
+		}
+	}
+	if len(rec.shown) == 0 || (district != "" && len(rec.notes) > 0 && !anyLocalShown(rec.shown)) {
+		rec.shown = append(rec.shown, fallbacks...)
+	}
+	return rec
+}
+
+func anyLocalShown(ss []directory.Service) bool {
+	for _, s := range ss {
+		if s.Local() {
+			return true
+		}
+	}
+	return false
+}
+
+func statusWords(s directory.Status) string {
+	if s == directory.StatusInactive {
+		return "not available at the moment"
+	}
+	return string(s)
 }
 
 // show answers with one service, from Find.
@@ -253,6 +344,9 @@ func (c *conv) serviceReply(svc directory.Service) Reply {
 		b.WriteString(svc.Description)
 		b.WriteString("\n")
 	}
+	if svc.Alert != "" {
+		b.WriteString(msgNotice + svc.Alert + "\n")
+	}
 	var links []Link
 	contacts := svc.ContactsAt(c.now)
 	for _, ct := range contacts {
@@ -273,10 +367,16 @@ func (c *conv) serviceReply(svc directory.Service) Reply {
 	if svc.Hours != nil {
 		hours := svc.Hours.String() + ", UK time"
 		b.WriteString("\n\n")
-		if svc.InHours(c.now) {
+		in, why := svc.HoursAt(c.now)
+		switch {
+		case in:
 			b.WriteString(fmt.Sprintf(msgInHours, hours))
-		} else {
-			b.WriteString(fmt.Sprintf(msgOutOfHours, hours))
+		default:
+			if strings.HasPrefix(why, "bank holiday") || strings.HasPrefix(why, "exception") {
+				b.WriteString(fmt.Sprintf(msgClosedToday, why))
+			} else {
+				b.WriteString(fmt.Sprintf(msgOutOfHours, hours))
+			}
 			for _, ct := range contacts {
 				if ct.Hours == directory.OutOfHours && ct.Kind == directory.KindPhone {
 					b.WriteString(msgUseOOH)

@@ -39,6 +39,12 @@ const (
 	msgInHours        = "It is office hours now (%s)."
 	msgOutOfHours     = "It is outside office hours now (%s)."
 	msgUseOOH         = " Use the out-of-hours number."
+	msgArea           = "What is the first half of your postcode, for example LU1? Some services only cover certain areas, so this decides which number to give you. I only keep it for this conversation. Tap Skip if you would rather not say."
+	msgNotPostcode    = "That doesn't look like the first half of a postcode (for example LU1 or LU4). Please try again, or tap Skip."
+	msgClosed         = "%s is %s, so here is where else to go."
+	msgNotYourArea    = "%s is only for people in %s, so it can't help with %s. Here is where to go instead."
+	msgNotice         = "Notice: "
+	msgClosedToday    = "It is outside office hours now: %s."
 )
 
 // routeIntro is said before a route's services.

@@ -110,21 +110,21 @@ func TestRunConversations(t *testing.T) {
 	}{
 		{
 			name:  "scripted report ends at EOF with the report-crime services",
-			input: "2\n1\nno\nno\n",
+			input: "2\n1\nno\nno\nLU1\n",
 			want:  []string{welcome, reportQ, crimeNowQ, crimeHateQ, policeOnline, police101, anythingElse},
-			sent:  []string{"2", "1", "no", "no"},
+			sent:  []string{"2", "1", "no", "no", "LU1"},
 		},
 		{
 			name:  "last line without newline is still answered",
-			input: "2\n1\nno\nno",
+			input: "2\n1\nno\nno\nLU1",
 			want:  []string{policeOnline, police101},
-			sent:  []string{"2", "1", "no", "no"},
+			sent:  []string{"2", "1", "no", "no", "LU1"},
 		},
 		{
 			name:  "CRLF line endings are stripped",
-			input: "2\r\n1\r\nno\r\nno\r\n",
+			input: "2\r\n1\r\nno\r\nno\r\nLU1\r\n",
 			want:  []string{policeOnline, police101},
-			sent:  []string{"2", "1", "no", "no"},
+			sent:  []string{"2", "1", "no", "no", "LU1"},
 		},
 		{
 			name:      "empty and whitespace-only lines get a clear reply",

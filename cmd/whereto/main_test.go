@@ -28,9 +28,13 @@ const (
 )
 
 // defaultIDs are the ids of the services in the default directory.
+// defaultIDs are the default directory's service ids, sorted (the order
+// the store and directory list use).
 var defaultIDs = []string{
-	"council-environmental", "mash", "police-emergency", "police-non-emergency",
-	"police-online", "report-it", "signpost-hub",
+	"council-environmental", "crimestoppers", "domestic-abuse-helpline",
+	"find-local-council", "mash", "police-emergency", "police-non-emergency",
+	"police-online", "relay-uk", "report-fraud", "report-it", "signpost-hub",
+	"victim-support-line",
 }
 
 // testDB isolates the test from the real home (no WHERETO_DB, a temporary

@@ -111,7 +111,7 @@ func TestStaffEditIsUsed(t *testing.T) {
 			t.Errorf("route still gives the old number %q", councilPhone)
 		}
 
-		stdout, _, err = run(t, "I want to report fly tipping\n", "chat", "-db", db)
+		stdout, _, err = run(t, "I want to report fly tipping\nLU1\n", "chat", "-db", db)
 		if err != nil {
 			t.Fatalf("chat: %v", err)
 		}

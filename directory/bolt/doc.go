@@ -12,6 +12,8 @@
 //	meta      "schema"                     SchemaVersion in decimal ASCII ("1")
 //	meta      "seeded"                     RFC 3339 time the file was first seeded
 //	meta      "partnership"                JSON directory.Partnership
+//	meta      "bank_holidays"              JSON []directory.Holiday (absent in older
+//	                                       files: the embedded default's list)
 //	services  service id ("mash")          JSON directory.Service
 //	audit     8-byte big-endian uint64     JSON AuditEntry
 //	          from Bucket.NextSequence

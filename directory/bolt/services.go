@@ -148,6 +148,7 @@ func (s *Store) edit(change func(d *directory.Directory) (AuditEntry, error)) er
 	if err != nil {
 		return mapClosed(err)
 	}
+	next.Prepare()
 	s.dir.Store(next)
 	return nil
 }
@@ -256,7 +257,19 @@ func seed(tx *bbolt.Tx, d *directory.Directory) error {
 	if err := meta.Put([]byte(keyPartnership), p); err != nil {
 		return err
 	}
+	if err := putHolidays(tx, d.BankHolidays); err != nil {
+		return err
+	}
 	return meta.Put([]byte(keySeeded), []byte(at.Format(time.RFC3339)))
+}
+
+// putHolidays stores the bank holiday calendar in meta.
+func putHolidays(tx *bbolt.Tx, hs []directory.Holiday) error {
+	v, err := json.Marshal(hs)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyHolidays), v)
 }
 
 // loadDirectory decodes the stored directory: the partnership and the
@@ -264,13 +277,28 @@ func seed(tx *bbolt.Tx, d *directory.Directory) error {
 // memory with the transaction.
 func loadDirectory(tx *bbolt.Tx) (*directory.Directory, error) {
 	d := &directory.Directory{Schema: directory.SchemaVersion}
+	holidaysStored := false
 	if meta := tx.Bucket([]byte(bucketMeta)); meta != nil {
 		if v := meta.Get([]byte(keyPartnership)); v != nil {
 			if err := json.Unmarshal(v, &d.Partnership); err != nil {
 				return nil, fmt.Errorf("stored partnership: %w", err)
 			}
 		}
+		if v := meta.Get([]byte(keyHolidays)); v != nil {
+			if err := json.Unmarshal(v, &d.BankHolidays); err != nil {
+				return nil, fmt.Errorf("stored bank holidays: %w", err)
+			}
+			holidaysStored = true
+		}
 	}
+	if !holidaysStored {
+		// A file seeded before the calendar was kept in the store: use
+		// the calendar shipped with the default data.
+		if def, err := directory.Default(); err == nil {
+			d.BankHolidays = def.BankHolidays
+		}
+	}
+	defer d.Prepare()
 	b := tx.Bucket([]byte(bucketServices))
 	if b == nil {
 		return d, nil

@@ -22,8 +22,14 @@ func TestPutServiceRejectsInvalid(t *testing.T) {
 			svc.ID = "police-emergency"
 			svc.Contacts = []directory.Contact{{Kind: directory.KindWeb, Value: "https://example.org"}}
 		}},
-		{"last service leaves its route", func(svc *directory.Service) {
-			svc.Routes = []directory.RouteRef{{Route: directory.RouteVictimSupport}}
+		{"last active service leaves its route", func(svc *directory.Service) {
+			// MASH goes inactive and the helpline leaves safeguarding is
+			// tested in package directory; here MASH leaves its route while
+			// only the helpline and a fallback stay, which is allowed, so
+			// mark it inactive on a route nobody else serves instead.
+			svc.ID = "council-environmental"
+			svc.Routes = []directory.RouteRef{{Route: directory.RouteEnvironmental}}
+			svc.Status = directory.StatusInactive
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

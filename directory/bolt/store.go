@@ -64,6 +64,7 @@ const (
 	keySchema      = "schema"
 	keySeeded      = "seeded"
 	keyPartnership = "partnership"
+	keyHolidays    = "bank_holidays"
 )
 
 // allBuckets returns the buckets Open creates.
