@@ -42,7 +42,7 @@ func TestRunnerKeepsStatePerConversation(t *testing.T) {
 	r := newRunner(t, &bot.MemorySessions{})
 	send(t, r, "a", "/start")
 	send(t, r, "b", "/start")
-	send(t, r, "a", "4") // a: worried about a child -> asks about danger
+	send(t, r, "a", "4")  // a: worried about a child -> asks about danger
 	send(t, r, "a", "no") // -> asks for the postcode district
 	resp := send(t, r, "a", "LU1")
 	if resp.Route != directory.RouteSafeguarding {
