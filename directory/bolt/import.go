@@ -1,0 +1,153 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/whereto-bot/whereto/directory"
+)
+
+// Import outcomes, the values of ImportResult.Outcome.
+const (
+	ImportAdded     = "added"
+	ImportChanged   = "changed"
+	ImportUnchanged = "unchanged"
+)
+
+// ImportResult says what Import did with one service of the file.
+type ImportResult struct {
+	ID      string
+	Outcome string // ImportAdded, ImportChanged or ImportUnchanged
+}
+
+// Import merges the services of in into the stored directory on behalf of
+// who: a service with a new id is added, one with a known id replaces it;
+// services not in the file are kept. If in has a partnership name, the
+// partnership is replaced; if it has bank holidays, the calendar is. The
+// merged directory is validated as a whole first, and the whole import is
+// one transaction: any problem (an invalid record, a route left without a
+// service) and nothing changes; the error wraps *directory.ValidationError.
+// Every change gets an audit entry in that transaction. It returns one
+// result per service of the file, in file order.
+func (s *Store) Import(ctx context.Context, who string, in *directory.Directory) ([]ImportResult, error) {
+	if err := s.enter(ctx, true); err != nil {
+		return nil, err
+	}
+	defer s.life.RUnlock()
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	var results []ImportResult
+	var next *directory.Directory
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		d, err := loadDirectory(tx)
+		if err != nil {
+			return err
+		}
+		results = results[:0]
+		var entries []AuditEntry
+		for _, svc := range in.Services {
+			svc = svc.Clone()
+			i := slices.IndexFunc(d.Services, func(x directory.Service) bool { return x.ID == svc.ID })
+			switch {
+			case i < 0:
+				d.Services = append(d.Services, svc)
+				results = append(results, ImportResult{svc.ID, ImportAdded})
+				entries = append(entries, AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, Note: "import", After: &svc})
+			case sameService(d.Services[i], svc):
+				results = append(results, ImportResult{svc.ID, ImportUnchanged})
+			default:
+				before := d.Services[i]
+				d.Services[i] = svc
+				results = append(results, ImportResult{svc.ID, ImportChanged})
+				entries = append(entries, AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, Note: "import", Before: &before, After: &svc})
+			}
+		}
+		if in.Partnership.Name != "" && !reflect.DeepEqual(in.Partnership, d.Partnership) {
+			d.Partnership = in.Partnership
+			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: partnership"})
+		}
+		if in.BankHolidays != nil && !slices.Equal(in.BankHolidays, d.BankHolidays) {
+			d.BankHolidays = slices.Clone(in.BankHolidays)
+			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: bank holidays"})
+		}
+		slices.SortFunc(d.Services, func(a, b directory.Service) int { return strings.Compare(a.ID, b.ID) })
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		if err := writeDirectory(tx, d); err != nil {
+			return err
+		}
+		at := time.Now().UTC()
+		for i := range entries {
+			entries[i].At = at
+			if err := appendAudit(tx, &entries[i]); err != nil {
+				return err
+			}
+		}
+		next = d
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: import: %w", mapClosed(err))
+	}
+	next.Prepare()
+	s.dir.Store(next)
+	return results, nil
+}
+
+// sameService compares two services as stored (their JSON).
+func sameService(a, b directory.Service) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
+}
+
+// writeDirectory writes every service, the partnership and the calendar.
+func writeDirectory(tx *bbolt.Tx, d *directory.Directory) error {
+	sb := tx.Bucket([]byte(bucketServices))
+	for _, svc := range d.Services {
+		v, err := json.Marshal(svc)
+		if err != nil {
+			return err
+		}
+		if err := sb.Put([]byte(svc.ID), v); err != nil {
+			return err
+		}
+	}
+	p, err := json.Marshal(d.Partnership)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket([]byte(bucketMeta)).Put([]byte(keyPartnership), p); err != nil {
+		return err
+	}
+	return putHolidays(tx, d.BankHolidays)
+}
+
+// Backup writes a consistent copy of the whole database file to w, from
+// one read transaction: writers go on meanwhile and the copy is the file as
+// it was when Backup began. It returns the number of bytes written.
+func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := s.enter(ctx, false); err != nil {
+		return 0, err
+	}
+	defer s.life.RUnlock()
+	var n int64
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", mapClosed(err))
+	}
+	return n, nil
+}
