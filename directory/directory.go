@@ -202,6 +202,9 @@ type Directory struct {
 	// (England and Wales in the default data). Staff may add to them.
 	BankHolidays []Holiday `json:"bank_holidays,omitempty"`
 	Services     []Service `json:"services"`
+
+	// search is the look-up index built by Prepare; nil until then.
+	search *searchIndex
 }
 
 // Service returns the service with the given id, or ErrNotFound.
@@ -247,6 +250,7 @@ func (d *Directory) ServicesFor(r Route) []Service {
 // affecting a shared snapshot.
 func (d *Directory) Clone() *Directory {
 	c := *d
+	c.search = nil // the copy may change; Prepare it again
 	c.Partnership.About = slices.Clone(d.Partnership.About)
 	c.BankHolidays = slices.Clone(d.BankHolidays)
 	c.Services = make([]Service, len(d.Services))

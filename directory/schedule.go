@@ -83,9 +83,12 @@ func newCalendar(hs []Holiday) *calendar {
 }
 
 // Prepare links every schedule in d to d's bank holidays, so that opening
-// hours account for them. Parse and the store call it; call it yourself
-// after building or changing a Directory by hand, before sharing it.
+// hours account for them, and indexes the services for Search. Parse and
+// the store call it; call it yourself after building or changing a
+// Directory by hand, before sharing it. A prepared directory must not be
+// changed (Clone it first).
 func (d *Directory) Prepare() {
+	d.search = buildSearchIndex(d)
 	cal := newCalendar(d.BankHolidays)
 	for i := range d.Services {
 		if h := d.Services[i].Hours; h != nil {

@@ -32,65 +32,158 @@ func searchWords(s string) []string {
 	return out
 }
 
+// searchIndex is an inverted index of a directory's services, built by
+// Prepare so that a look-up costs the query's words, not the directory's
+// size.
+type searchIndex struct {
+	byID    map[string]int
+	words   map[string][]posting
+	phrases map[string][]int // multi-word keywords -> services
+	names   []string         // lower-case names
+}
+
+// maxSearchResults bounds what Search returns: nobody reads further.
+const maxSearchResults = 50
+
+type posting struct {
+	svc    int
+	weight int
+}
+
+func buildSearchIndex(d *Directory) *searchIndex {
+	ix := &searchIndex{byID: map[string]int{}, words: map[string][]posting{}, phrases: map[string][]int{}}
+	for i, s := range d.Services {
+		ix.byID[s.ID] = i
+		ix.names = append(ix.names, strings.ToLower(s.Name))
+		weights := map[string]int{}
+		for _, w := range searchWords(s.Organisation + " " + s.Description) {
+			weights[w] = 2
+		}
+		for _, w := range searchWords(s.ID + " " + s.Name + " " + strings.Join(s.Keywords, " ")) {
+			weights[w] = 10
+		}
+		for w, wt := range weights {
+			ix.words[w] = append(ix.words[w], posting{i, wt})
+		}
+		for _, k := range s.Keywords {
+			if k = strings.ToLower(k); strings.Contains(k, " ") {
+				ix.phrases[k] = append(ix.phrases[k], i)
+			}
+		}
+	}
+	return ix
+}
+
 // Search returns the services that match query, best first: an exact id
 // first, then services whose id, name or keywords contain the query's words,
 // then those whose organisation or description do. It returns nil when
-// nothing matches or the query has no meaningful words.
+// nothing matches or the query has no meaningful words. On a prepared
+// directory (Prepare) it uses an index and takes microseconds whatever the
+// directory's size.
 func (d *Directory) Search(query string) []Service {
 	q := strings.TrimSpace(strings.ToLower(query))
-	words := searchWords(q)
 	if q == "" {
 		return nil
 	}
-	type scored struct {
-		score int
-		i     int
+	ix := d.search
+	if ix == nil {
+		ix = buildSearchIndex(d)
 	}
-	var hits []scored
-	for i, s := range d.Services {
-		score := 0
-		if s.ID == q {
-			score += 1000
+	scores := make([]int, len(d.Services))
+	var touched []int
+	add := func(i, w int) {
+		if scores[i] == 0 {
+			touched = append(touched, i)
 		}
-		if name := strings.ToLower(s.Name); len(q) > 2 && strings.Contains(name, q) {
-			score += 100
-		}
-		strong := s.ID + " " + strings.ToLower(s.Name) + " " + strings.ToLower(strings.Join(s.Keywords, " "))
-		weak := strings.ToLower(s.Organisation + " " + s.Description)
-		strongWords := searchWords(strong)
-		weakWords := searchWords(weak)
-		for _, w := range words {
-			switch {
-			case slices.Contains(strongWords, w):
-				score += 10
-			case slices.Contains(weakWords, w):
-				score += 2
-			}
-		}
-		for _, k := range s.Keywords {
-			if k = strings.ToLower(k); strings.Contains(k, " ") && strings.Contains(q, k) {
-				score += 10
-			}
-		}
-		if score > 0 {
-			hits = append(hits, scored{score, i})
+		scores[i] += w
+	}
+	if i, ok := ix.byID[q]; ok {
+		add(i, 1000)
+	}
+	for _, w := range searchWords(q) {
+		for _, p := range ix.words[w] {
+			add(p.svc, p.weight)
 		}
 	}
-	if len(hits) == 0 {
+	for phrase, svcs := range ix.phrases {
+		if strings.Contains(q, phrase) {
+			for _, i := range svcs {
+				add(i, 10)
+			}
+		}
+	}
+	if len(q) > 2 {
+		// A name containing the whole query is a strong match; only
+		// services that matched a word can contain it.
+		for _, i := range touched {
+			if strings.Contains(ix.names[i], q) {
+				scores[i] += 100
+			}
+		}
+	}
+	if len(touched) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(hits, func(a, b scored) int { return b.score - a.score })
+	best := 0
+	for _, i := range touched {
+		best = max(best, scores[i])
+	}
 	// A passing mention in a description is noise next to a match on a
 	// name or keyword.
-	floor := 0
-	if hits[0].score >= 10 {
+	floor := 1
+	if best >= 10 {
 		floor = 10
 	}
-	var out []Service
-	for _, h := range hits {
-		if h.score >= floor {
-			out = append(out, d.Services[h.i])
+	hits := touched[:0]
+	for _, i := range touched {
+		if scores[i] >= floor {
+			hits = append(hits, i)
 		}
 	}
+	byScore := func(a, b int) int {
+		if scores[a] != scores[b] {
+			return scores[b] - scores[a]
+		}
+		return a - b
+	}
+	if len(hits) > maxSearchResults {
+		hits = topK(hits, maxSearchResults, byScore)
+	}
+	slices.SortFunc(hits, byScore)
+	out := make([]Service, len(hits))
+	for k, i := range hits {
+		out[k] = d.Services[i]
+	}
 	return out
+}
+
+// topK returns the k best of xs by cmp (unordered), partitioning in place.
+func topK(xs []int, k int, cmp func(a, b int) int) []int {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		pivot := xs[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for cmp(xs[i], pivot) < 0 {
+				i++
+			}
+			for cmp(xs[j], pivot) > 0 {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return xs[:k]
+		}
+	}
+	return xs[:k]
 }

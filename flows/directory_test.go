@@ -1,0 +1,145 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows"
+)
+
+// edited returns the default directory with one service changed.
+func edited(t *testing.T, id string, change func(*directory.Service)) *directory.Directory {
+	t.Helper()
+	d := defaultDir(t).Clone()
+	for i := range d.Services {
+		if d.Services[i].ID == id {
+			change(&d.Services[i])
+		}
+	}
+	if err := d.Validate(); err != nil {
+		t.Fatalf("edited directory invalid: %v", err)
+	}
+	d.Prepare()
+	return d
+}
+
+func answerText(t *testing.T, dir *directory.Directory, s flows.State, choice string) (flows.Turn, string) {
+	t.Helper()
+	turn := flows.Next(s, flows.Input{Choice: choice}, dir, afternoon)
+	return turn, flows.RenderText(turn.Replies)
+}
+
+func TestClosedServiceFallsBack(t *testing.T) {
+	tests := []struct {
+		name   string
+		status directory.Status
+		words  string
+	}{
+		{"temporarily closed", directory.StatusTemporarilyClosed, "is temporarily closed"},
+		{"inactive", directory.StatusInactive, "is not available at the moment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := edited(t, "police-online", func(s *directory.Service) { s.Status = tt.status })
+			turn, text := answerText(t, dir, flows.State{Step: flows.StepCrimeHate, Area: "LU1"}, "crime-hate:no")
+			if turn.Route != directory.RouteReportCrime {
+				t.Fatalf("route %q", turn.Route)
+			}
+			if !strings.Contains(text, "Bedfordshire Police: report online "+tt.words) {
+				t.Errorf("the closure is not explained:\n%s", text)
+			}
+			if strings.Contains(text, "https://www.bedfordshire.police.uk/report") {
+				t.Errorf("a closed service is still recommended:\n%s", text)
+			}
+			if !strings.Contains(text, "Phone (Non-emergency): 101") {
+				t.Errorf("the next service is not offered:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestClosedServiceNextLineShown(t *testing.T) {
+	// Validation keeps a route from having only a fallback, so close the
+	// council on a copy that also has a second council line.
+	d := defaultDir(t).Clone()
+	second := d.Services[0].Clone()
+	for _, s := range d.Services {
+		if s.ID == "council-environmental" {
+			second = s.Clone()
+		}
+	}
+	second.ID = "council-environmental-2"
+	second.Routes = []directory.RouteRef{{Route: directory.RouteEnvironmental, Order: 2}}
+	d.Services = append(d.Services, second)
+	for i := range d.Services {
+		if d.Services[i].ID == "council-environmental" {
+			d.Services[i].Status = directory.StatusTemporarilyClosed
+		}
+	}
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d.Prepare()
+	_, text := answerText(t, d, flows.State{Area: "LU2"}, "go:environmental")
+	if !strings.Contains(text, "is temporarily closed") || strings.Count(text, "01582 510 330") != 1 {
+		t.Errorf("want the closure explained and the second line shown once:\n%s", text)
+	}
+}
+
+func TestAlertShownWithService(t *testing.T) {
+	const alert = "Phone lines are busy after the storm; use the online form."
+	dir := edited(t, "council-environmental", func(s *directory.Service) { s.Alert = alert })
+	_, text := answerText(t, dir, flows.State{Area: "LU3"}, "go:environmental")
+	if !strings.Contains(text, "Notice: "+alert) {
+		t.Errorf("alert not shown:\n%s", text)
+	}
+	_, found := answerText(t, dir, flows.State{}, "svc:council-environmental")
+	if !strings.Contains(found, "Notice: "+alert) {
+		t.Errorf("alert not shown in Find:\n%s", found)
+	}
+}
+
+func TestAreaQuestion(t *testing.T) {
+	dir := defaultDir(t)
+	tests := []struct {
+		name     string
+		input    flows.Input
+		want     []string
+		notWant  []string
+		wantStep flows.Step
+	}{
+		{"inside Luton", flows.Input{Text: "lu4 9zz"}, []string{"01582 510 330"}, []string{"find-local-council"}, flows.StepAnswered},
+		{"outside Luton", flows.Input{Text: "LU6"}, []string{"only for people in Luton (LU1 to LU4), so it can't help with LU6", "https://www.gov.uk/find-local-council"}, []string{"01582 510 330"}, flows.StepAnswered},
+		{"skipped keeps the Luton default", flows.Input{Choice: "area:skip:environmental"}, []string{"01582 510 330"}, []string{"find-local-council"}, flows.StepAnswered},
+		{"skip typed", flows.Input{Text: "skip"}, []string{"01582 510 330"}, nil, flows.StepAnswered},
+		{"malformed is asked again", flows.Input{Text: "LU"}, []string{"doesn't look like the first half of a postcode"}, []string{"01582 510 330"}, flows.StepArea},
+		{"not a postcode but danger", flows.Input{Text: "there's a fire in the flat below"}, []string{"Call 999 now"}, nil, flows.StepAnswered},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+			if asked.State.Step != flows.StepArea {
+				t.Fatalf("step %q, want the area question", asked.State.Step)
+			}
+			turn := flows.Next(asked.State, tt.input, dir, afternoon)
+			text := flows.RenderText(turn.Replies)
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("reply lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(text, w) {
+					t.Errorf("reply has %q:\n%s", w, text)
+				}
+			}
+			if turn.State.Step != tt.wantStep {
+				t.Errorf("step %q, want %q", turn.State.Step, tt.wantStep)
+			}
+			if strings.Contains(turn.State.Area, " ") || len(turn.State.Area) > 4 {
+				t.Errorf("stored area %q is more than a district", turn.State.Area)
+			}
+		})
+	}
+}
