@@ -1,0 +1,430 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/whereto-bot/whereto/directory"
+)
+
+// storeTimeout bounds a store call made before acknowledging a request.
+const storeTimeout = 2 * time.Second
+
+// Limits of admin answers.
+const (
+	maxHistory   = 25  // audit entries shown, newest first
+	maxStaleList = 40  // stale services listed
+	defaultDays  = 7   // stats days by default
+	maxDays      = 366 // stats days at most
+)
+
+// admin runs an admin command for an admin.
+func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminCommand) result {
+	res := result{name: ac.verb}
+	svc, exists := ix.service(ac.id)
+	if ac.id != "" && !exists && ac.verb != verbHistory && ac.verb != verbRevert {
+		res.reply = textReply("There is no service `" + esc(ac.id) + "`. Look it up with `/whereto " + esc(ac.id) + "` to find its id.")
+		return res
+	}
+	switch ac.verb {
+	case verbEdit, verbAdd:
+		meta := formMeta{Mode: modeEdit, ID: svc.ID, Fingerprint: fingerprint(svc), Channel: c.ChannelID, ResponseURL: c.ResponseURL}
+		if ac.verb == verbAdd {
+			meta = formMeta{Mode: modeAdd, Channel: c.ChannelID, ResponseURL: c.ResponseURL}
+			svc = directory.Service{}
+		}
+		view, err := editModal(meta, svc)
+		if err != nil {
+			res.reply = textReply("This service cannot be edited in Slack: " + esc(err.Error()) + ". Use `whereto directory export` and import instead.")
+			return res
+		}
+		trigger, user, channel, respURL := c.TriggerID, c.UserID, c.ChannelID, c.ResponseURL
+		res.essential = true
+		res.later = func(ctx context.Context) {
+			if err := h.send.openView(ctx, trigger, view); err != nil {
+				h.log.LogAttrs(ctx, slog.LevelError, "slack: opening the edit form failed",
+					slog.String("user", user), slog.String("command", ac.verb), slog.String("err", err.Error()))
+				_ = h.send.notify(ctx, respURL, channel, user, textReply("I could not open the form (Slack said: "+esc(err.Error())+"). Please try again."))
+			}
+		}
+	case verbRemove:
+		res.reply = removeConfirmReply(svc)
+	case verbVerify:
+		before := svc.Clone()
+		svc.Verified = today(h.now())
+		if err := h.put(ctx, c.UserID, svc); err != nil {
+			res.reply = h.saveFailed(ctx, c.UserID, ac.verb, err)
+			return res
+		}
+		res.reply = textReply(fmt.Sprintf("Marked *%s* (`%s`) as verified today, %s.", escClip(svc.Name, 150), esc(svc.ID), svc.Verified))
+		res.later = h.auditLater(c.UserID, "verified", &before, &svc)
+	case verbHistory:
+		res.reply = h.history(ctx, ac.id)
+	case verbRevert:
+		res.reply, res.later = h.revert(ctx, c.UserID, ix, ac.id, uint64(ac.num))
+	case verbStale:
+		res.reply = staleReply(ix.dir.Services, h.now())
+	case verbStats:
+		res.reply = h.stats(ctx, ac.num)
+	}
+	return res
+}
+
+// put saves a service with a bounded wait.
+func (h *handler) put(ctx context.Context, user string, svc directory.Service) error {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	return h.store.PutService(ctx, user, svc)
+}
+
+// saveFailed logs a failed change and says so.
+func (h *handler) saveFailed(ctx context.Context, user, verb string, err error) *reply {
+	var verr *directory.ValidationError
+	if errors.As(err, &verr) {
+		var msgs []string
+		for _, p := range verr.Problems {
+			msgs = append(msgs, esc(p.String()))
+		}
+		return textReply("Nothing was changed: the directory would not be valid.\n• " + strings.Join(msgs, "\n• "))
+	}
+	if errors.Is(err, directory.ErrNotFound) {
+		return textReply("Nothing was changed: that service is no longer in the directory.")
+	}
+	h.log.LogAttrs(ctx, slog.LevelError, "slack: saving a directory change failed",
+		slog.String("user", user), slog.String("command", verb), slog.String("err", err.Error()))
+	return textReply("Nothing was changed: the directory could not be saved just now. Please try again.")
+}
+
+// removeConfirmReply asks before removing a service.
+func removeConfirmReply(s directory.Service) *reply {
+	confirm := slack.NewConfirmationBlockObject(plain("Remove this service?", 100),
+		mrkdwn("*"+escClip(s.Name, 150)+"* will no longer be given to anyone. The change is recorded and can be reverted."),
+		plain("Remove", 30), plain("Keep it", 30))
+	remove := slack.NewButtonBlockElement(actionRemoveConfirm, s.ID, plain("Remove", 75))
+	remove.Style = slack.StyleDanger
+	remove.Confirm = confirm
+	cancel := slack.NewButtonBlockElement(actionRemoveCancel, s.ID, plain("Cancel", 75))
+	text := fmt.Sprintf("Remove *%s* (`%s`) from the directory? It disappears from every answer at once.", escClip(s.Name, 150), esc(s.ID))
+	return &reply{
+		Text:   text,
+		Blocks: []slack.Block{section(text), slack.NewActionBlock("remove_actions", remove, cancel)},
+	}
+}
+
+// history renders a service's audit entries, newest first.
+func (h *handler) history(ctx context.Context, id string) *reply {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	entries, err := h.store.history(ctx, id)
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
+		return textReply("The history could not be read just now. Please try again.")
+	}
+	if len(entries) == 0 {
+		return textReply("There is no record of a service `" + esc(id) + "`.")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Changes to `%s`*, newest first (%d in all):\n", esc(id), len(entries))
+	for i := len(entries) - 1; i >= 0 && len(entries)-i <= maxHistory; i-- {
+		e := entries[i]
+		fmt.Fprintf(&b, "• *%d*  %s  %s  %s\n", e.Seq, e.At.In(directory.London()).Format("2 Jan 2006 15:04"), who(e.Who), describe(e))
+	}
+	if len(entries) > maxHistory {
+		fmt.Fprintf(&b, "…and %d older.\n", len(entries)-maxHistory)
+	}
+	fmt.Fprintf(&b, "Undo a change with `/whereto revert %s NUMBER`.", esc(id))
+	return textReply(b.String())
+}
+
+// describe says what an audit entry did.
+func describe(e auditEntry) string {
+	switch e.Action {
+	case actionSeed:
+		return "loaded with the default directory"
+	case actionRefused:
+		return "was refused (tried to " + esc(e.Note) + ")"
+	case actionDelete:
+		return "removed it"
+	case actionPut:
+		if e.Before == nil {
+			return "added it"
+		}
+		ch := changedFields(e.Before, e.After)
+		if len(ch) == 0 {
+			return "saved it unchanged"
+		}
+		return "changed " + strings.Join(ch, ", ")
+	}
+	return esc(e.Action)
+}
+
+// fieldLabels names the fields compared by changedFields, in form order.
+func fieldLabels() [][2]string {
+	return [][2]string{
+		{blockName, "name"}, {blockOrg, "organisation"}, {blockDescription, "description"},
+		{blockContacts, "contacts"}, {blockHours, "office hours"}, {blockHoursNote, "hours note"},
+		{blockAreas, "areas"}, {blockAreaName, "areas in words"}, {blockRoutes, "routes"}, {blockKeywords, "keywords"},
+		{blockSource, "source"}, {blockVerified, "verified"},
+	}
+}
+
+// changedFields lists the fields that differ between two versions.
+func changedFields(before, after *directory.Service) []string {
+	if before == nil || after == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range fieldLabels() {
+		if fieldText(*before, f[0]) != fieldText(*after, f[0]) {
+			out = append(out, f[1])
+		}
+	}
+	return out
+}
+
+// revert restores the Before of change seq of service id: the service as
+// it was before that change (removed again if the change added it). The
+// restore is itself a change, audited like any other. It refuses what
+// cannot be undone (the seed, a refused attempt) and anything that would
+// leave the directory invalid.
+func (h *handler) revert(ctx context.Context, user string, ix *index, id string, seq uint64) (*reply, func(context.Context)) {
+	hctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	entries, err := h.store.history(hctx, id)
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
+		return textReply("The history could not be read just now. Please try again."), nil
+	}
+	i := slices.IndexFunc(entries, func(e auditEntry) bool { return e.Seq == seq })
+	if i < 0 {
+		return textReply(fmt.Sprintf("There is no change %d to `%s`. `/whereto history %s` lists them.", seq, esc(id), esc(id))), nil
+	}
+	e := entries[i]
+	cur, exists := ix.service(id)
+	var curPtr *directory.Service
+	if exists {
+		curPtr = &cur
+	}
+	switch {
+	case e.Action == actionSeed:
+		return textReply("Change " + fmt.Sprint(seq) + " loaded the default directory; there is nothing before it to restore. Use `/whereto edit " + esc(id) + "` instead."), nil
+	case e.Action == actionRefused:
+		return textReply("Change " + fmt.Sprint(seq) + " was a refused attempt; nothing was changed, so there is nothing to revert."), nil
+	case e.Before == nil: // the change added the service: remove it again
+		if !exists {
+			return textReply("`" + esc(id) + "` is not in the directory any more; nothing to revert."), nil
+		}
+		dctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		defer cancel()
+		if err := h.store.DeleteService(dctx, user, id); err != nil {
+			return h.saveFailed(ctx, user, verbRevert, err), nil
+		}
+		return textReply(fmt.Sprintf("Reverted change %d: `%s` was added by it, so it is removed again.", seq, esc(id))),
+			h.auditLater(user, fmt.Sprintf("reverted change %d of", seq), curPtr, nil)
+	default:
+		restored := e.Before.Clone()
+		if restored.ID != id {
+			return textReply("Change " + fmt.Sprint(seq) + " is not a change to `" + esc(id) + "`."), nil
+		}
+		if err := h.put(ctx, user, restored); err != nil {
+			return h.saveFailed(ctx, user, verbRevert, err), nil
+		}
+		return textReply(fmt.Sprintf("Reverted change %d: *%s* (`%s`) is as it was before it.", seq, escClip(restored.Name, 150), esc(id))),
+			h.auditLater(user, fmt.Sprintf("reverted change %d of", seq), curPtr, &restored)
+	}
+}
+
+// staleReply lists services never verified or not verified within
+// staleAfter, never verified first, then oldest first.
+func staleReply(svcs []directory.Service, now time.Time) *reply {
+	type stale struct {
+		s    directory.Service
+		date string
+	}
+	cutoff := today(now.Add(-staleAfter))
+	var list []stale
+	for _, s := range svcs {
+		if s.Verified == "" || s.Verified < cutoff {
+			list = append(list, stale{s, s.Verified})
+		}
+	}
+	if len(list) == 0 {
+		return textReply("Every service was verified in the last 180 days.")
+	}
+	slices.SortStableFunc(list, func(a, b stale) int { return strings.Compare(a.date, b.date) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d services* not verified in the last 180 days (since %s):\n", len(list), cutoff)
+	for i, x := range list {
+		if i == maxStaleList {
+			fmt.Fprintf(&b, "…and %d more.\n", len(list)-maxStaleList)
+			break
+		}
+		when := "never verified"
+		if x.date != "" {
+			when = "last verified " + esc(x.date)
+		}
+		fmt.Fprintf(&b, "• *%s* (`%s`): %s\n", escClip(x.s.Name, 150), esc(x.s.ID), when)
+	}
+	b.WriteString("When you have checked a service's details with it, `/whereto verify ID`.")
+	return textReply(b.String())
+}
+
+// stats renders conversations per route per day for the last days days
+// (Europe/London), counts only.
+func (h *handler) stats(ctx context.Context, days int) *reply {
+	if days <= 0 {
+		days = defaultDays
+	}
+	days = min(days, maxDays)
+	now := h.now().In(directory.London())
+	to := now.Format(time.DateOnly)
+	from := now.AddDate(0, 0, -(days - 1)).Format(time.DateOnly)
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	rows, err := h.store.stats(ctx, from, to)
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading stats failed", slog.String("err", err.Error()))
+		return textReply("The figures could not be read just now. Please try again.")
+	}
+	return statsReply(rows, from, days)
+}
+
+// statsReply renders rows as a table: a line per day, a column per route.
+func statsReply(rows []statRow, from string, days int) *reply {
+	var routes []string
+	for _, r := range directory.Routes() {
+		routes = append(routes, string(r))
+	}
+	counts := map[string]map[string]uint64{}
+	var total uint64
+	for _, r := range rows {
+		if !slices.Contains(routes, r.Route) {
+			routes = append(routes, r.Route)
+		}
+		if counts[r.Day] == nil {
+			counts[r.Day] = map[string]uint64{}
+		}
+		counts[r.Day][r.Route] += r.Count
+		total += r.Count
+	}
+	slices.Sort(routes[len(directory.Routes()):])
+	header := append([]string{"day       "}, routes...)
+	header = append(header, "total")
+	var lines []string
+	lines = append(lines, strings.Join(header, "  "))
+	start, _ := time.Parse(time.DateOnly, from)
+	for d := 0; d < days; d++ {
+		day := start.AddDate(0, 0, d).Format(time.DateOnly)
+		cells := []string{day}
+		var sum uint64
+		for _, r := range routes {
+			n := counts[day][r]
+			sum += n
+			cells = append(cells, fmt.Sprintf("%*d", len(r), n))
+		}
+		cells = append(cells, fmt.Sprintf("%5d", sum))
+		lines = append(lines, strings.Join(cells, "  "))
+	}
+	intro := fmt.Sprintf("*Conversations per route per day*, %s to %s (UK dates; anonymous counts, %d in all):", from, start.AddDate(0, 0, days-1).Format(time.DateOnly), total)
+	blocks := []slack.Block{section(intro)}
+	// One code block per section, each within Slack's section limit.
+	var chunk []string
+	size := 0
+	flush := func() {
+		if len(chunk) > 0 {
+			blocks = append(blocks, section("```\n"+esc(strings.Join(chunk, "\n"))+"\n```"))
+			chunk, size = nil, 0
+		}
+	}
+	for _, l := range lines {
+		if size+len(l)+1 > maxSectionText-200 {
+			flush()
+		}
+		chunk = append(chunk, l)
+		size += len(l) + 1
+	}
+	flush()
+	return &reply{Text: fmt.Sprintf("Conversations per route per day: %d in all.", total), Blocks: blocks}
+}
+
+// auditLater returns follow-up work that posts a change to the audit
+// channel, if one is configured.
+func (h *handler) auditLater(user, what string, before, after *directory.Service) func(context.Context) {
+	if h.auditChannel == "" {
+		return nil
+	}
+	var b, a *directory.Service
+	if before != nil {
+		c := before.Clone()
+		b = &c
+	}
+	if after != nil {
+		c := after.Clone()
+		a = &c
+	}
+	return func(ctx context.Context) {
+		id := ""
+		if a != nil {
+			id = a.ID
+		} else if b != nil {
+			id = b.ID
+		}
+		seq := uint64(0)
+		if entries, err := h.store.history(ctx, id); err == nil && len(entries) > 0 {
+			seq = entries[len(entries)-1].Seq
+		}
+		if err := h.send.post(ctx, h.auditChannel, "", auditReply(user, what, seq, b, a)); err != nil {
+			h.log.LogAttrs(ctx, slog.LevelError, "slack: posting to the audit channel failed",
+				slog.String("user", user), slog.String("service", id), slog.String("err", err.Error()))
+		}
+	}
+}
+
+// auditReply describes one change for the audit channel: who, what, and
+// each changed field before and after.
+func auditReply(user, what string, seq uint64, before, after *directory.Service) *reply {
+	s := after
+	if s == nil {
+		s = before
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Directory change* by %s: %s *%s* (`%s`)", who(user), esc(what), escClip(s.Name, 150), esc(s.ID))
+	if seq > 0 {
+		fmt.Fprintf(&b, ", change %d", seq)
+	}
+	b.WriteString("\n")
+	switch {
+	case before == nil:
+		b.WriteString("• added\n")
+	case after == nil:
+		b.WriteString("• removed\n")
+	default:
+		for _, f := range fieldLabels() {
+			x, y := fieldText(*before, f[0]), fieldText(*after, f[0])
+			if x == y {
+				continue
+			}
+			fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(x), summary(y))
+		}
+	}
+	if seq > 0 {
+		fmt.Fprintf(&b, "Undo with `/whereto revert %s %d`.", esc(s.ID), seq)
+	}
+	text := strings.TrimRight(b.String(), "\n")
+	return &reply{Text: fmt.Sprintf("Directory change by %s: %s %s", who(user), esc(what), esc(s.ID)), Blocks: []slack.Block{section(text)}}
+}
+
+// summary shortens a field's text for the audit channel.
+func summary(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return escClip(strings.ReplaceAll(s, "\n", " / "), 300)
+}

@@ -1,0 +1,156 @@
+package slack
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows"
+)
+
+// maxQueryBytes bounds the text a look-up reads. Staff look contacts up in
+// a few words; the bound keeps a pasted essay from costing anything.
+const maxQueryBytes = 1000
+
+// answerKind says how a look-up found its services.
+type answerKind int
+
+const (
+	answerNone      answerKind = iota // nothing matched
+	answerID                          // the query is a service id
+	answerName                        // the query names services (name or keywords)
+	answerSituation                   // the classifier read the query as a situation
+	answerPartial                     // some words matched services' names or keywords
+)
+
+// answer is the result of a look-up: the services to show, best first (at
+// most maxShown), and how many matched in all.
+type answer struct {
+	kind     answerKind
+	services []directory.Service
+	total    int
+	// route and second are the classifier's routes for answerSituation.
+	route, second directory.Route
+}
+
+// cleanQuery makes text safe to look up: valid UTF-8, Slack's entity
+// escapes (&amp; &lt; &gt;) undone, user and channel mentions and other
+// <...> markup dropped, control characters removed, spaces collapsed, and
+// at most maxQueryBytes long.
+func cleanQuery(text string) string {
+	if len(text) > 4*maxQueryBytes {
+		text = text[:4*maxQueryBytes]
+	}
+	text = strings.ToValidUTF8(text, " ")
+	// Drop Slack markup such as <@U123>, <#C123|name>, <!here>; a link's
+	// label is kept.
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '<')
+		if i < 0 {
+			b.WriteString(text)
+			break
+		}
+		j := strings.IndexByte(text[i:], '>')
+		if j < 0 {
+			b.WriteString(text)
+			break
+		}
+		b.WriteString(text[:i])
+		inner := text[i+1 : i+j]
+		if k := strings.IndexByte(inner, '|'); k >= 0 && !strings.HasPrefix(inner, "@") && !strings.HasPrefix(inner, "#") && !strings.HasPrefix(inner, "!") {
+			b.WriteString(" " + inner[k+1:] + " ")
+		} else {
+			b.WriteByte(' ')
+		}
+		text = text[i+j+1:]
+	}
+	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, text)
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) > maxQueryBytes {
+		cut := maxQueryBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	return text
+}
+
+// lookUp finds what text asks for in the indexed directory: an exact
+// service id; then services the text names (every word on a service's id,
+// name or keywords); then the situation the classifier reads in it (its
+// route's services, then those of a second concern; for danger the
+// emergency service comes first); then services matching some of its
+// words. It is pure and safe for concurrent use.
+func lookUp(ix *index, text string) answer {
+	q := cleanQuery(text)
+	if q == "" {
+		return answer{}
+	}
+	lower := strings.ToLower(q)
+	if s, ok := ix.service(lower); ok {
+		return answer{kind: answerID, services: []directory.Service{s}, total: 1}
+	}
+	res := ix.search(lower)
+	if len(res.full) > 0 {
+		return answer{kind: answerName, services: ix.at(res.full), total: res.fullTotal}
+	}
+	if t := flows.Classify(q); t.Route != directory.RouteUnclear && t.Route != "" {
+		if a := situation(ix, t.Route, t.Second); a.total > 0 {
+			return a
+		}
+	}
+	if len(res.partial) > 0 {
+		return answer{kind: answerPartial, services: ix.at(res.partial), total: res.partialTotal}
+	}
+	return answer{}
+}
+
+// situation answers a route (and a second concern's) with their active
+// services, best first, each once.
+func situation(ix *index, route, second directory.Route) answer {
+	a := answer{kind: answerSituation, route: route, second: second}
+	first := ix.routes[route]
+	var pos []int32
+	pos = append(pos, first[:min(len(first), maxShown)]...)
+	a.total = len(first)
+	if second != "" && second != directory.RouteUnclear && second != route {
+		for _, i := range ix.routes[second] {
+			if _, onFirst := ix.dir.Services[i].RouteRef(route); onFirst {
+				continue
+			}
+			a.total++
+			if len(pos) < maxShown {
+				pos = append(pos, i)
+			}
+		}
+	}
+	a.services = ix.at(pos)
+	return a
+}
+
+// emergencyContact returns the emergency route's first active service and its
+// first phone number available at all times (with its note: the Silent
+// Solution), from the directory. ok is false only for a directory without
+// one, which validation forbids.
+func emergencyContact(ix *index) (svc directory.Service, c directory.Contact, ok bool) {
+	svcs := ix.routes[directory.RouteEmergency]
+	if len(svcs) == 0 {
+		return directory.Service{}, directory.Contact{}, false
+	}
+	svc = ix.dir.Services[svcs[0]]
+	for _, ct := range svc.Contacts {
+		if ct.Kind == directory.KindPhone && ct.Hours == directory.Always {
+			return svc, ct, true
+		}
+	}
+	return svc, directory.Contact{}, false
+}
