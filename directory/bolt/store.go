@@ -401,8 +401,8 @@ func (s *Store) flush() error {
 	}
 	sessions, counts := s.pending, s.counts
 	s.flushing = sessions
-	s.pending = make(map[string][]byte, len(sessions))
-	s.counts = make(map[string]uint64, len(counts))
+	s.pending = make(map[string][]byte, min(len(sessions), 1024))
+	s.counts = make(map[string]uint64, min(len(counts), 1024))
 	s.mu.Unlock()
 
 	err := s.db.Update(func(tx *bbolt.Tx) error {
