@@ -78,6 +78,12 @@ func (c *common) dbPath() (string, error) {
 	if p := os.Getenv("WHERETO_DB"); p != "" {
 		return p, nil
 	}
+	return defaultDBPath()
+}
+
+// defaultDBPath is the database path when neither -db nor WHERETO_DB is
+// given: whereto/whereto.db in the user's data directory.
+func defaultDBPath() (string, error) {
 	dir, err := dataDir()
 	if err != nil {
 		return "", fmt.Errorf("finding a place for the database (set -db or WHERETO_DB): %w", err)

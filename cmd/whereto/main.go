@@ -13,14 +13,46 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := onSignals(context.Background(), sigs, os.Stderr, os.Exit)
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	signal.Stop(sigs)
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// onSignals returns a context that the first signal on sigs cancels (its
+// cause names the signal), so that commands stop cleanly. A second signal
+// calls exit(130) at once, for when a clean stop takes too long. stop ends
+// the watching and cancels the context.
+func onSignals(parent context.Context, sigs <-chan os.Signal, stderr io.Writer, exit func(int)) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(fmt.Errorf("received %v", sig))
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			fmt.Fprintf(stderr, "whereto: received %v again: exiting now\n", sig)
+			exit(130)
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() { close(done) })
+		cancel(nil)
+	}
 }
 
 // errUsage marks a mistake in the command line; its message has already
@@ -50,11 +82,15 @@ Usage:
   whereto directory list [flags]    list the services in the directory
   whereto directory show ID [flags] show one service and which contact applies now
   whereto directory export [flags]  write the directory as JSON (the format import takes)
+  whereto serve [flags]             run every configured channel, with health checks and metrics
+  whereto serve --check [flags]     check the configuration and the database, then exit
+  whereto stats [flags]             conversations per route per day (anonymous counts)
   whereto help                      show this help
 
 Every command takes -db PATH (default: $WHERETO_DB, or whereto.db in your
-data directory, created on first use). chat, route and directory show take
---at TIME (RFC 3339, e.g. 2026-12-25T10:00:00Z) to answer as if at that time.
+data directory, created on first use). chat, route, directory show and stats
+take --at TIME (RFC 3339, e.g. 2026-12-25T10:00:00Z) to answer as if at that
+time.
 Run 'whereto COMMAND -h' for a command's flags.
 `
 
@@ -75,6 +111,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runRoute(ctx, args, stdin, stdout, stderr)
 	case "directory":
 		return runDirectory(ctx, args, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args, stdout, stderr)
+	case "stats":
+		return runStats(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

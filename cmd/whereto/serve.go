@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/directory/bolt"
+	"github.com/whereto-bot/whereto/metrics"
+	"github.com/whereto-bot/whereto/service"
+)
+
+const serveHelp = `Usage: whereto serve [--check] [flags]
+
+Run whereto as a service: every chat channel that has credentials in the
+environment, and one HTTP listener for health checks (/healthz, /readyz),
+Prometheus metrics (/metrics) and the channels' webhooks. With no channel
+configured it still runs, and says in its log which variables would turn
+each channel on. SIGINT or SIGTERM stops it cleanly within 10 seconds; a
+second signal exits at once.
+
+  whereto serve --check    check the configuration and the database, print
+                           what would run (never a secret), and exit
+
+Settings come from flags and environment variables; a flag wins. Secrets
+come from the environment only: TELEGRAM_BOT_TOKEN,
+WHERETO_TELEGRAM_WEBHOOK_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN and
+SLACK_SIGNING_SECRET. Logs are JSON lines unless standard error is a
+terminal, and never carry what people type.`
+
+// channelDeps is what a channel is built from.
+type channelDeps struct {
+	Runner  *bot.Runner
+	Store   *bolt.Store
+	Logger  *slog.Logger
+	Metrics bot.Metrics
+}
+
+// channelBuilder builds the configured channels. Tests pass their own to
+// add a fake channel.
+type channelBuilder func(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bot.Channel, error)
+
+// channelBuilt reports whether this build includes the named channel's
+// package. Add its name here when the package lands and buildChannels
+// builds it.
+func channelBuilt(name string) bool {
+	switch name {
+	// case "telegram", "slack":
+	//	return true
+	}
+	return false
+}
+
+// buildChannels returns a channel for each platform configured in cfg,
+// and logs which are on, which are off and what would turn them on.
+func buildChannels(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bot.Channel, error) {
+	var chans []bot.Channel
+	for _, p := range planChannels(cfg) {
+		switch {
+		case !p.on:
+			deps.Logger.Info("channel off", "channel", p.name, "turn_on", p.how)
+			continue
+		case !p.built:
+			deps.Logger.Error("channel configured but not in this build of whereto: it stays off", "channel", p.name)
+			continue
+		}
+		deps.Logger.Info("channel on", "channel", p.name, "mode", p.how)
+		switch p.name {
+		case "telegram":
+			// When bot/telegram lands:
+			//	ch, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token.Value(), ...},
+			//		deps.Runner, deps.Store, deps.Logger, deps.Metrics)
+			//	if err != nil {
+			//		return nil, fmt.Errorf("telegram: %w", err)
+			//	}
+			//	chans = append(chans, ch)
+		case "slack":
+			// Likewise for bot/slack.
+		}
+	}
+	return chans, nil
+}
+
+// channelPlan says whether a channel would run, and how.
+type channelPlan struct {
+	name  string
+	on    bool   // configured
+	built bool   // in this build
+	how   string // what runs when on; what turns it on when off
+}
+
+// planChannels describes each channel for cfg, for the log and --check.
+// It never includes a secret.
+func planChannels(cfg serveConfig) []channelPlan {
+	tg := channelPlan{name: "telegram", on: cfg.Telegram.Enabled(), built: channelBuilt("telegram")}
+	if !tg.on {
+		tg.how = "set TELEGRAM_BOT_TOKEN (long polling; add WHERETO_TELEGRAM_WEBHOOK_URL for a webhook)"
+	} else {
+		t := cfg.Telegram
+		tg.how = "long polling"
+		if t.WebhookURL != "" {
+			from := "generated and kept in the database"
+			if t.WebhookSecret != "" {
+				from = "from WHERETO_TELEGRAM_WEBHOOK_SECRET"
+			}
+			tg.how = fmt.Sprintf("webhook %s (served at /telegram/webhook; secret token %s)", showURL(t.WebhookURL), from)
+		}
+		api := "the public Bot API"
+		if t.APIEndpoint != "" {
+			api = "the Bot API at " + showURL(hostOf(fmt.Sprintf(t.APIEndpoint, "TOKEN", "method")))
+		}
+		tg.how += ", " + api
+	}
+
+	sl := channelPlan{name: "slack", on: cfg.Slack.Enabled(), built: channelBuilt("slack")}
+	if !sl.on {
+		sl.how = "set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)"
+	} else {
+		s := cfg.Slack
+		var parts []string
+		if s.AppToken != "" {
+			parts = append(parts, "Socket Mode")
+		}
+		if s.SigningSecret != "" {
+			parts = append(parts, "HTTP at /slack/commands, /slack/events, /slack/interactive")
+		}
+		parts = append(parts, fmt.Sprintf("%d admin user id(s)", len(s.Admins)))
+		if s.AdminGroup != "" {
+			parts = append(parts, "admin group "+s.AdminGroup)
+		}
+		if s.AuditChannel != "" {
+			parts = append(parts, "audit channel "+s.AuditChannel)
+		}
+		if s.APIURL != "" {
+			parts = append(parts, "API "+showURL(s.APIURL))
+		}
+		sl.how = strings.Join(parts, ", ")
+	}
+	return []channelPlan{tg, sl}
+}
+
+// hostOf returns the scheme and host of a URL, or the input if it does
+// not parse.
+func hostOf(s string) string {
+	u, err := httpURL(s, false)
+	if err != nil {
+		return s
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return serve(ctx, args, os.Getenv, stdout, stderr, buildChannels)
+}
+
+// serve is 'whereto serve' with its environment and channels passed in.
+// It returns nil after a clean shutdown.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, build channelBuilder) (err error) {
+	cfg, err := loadServeConfig(args, getenv, stderr)
+	if err != nil {
+		return helpOK(err)
+	}
+	if cfg.Check {
+		return checkServe(cfg, stdout)
+	}
+	log := newLogger(stderr, cfg.LogLevel, cfg.secrets())
+	defer func() {
+		if err != nil {
+			log.Error("whereto serve stopped with an error", "err", err)
+		}
+	}()
+	b := metrics.ReadBuild()
+	log.Info("starting", "version", b.Version, "revision", b.Revision, "db", cfg.DB,
+		"http_addr", cfg.HTTPAddr, "session_ttl", cfg.SessionTTL, "sweep_interval", cfg.SweepInterval)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+
+	st, err := bolt.Open(cfg.DB, nil)
+	if err != nil {
+		return err
+	}
+	// Last of all: the store flushes sessions and counts as it closes.
+	defer func() {
+		cerr := st.Close()
+		if cerr == nil {
+			log.Info("database closed", "db", cfg.DB)
+		}
+		err = errors.Join(err, cerr)
+	}()
+
+	reg := prometheus.NewRegistry()
+	m, err := metrics.New(reg, &metrics.Options{
+		DirectorySize: func() int { return len(st.Directory().List()) },
+		Build:         b,
+	})
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	runner := bot.NewRunner(st, st)
+	runner.Counter = st
+	runner.TTL = cfg.SessionTTL
+	runner.Logger = log
+	runner.Metrics = m
+
+	chans, err := build(ctx, cfg, channelDeps{Runner: runner, Store: st, Logger: log, Metrics: m})
+	if err != nil {
+		return err
+	}
+	for _, ch := range chans {
+		m.AddChannels(ch.Name())
+	}
+	if len(chans) == 0 {
+		log.Warn("no chat channel is running: serving health checks and metrics only")
+	}
+
+	svc := service.New(st, reg)
+	svc.Addr = cfg.HTTPAddr
+	svc.Channels = chans
+	svc.Logger = log
+	svc.Metrics = m
+	svc.SweepInterval = cfg.SweepInterval
+	svc.Redact = newRedactor(cfg.secrets()).String
+	svc.Version = b.Version
+	return svc.Run(ctx)
+}
+
+// checkServe is --check: the configuration is valid (loadServeConfig has
+// said so); open the database read-write and close it, and print what
+// would run. Nothing printed is a secret.
+func checkServe(cfg serveConfig, stdout io.Writer) error {
+	st, err := bolt.Open(cfg.DB, nil)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	n := len(st.Directory().List())
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "whereto serve --check: the configuration is valid.\n\n")
+	row := func(k, format string, args ...any) {
+		fmt.Fprintf(&b, "  %-10s %s\n", k, fmt.Sprintf(format, args...))
+	}
+	row("database", "%s (opened read-write and closed; %d services)", cfg.DB, n)
+	row("http", "%s: /healthz, /readyz, /metrics", cfg.HTTPAddr)
+	row("sessions", "expire %v after the last message; swept every %v", cfg.SessionTTL, cfg.SweepInterval)
+	row("logs", "level %s; JSON lines, or text on a terminal", strings.ToLower(cfg.LogLevel.String()))
+	for _, p := range planChannels(cfg) {
+		switch {
+		case !p.on:
+			row(p.name, "off: to turn it on, %s", p.how)
+		case !p.built:
+			row(p.name, "configured, but NOT in this build of whereto: it would stay off (%s)", p.how)
+		default:
+			row(p.name, "on: %s", p.how)
+		}
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(&b, "\nwarning: %s\n", w)
+	}
+	_, err = io.WriteString(stdout, newRedactor(cfg.secrets()).String(b.String()))
+	return err
+}
