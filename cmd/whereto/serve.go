@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/bot/slack"
 	"github.com/whereto-bot/whereto/directory/bolt"
 	"github.com/whereto-bot/whereto/metrics"
 	"github.com/whereto-bot/whereto/service"
@@ -52,8 +53,8 @@ type channelBuilder func(ctx context.Context, cfg serveConfig, deps channelDeps)
 // builds it.
 func channelBuilt(name string) bool {
 	switch name {
-	// case "telegram", "slack":
-	//	return true
+	case "slack":
+		return true
 	}
 	return false
 }
@@ -82,7 +83,22 @@ func buildChannels(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bo
 			//	}
 			//	chans = append(chans, ch)
 		case "slack":
-			// Likewise for bot/slack.
+			sc := cfg.Slack
+			app, err := slack.New(slack.Config{
+				BotToken:      sc.BotToken.Value(),
+				AppToken:      sc.AppToken.Value(),
+				SigningSecret: sc.SigningSecret.Value(),
+				APIURL:        sc.APIURL,
+				Admins:        sc.Admins,
+				AdminGroup:    sc.AdminGroup,
+				AuditChannel:  sc.AuditChannel,
+				Logger:        deps.Logger.With("channel", "slack"),
+				Metrics:       deps.Metrics,
+			}, deps.Store, deps.Store)
+			if err != nil {
+				return nil, fmt.Errorf("slack: %w", err)
+			}
+			chans = append(chans, app)
 		}
 	}
 	return chans, nil
