@@ -106,6 +106,9 @@ type Service struct {
 	// Listener, if set, is served instead of listening on Addr. Run closes
 	// it.
 	Listener net.Listener
+	// Handlers are more handlers to mount on the shared listener, by
+	// pattern (the command's loopback-only admin endpoint).
+	Handlers map[string]http.Handler
 	// Channels are started by Run, in order, and their HTTP handlers (for
 	// an HTTPChannel) mounted on the shared listener. Names must be
 	// unique.
@@ -323,6 +326,11 @@ func (s *Service) mux() (mux *http.ServeMux, err error) {
 	}
 	for _, p := range []string{"GET /healthz", "GET /readyz", "GET /metrics"} {
 		if err := handle("service", p, own[p]); err != nil {
+			return nil, err
+		}
+	}
+	for pattern, h := range s.Handlers {
+		if err := handle("service", pattern, h); err != nil {
 			return nil, err
 		}
 	}

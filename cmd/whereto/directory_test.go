@@ -83,19 +83,19 @@ func TestDirectoryShow(t *testing.T) {
 		{
 			name:    "mash on Wednesday night is out of office hours",
 			args:    []string{"mash", "--at", wedNight},
-			want:    []string{"Multi-Agency Safeguarding Hub (MASH) (mash)", "At Wed 25 Nov 2026 22:00 GMT:", "outside office hours (mon-fri 09:00-17:00, Europe/London)", "use: phone " + mashOOH, "use: email mash@luton.gov.uk"},
+			want:    []string{"Multi-Agency Safeguarding Hub (MASH) (mash)", "At Wed 25 Nov 2026 22:00 GMT:", "out of office hours: outside weekly hours (mon-fri 09:00-17:00)", "use: phone " + mashOOH, "use: email mash@luton.gov.uk"},
 			notWant: []string{"use: phone " + mashInHours},
 		},
 		{
 			name:    "mash on Wednesday morning is in office hours",
 			args:    []string{"mash", "--at", wedMorning},
-			want:    []string{"  in office hours (mon-fri", "use: phone " + mashInHours},
+			want:    []string{"  in office hours: weekly hours (mon-fri", "use: phone " + mashInHours},
 			notWant: []string{"use: phone " + mashOOH},
 		},
 		{
 			name:    "summer time is shown in BST",
 			args:    []string{"mash", "--at", "2026-07-01T16:30:00Z"},
-			want:    []string{"At Wed 1 Jul 2026 17:30 BST:", "outside office hours", "use: phone " + mashOOH},
+			want:    []string{"At Wed 1 Jul 2026 17:30 BST:", "out of office hours", "use: phone " + mashOOH},
 			notWant: []string{"use: phone " + mashInHours},
 		},
 		{

@@ -12,14 +12,26 @@ import (
 	"github.com/whereto-bot/whereto/directory"
 )
 
-const directoryHelp = `Usage: whereto directory list|show ID|export [flags]
+const directoryHelp = `Usage: whereto directory COMMAND [flags]
 
-  list            the services, with their routes and when they were verified
-  show ID         one service in full, and which contacts apply now (or --at)
-  export          the whole directory as JSON, the format import takes
+  list              the services, with routes, status and when they were verified
+  show ID           one service in full, and which contact applies now (or --at) and why
+  export            the whole directory as JSON (--format whereto|openreferral, -o FILE)
+  validate FILE     check a directory file (ours or Open Referral UK) without importing it
+  import FILE       add or change services from a file; all or nothing, audited
+  stale             services not verified in the last 180 days (--days N), or never
+  verify ID         mark a service verified today (audited)
+  history ID        every change to a service: who, when, what
+  backup FILE       a consistent copy of the database, also while 'whereto serve' runs
+  restore FILE      check a backup, keep the current database aside, and swap it in
 
-  whereto directory show mash --at 2026-12-25T21:00:00Z
-  whereto directory export -o luton.json`
+  whereto directory show mash --at 2026-12-25T10:00:00Z
+  whereto directory export --format openreferral -o luton-oruk.json
+  whereto directory import luton.json
+  whereto directory stale --days 90
+
+Commands that change the database (import, verify, restore) need it to
+themselves: while 'whereto serve' runs they stop at once and say so.`
 
 func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -72,20 +84,28 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		return showService(stdout, svc, clock())
 	case "export":
-		var out string
+		var out, format string
 		fs := newFlags("directory export", stderr, &c, false, directoryHelp)
 		fs.StringVar(&out, "o", "", "write to this file instead of standard output")
+		fs.StringVar(&format, "format", "whereto", "whereto (our JSON, which import takes) or openreferral (Open Referral UK / HSDS 3)")
 		if err := parse(fs, args); err != nil {
 			return helpOK(err)
+		}
+		write, err := exporter(format)
+		if err != nil {
+			fmt.Fprintln(stderr, "whereto directory export:", err)
+			return errUsage
 		}
 		d, _, err := readDirectory(&c)
 		if err != nil {
 			return err
 		}
 		if out == "" {
-			return d.Export(stdout)
+			return write(d, stdout)
 		}
-		return exportFile(d, out)
+		return exportFile(d, out, write)
+	case "validate", "import", "stale", "verify", "history", "backup", "restore":
+		return runDirectoryChange(ctx, sub, args, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "whereto directory: unknown subcommand %q\n\n%s\n", sub, directoryHelp)
 	return errUsage
@@ -93,7 +113,8 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 func listServices(w io.Writer, d *directory.Directory, from string) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tNAME\tROUTES\tVERIFIED\n")
+	fmt.Fprintf(tw, "ID\tNAME\tROUTES\tSTATUS\tVERIFIED\tREVIEW\n")
+	review := 0
 	for _, s := range d.List() {
 		var routes []string
 		for _, r := range s.Routes {
@@ -103,9 +124,21 @@ func listServices(w io.Writer, d *directory.Directory, from string) error {
 		if verified == "" {
 			verified = "not yet"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Name, strings.Join(routes, ","), verified)
+		status := string(s.Status)
+		if status == "" {
+			status = string(directory.StatusActive)
+		}
+		flag := ""
+		if s.Review != "" {
+			flag = "needs review"
+			review++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, strings.Join(routes, ","), status, verified, flag)
 	}
 	fmt.Fprintf(tw, "\n%d services, from %s\n", len(d.List()), from)
+	if review > 0 {
+		fmt.Fprintf(tw, "%d marked for review by the partnership before launch: see 'whereto directory show ID'\n", review)
+	}
 	return tw.Flush()
 }
 
@@ -132,35 +165,73 @@ func showService(w io.Writer, s directory.Service, at time.Time) error {
 			fmt.Fprintf(&b, "         %s\n", c.Note)
 		}
 	}
-	local := at.In(directory.London())
-	fmt.Fprintf(&b, "\nAt %s:\n", local.Format("Mon 2 Jan 2006 15:04 MST"))
+	if s.Alert != "" {
+		fmt.Fprintf(&b, "\nAlert: %s\n", s.Alert)
+	}
+	if !s.Active() {
+		fmt.Fprintf(&b, "\nStatus: %s (never recommended; its routes fall back to the next service)\n", s.Status)
+	}
 	if s.Hours != nil {
-		state := "outside office hours"
-		if s.InHours(at) {
-			state = "in office hours"
+		fmt.Fprintf(&b, "\nOpening hours (Europe/London): %s", s.Hours.String())
+		if s.Hours.BankHolidays == directory.BankHolidaysOpen {
+			b.WriteString(", including bank holidays")
+		} else {
+			b.WriteString(", closed on bank holidays")
 		}
-		fmt.Fprintf(&b, "  %s (%s, Europe/London)\n", state, s.Hours.String())
+		b.WriteString("\n")
+		for _, e := range s.Hours.Exceptions {
+			if e.Closed {
+				fmt.Fprintf(&b, "  %s: closed %s\n", e.Date, e.Note)
+			} else {
+				fmt.Fprintf(&b, "  %s: open %s-%s %s\n", e.Date, e.Opens, e.Closes, e.Note)
+			}
+		}
 		if s.Hours.Note != "" {
 			fmt.Fprintf(&b, "  note: %s\n", s.Hours.Note)
 		}
+	}
+	local := at.In(directory.London())
+	in, why := s.HoursAt(at)
+	fmt.Fprintf(&b, "\nAt %s:\n", local.Format("Mon 2 Jan 2006 15:04 MST"))
+	state := "in office hours"
+	if !in {
+		state = "out of office hours"
+	}
+	if s.Hours != nil {
+		fmt.Fprintf(&b, "  %s: %s\n", state, why)
 	} else {
-		b.WriteString("  no opening hours: every contact applies at all times\n")
+		fmt.Fprintf(&b, "  %s\n", why)
 	}
 	for _, c := range s.ContactsAt(at) {
-		fmt.Fprintf(&b, "  use: %s %s\n", c.Kind, c.Value)
+		label := ""
+		if c.Hours == directory.OutOfHours {
+			label = " (out-of-hours number)"
+		}
+		fmt.Fprintf(&b, "  use: %s %s%s\n", c.Kind, c.Value, label)
 	}
 	b.WriteString("\nRoutes:")
 	for _, r := range s.Routes {
-		fmt.Fprintf(&b, " %s (order %d)", r.Route, r.Order)
+		fallback := ""
+		if r.Fallback {
+			fallback = ", fallback"
+		}
+		fmt.Fprintf(&b, " %s (order %d%s)", r.Route, r.Order, fallback)
 	}
 	b.WriteString("\n")
 	if len(s.Areas) > 0 {
-		fmt.Fprintf(&b, "Areas: %s\n", strings.Join(s.Areas, ", "))
+		fmt.Fprintf(&b, "Areas: %s", strings.Join(s.Areas, ", "))
+		if s.AreaName != "" {
+			fmt.Fprintf(&b, " (%s)", s.AreaName)
+		}
+		b.WriteString("\n")
 	} else {
 		b.WriteString("Areas: everywhere\n")
 	}
 	fmt.Fprintf(&b, "Source: %s\n", s.Source)
-	fmt.Fprintf(&b, "Verified: %s\n", nonEmpty(s.Verified, "not yet verified by the partnership"))
+	fmt.Fprintf(&b, "Verified: %s\n", nonEmpty(s.Verified, "never"))
+	if s.Review != "" {
+		fmt.Fprintf(&b, "Review: %s\n", s.Review)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -172,9 +243,20 @@ func nonEmpty(s, alt string) string {
 	return s
 }
 
+// exporter returns the writer for an export format.
+func exporter(format string) (func(*directory.Directory, io.Writer) error, error) {
+	switch format {
+	case "whereto", "":
+		return (*directory.Directory).Export, nil
+	case "openreferral", "oruk", "hsds":
+		return (*directory.Directory).ExportOpenReferral, nil
+	}
+	return nil, fmt.Errorf("--format %q: want whereto or openreferral", format)
+}
+
 // exportFile writes the directory to path atomically: a temporary file in
 // the same folder, renamed over the target once complete.
-func exportFile(d *directory.Directory, path string) (err error) {
+func exportFile(d *directory.Directory, path string, write func(*directory.Directory, io.Writer) error) (err error) {
 	f, err := os.CreateTemp(dirOf(path), ".whereto-export-*")
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -189,7 +271,7 @@ func exportFile(d *directory.Directory, path string) (err error) {
 		_ = f.Close()
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := d.Export(f); err != nil {
+	if err := write(d, f); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("export: %w", err)
 	}

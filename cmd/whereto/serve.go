@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 
@@ -237,8 +238,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("no chat channel is running: serving health checks and metrics only")
 	}
 
+	// Listen here rather than in the service, to record the real address
+	// for 'whereto directory backup' (see admin.go).
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	token, err := newAdminToken()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	if err := writeAdminFile(cfg.DB, ln.Addr().String(), token); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("writing %s: %w", adminPath(cfg.DB), err)
+	}
+	defer func() {
+		if err := removeAdminFile(cfg.DB); err != nil {
+			log.Warn("could not remove the admin file", "err", err)
+		}
+	}()
+
 	svc := service.New(st, reg)
-	svc.Addr = cfg.HTTPAddr
+	svc.Listener = ln
+	svc.Handlers = adminHandlers(st, token)
 	svc.Channels = chans
 	svc.Logger = log
 	svc.Metrics = m

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/whereto-bot/whereto/directory/bolt"
+)
+
+// bbolt lets one process open the database, so while 'whereto serve' runs,
+// 'whereto directory backup' asks serve for the copy. serve writes a small
+// file beside the database (mode 0600) naming its HTTP address and a random
+// token, made afresh at each start and removed at shutdown; the command
+// reads it, and serve's handler answers only requests from loopback that
+// carry the token.
+
+// adminFile is what serve leaves beside the database for local commands.
+type adminFile struct {
+	Addr  string `json:"addr"`
+	Token string `json:"token"`
+}
+
+func adminPath(dbPath string) string { return dbPath + ".admin" }
+
+// newAdminToken returns a random token for one run of serve.
+func newAdminToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// writeAdminFile records addr and token beside the database.
+func writeAdminFile(dbPath, addr, token string) error {
+	data, err := json.Marshal(adminFile{Addr: addr, Token: token})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(adminPath(dbPath), data, 0o600)
+}
+
+// removeAdminFile deletes the file at shutdown.
+func removeAdminFile(dbPath string) error {
+	err := os.Remove(adminPath(dbPath))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// adminHandlers serves GET /admin/backup: a consistent copy of the
+// database, streamed from one read transaction.
+func adminHandlers(st *bolt.Store, token string) map[string]http.Handler {
+	return map[string]http.Handler{
+		"GET /admin/backup": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !fromLoopback(r) || !tokenOK(r, token) {
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
+			}
+			w.Header().Set("Content-Type", "application/octet-stream")
+			// Errors after the first byte can only cut the stream short;
+			// the client checks the copy opens before keeping it.
+			_, _ = st.Backup(r.Context(), w)
+		}),
+	}
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func tokenOK(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// backupThroughServe asks the running serve for a copy of the database.
+func backupThroughServe(ctx context.Context, dbPath, path string, stdout io.Writer) error {
+	data, err := os.ReadFile(adminPath(dbPath))
+	if err != nil {
+		return fmt.Errorf("%s is in use, and no running 'whereto serve' offers a backup (%v)", dbPath, err)
+	}
+	var af adminFile
+	if err := json.Unmarshal(data, &af); err != nil || af.Addr == "" || af.Token == "" {
+		return fmt.Errorf("%s is unreadable; is 'whereto serve' running?", adminPath(dbPath))
+	}
+	host, port, err := net.SplitHostPort(af.Addr)
+	if err != nil {
+		return fmt.Errorf("serve's address %q: %w", af.Addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1" // serve listens on every address: use loopback
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/admin/backup"
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+af.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("asking 'whereto serve' for a backup: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("'whereto serve' refused the backup: %s", resp.Status)
+	}
+	n, err := writeFileAtomic(path, func(w io.Writer) (int64, error) { return io.Copy(w, resp.Body) })
+	if err != nil {
+		return err
+	}
+	check, err := bolt.Open(path, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		_ = os.Remove(path)
+		return fmt.Errorf("the copy from 'whereto serve' does not open (%v); removed it", err)
+	}
+	_ = check.Close()
+	fmt.Fprintf(stdout, "backed up %s through the running 'whereto serve' to %s (%d bytes)\n", dbPath, path, n)
+	return nil
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/directory/bolt"
+)
+
+// writeJSON writes v as a directory file and returns its path.
+func writeDirFile(t *testing.T, name string, d *directory.Directory) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := d.Export(f); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func defaultClone(t *testing.T) *directory.Directory {
+	t.Helper()
+	d, err := directory.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Clone()
+}
+
+func setService(d *directory.Directory, id string, change func(*directory.Service)) {
+	for i := range d.Services {
+		if d.Services[i].ID == id {
+			change(&d.Services[i])
+		}
+	}
+}
+
+func TestDirectoryValidateCommand(t *testing.T) {
+	db := testDB(t)
+	good := writeDirFile(t, "good.json", defaultClone(t))
+	bad := defaultClone(t)
+	setService(bad, "council-environmental", func(s *directory.Service) { s.Contacts[0].Value = "01582 51O 330" })
+	badPath := writeDirFile(t, "bad.json", bad)
+
+	stdout, _, err := run(t, "", "directory", "validate", good, "-db", db)
+	if err != nil || !strings.Contains(stdout, "valid") {
+		t.Errorf("validate good: %v\n%s", err, stdout)
+	}
+	stdout, _, err = run(t, "", "directory", "validate", badPath, "-db", db)
+	if err == nil {
+		t.Fatal("validate bad: no error")
+	}
+	if want := `contacts[0].value: "01582 51O 330" is not a UK phone number`; !strings.Contains(stdout, want) {
+		t.Errorf("validate bad: output lacks %q:\n%s", want, stdout)
+	}
+	mustNotExist(t, db)
+
+	garbage := filepath.Join(t.TempDir(), "garbage.json")
+	if err := os.WriteFile(garbage, []byte("not json at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "", "directory", "validate", garbage, "-db", db); err == nil {
+		t.Error("validate garbage: no error")
+	}
+}
+
+func TestDirectoryImportCommand(t *testing.T) {
+	db := testDB(t)
+	if _, _, err := run(t, "", "directory", "list", "-db", db); err != nil {
+		t.Fatal(err)
+	}
+	// Create the database.
+	if _, _, err := run(t, "/forget\n", "chat", "-db", db); err != nil {
+		t.Fatal(err)
+	}
+
+	// One bad record: nothing changes.
+	mixed := defaultClone(t)
+	setService(mixed, "mash", func(s *directory.Service) { s.Alert = "should not land" })
+	setService(mixed, "council-environmental", func(s *directory.Service) { s.Contacts[0].Value = "01582 51O 330" })
+	stdout, _, err := run(t, "", "directory", "import", writeDirFile(t, "mixed.json", mixed), "-db", db)
+	if err == nil || !strings.Contains(err.Error(), "nothing imported") {
+		t.Fatalf("import with a bad record: err = %v\n%s", err, stdout)
+	}
+	if !strings.Contains(stdout, `rejected  services[`) || !strings.Contains(stdout, "not a UK phone number") {
+		t.Errorf("the rejection is not reported:\n%s", stdout)
+	}
+	show, _, _ := run(t, "", "directory", "show", "mash", "-db", db)
+	if strings.Contains(show, "should not land") {
+		t.Fatal("a record of a failed import landed")
+	}
+
+	// A good import: one change, one addition.
+	next := defaultClone(t)
+	setService(next, "mash", func(s *directory.Service) { s.Alert = "Lines are busy this morning." })
+	extra := next.Services[0].Clone()
+	for _, s := range next.Services {
+		if s.ID == "report-it" {
+			extra = s.Clone()
+		}
+	}
+	extra.ID = "report-it-easy-read"
+	extra.Name = "True Vision: easy read"
+	next.Services = append(next.Services, extra)
+	stdout, _, err = run(t, "", "directory", "import", writeDirFile(t, "next.json", next), "-db", db)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, stdout)
+	}
+	for _, want := range []string{"changed   mash", "added     report-it-easy-read", "unchanged police-emergency", "1 added, 1 changed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("import output lacks %q:\n%s", want, stdout)
+		}
+	}
+	hist, _, err := run(t, "", "directory", "history", "mash", "-db", db)
+	if err != nil || !strings.Contains(hist, "put") || !strings.Contains(hist, "(import): alert") {
+		t.Errorf("history after import: %v\n%s", err, hist)
+	}
+}
+
+// TestOpenReferralRoundTrip: export as Open Referral UK, import into an
+// empty file, export again: the same document.
+func TestOpenReferralRoundTrip(t *testing.T) {
+	src := testDB(t)
+	if _, _, err := run(t, "/forget\n", "chat", "-db", src); err != nil {
+		t.Fatal(err)
+	}
+	first, _, err := run(t, "", "directory", "export", "--format", "openreferral", "-db", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "oruk.json")
+	if err := os.WriteFile(file, []byte(first), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := testDB(t)
+	if out, _, err := run(t, "", "directory", "import", file, "-db", db); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	second, _, err := run(t, "", "directory", "export", "--format", "openreferral", "-db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != second {
+		t.Errorf("export, import, export did not give the same document:\n%s", firstDiff(first, second))
+	}
+	var services []map[string]any
+	if err := json.Unmarshal([]byte(first), &services); err != nil {
+		t.Errorf("export is not a JSON list of services: %v", err)
+	}
+	if _, _, err := run(t, "", "directory", "export", "--format", "nonsense"); !errors.Is(err, errUsage) {
+		t.Errorf("unknown format: %v", err)
+	}
+}
+
+func TestDirectoryStaleAndVerify(t *testing.T) {
+	db := testDB(t)
+	stdout, _, err := run(t, "", "directory", "stale", "-db", db, "--at", "2026-11-25T12:00:00Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "mash                     never verified") || !strings.Contains(stdout, "crimestoppers") {
+		t.Errorf("stale output:\n%s", stdout)
+	}
+	if _, _, err := run(t, "/forget\n", "chat", "-db", db); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := run(t, "", "directory", "verify", "mash", "-db", db); err != nil || !strings.Contains(out, "mash verified") {
+		t.Fatalf("verify: %v\n%s", err, out)
+	}
+	stdout, _, _ = run(t, "", "directory", "stale", "-db", db)
+	if strings.Contains(stdout, "mash ") {
+		t.Errorf("mash is still stale after verify:\n%s", stdout)
+	}
+	hist, _, _ := run(t, "", "directory", "history", "mash", "-db", db)
+	if !strings.Contains(hist, "verified") || !strings.Contains(hist, "by cli") {
+		t.Errorf("verify is not in the history:\n%s", hist)
+	}
+	if _, _, err := run(t, "", "directory", "verify", "no-such-service", "-db", db); err == nil {
+		t.Error("verify of an unknown id: no error")
+	}
+	if _, _, err := run(t, "", "directory", "stale", "--days", "-1", "-db", db); err == nil {
+		t.Error("stale --days -1: no error")
+	}
+}
+
+func TestDirectoryBackupAndRestore(t *testing.T) {
+	db := testDB(t)
+	if _, _, err := run(t, "/forget\n", "chat", "-db", db); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out, _, err := run(t, "", "directory", "backup", backup, "-db", db); err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	// Change the live database, then restore the backup.
+	if _, _, err := run(t, "", "directory", "verify", "mash", "-db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "", "directory", "restore", backup, "-db", db)
+	if err != nil || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	show, _, _ := run(t, "", "directory", "show", "mash", "-db", db)
+	if !strings.Contains(show, "Verified: never") {
+		t.Errorf("restore did not bring back the backup:\n%s", show)
+	}
+	matches, _ := filepath.Glob(db + ".before-restore-*")
+	if len(matches) != 1 {
+		t.Errorf("the previous database was not kept aside: %v", matches)
+	}
+	// A file that is not a database is refused, and nothing changes.
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	if err := os.WriteFile(junk, []byte("junk"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "", "directory", "restore", junk, "-db", db); err == nil {
+		t.Error("restore of junk: no error")
+	}
+}
+
+// TestBackupWhileServing copies the database through a running serve, and
+// checks that writes fail at once with a message saying why.
+func TestBackupWhileServing(t *testing.T) {
+	db := testDB(t)
+	s := startServe(t, db, map[string]string{}, buildChannels)
+	backup := filepath.Join(t.TempDir(), "live.db")
+	out, _, err := run(t, "", "directory", "backup", backup, "-db", db)
+	if err != nil || !strings.Contains(out, "through the running 'whereto serve'") {
+		t.Fatalf("backup while serving: %v\n%s", err, out)
+	}
+	st, err := bolt.Open(backup, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("the backup does not open: %v", err)
+	}
+	if err := st.Directory().Validate(); err != nil {
+		t.Errorf("the backup does not validate: %v", err)
+	}
+	_ = st.Close()
+
+	_, _, err = run(t, "", "directory", "verify", "mash", "-db", db)
+	if !errors.Is(err, bolt.ErrInUse) || !strings.Contains(err.Error(), "whereto serve") {
+		t.Errorf("verify while serving: err = %v, want ErrInUse naming serve", err)
+	}
+
+	// The admin endpoint wants the token.
+	resp, err := http.Get(s.base + "/admin/backup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("backup without the token: %s, want 403", resp.Status)
+	}
+	if err, _ := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(adminPath(db)); !os.IsNotExist(err) {
+		t.Errorf("admin file left after shutdown: %v", err)
+	}
+
+}
+
+// firstDiff shows where two documents first differ.
+func firstDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(la) && i < len(lb); i++ {
+		if la[i] != lb[i] {
+			return "line " + strconv.Itoa(i+1) + ":\n  " + la[i] + "\n  " + lb[i]
+		}
+	}
+	return "one is a prefix of the other"
+}
