@@ -9,11 +9,13 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/slack"
+	"github.com/whereto-bot/whereto/bot/telegram"
 	"github.com/whereto-bot/whereto/directory/bolt"
 	"github.com/whereto-bot/whereto/metrics"
 	"github.com/whereto-bot/whereto/service"
@@ -54,7 +56,7 @@ type channelBuilder func(ctx context.Context, cfg serveConfig, deps channelDeps)
 // builds it.
 func channelBuilt(name string) bool {
 	switch name {
-	case "slack":
+	case "telegram", "slack":
 		return true
 	}
 	return false
@@ -76,13 +78,22 @@ func buildChannels(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bo
 		deps.Logger.Info("channel on", "channel", p.name, "mode", p.how)
 		switch p.name {
 		case "telegram":
-			// When bot/telegram lands:
-			//	ch, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token.Value(), ...},
-			//		deps.Runner, deps.Store, deps.Logger, deps.Metrics)
-			//	if err != nil {
-			//		return nil, fmt.Errorf("telegram: %w", err)
-			//	}
-			//	chans = append(chans, ch)
+			tc := cfg.Telegram
+			tg, err := telegram.New(ctx, telegram.Config{
+				Token:         tc.Token.Value(),
+				Endpoint:      tc.APIEndpoint,
+				WebhookURL:    tc.WebhookURL,
+				WebhookSecret: tc.WebhookSecret.Value(),
+				Logger:        deps.Logger.With("channel", "telegram"),
+				Metrics:       deps.Metrics,
+				SessionTTL:    cfg.SessionTTL,
+				// Within the service's 8 s stop budget after the HTTP drain.
+				ShutdownGrace: 3 * time.Second,
+			}, deps.Runner, deps.Store)
+			if err != nil {
+				return nil, fmt.Errorf("telegram: %w", err)
+			}
+			chans = append(chans, tg)
 		case "slack":
 			sc := cfg.Slack
 			app, err := slack.New(slack.Config{

@@ -1,0 +1,61 @@
+// Package telegram is whereto's Telegram channel, on
+// github.com/go-telegram-bot-api/telegram-bot-api/v5 (v5.5.1), which no
+// other package imports. Platform types stay here: an update becomes a
+// bot.Message{Channel: "telegram", Conversation: chat id, Text or Choice}
+// for the Handler (*bot.Runner), and the bot.Response comes back as
+// Telegram messages.
+//
+// # Taking updates
+//
+// Long polling is the default: the bot's own loop over getUpdates (not the
+// library's GetUpdatesChan, which confirms updates to Telegram before they
+// are handled). With Config.WebhookURL set, Run registers a webhook with a
+// secret token and Handlers serves it; a request without the right
+// X-Telegram-Bot-Api-Secret-Token (compared in constant time) gets 401 and
+// nothing else is read, and the body is read up to Config.MaxBody.
+//
+// Updates of one chat are answered one at a time, in order; different
+// chats in parallel (a goroutine per chat with work).
+//
+// # Never lose, never repeat
+//
+// The poller asks getUpdates only with the offset of the lowest update not
+// yet answered, so Telegram never forgets an unanswered update, and stores
+// that offset (cursor "telegram-offset"). Updates answered above it, out of
+// order, are remembered with MarkSeen ("telegram", update id, 48 hours) and
+// skipped if they come again after a restart. A webhook update is
+// acknowledged (200) only once answered.
+//
+// An update is marked after its replies are sent, not before: a crash in
+// between makes the next run answer it again, where marking first would
+// make it never be answered. A repeated answer is harmless; a lost one, to
+// someone in danger, is not. The window is one disk flush per update (a
+// chat's next update waits for the mark), and only a crash (kill -9, power
+// loss) can fall in it; a normal stop finishes or hands back every update
+// and answers none twice.
+//
+// # Sending
+//
+// Every reply goes through one limiter: at most Config.GlobalRate sends in
+// any window of 1.05 seconds, spread out, and for new messages a token
+// bucket per chat (Config.PerChatRate, bursts of Config.PerChatBurst),
+// granted round-robin between chats rather than first come first served. A 429
+// waits its retry_after; 5xx and network errors back off exponentially
+// with jitter, up to Config.MaxTries; then the failure is logged (ids, not
+// text) and counted (bot.Metrics.SendFailed).
+//
+// Replies are rendered in Telegram HTML with every piece of text escaped;
+// choices become an inline keyboard, links URL buttons. Messages over
+// 4,096 characters are split on line boundaries.
+//
+// # Privacy
+//
+// Nothing a person typed is stored or logged. Logs carry update ids, a
+// keyed hash of the chat id, methods, error codes and timings. For /forget,
+// a private chat's message ids (never text) are kept with the sessions,
+// expiring like them. The bot token never appears in a log line or an
+// error: the library's own logger is replaced by one that drops everything,
+// and errors are stripped of the request URL.
+//
+// See docs/TELEGRAM.md for setup and operation.
+package telegram

@@ -1,0 +1,257 @@
+package telegram
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// globalMargin widens the one-second window of the global limit a little,
+// so that jitter on the way to Telegram (scheduling, the network) cannot
+// squeeze GlobalRate+1 sends into one second as Telegram sees them.
+const globalMargin = 0.05
+
+// limiter paces outgoing calls. Globally: at most GlobalRate sends in any
+// window of 1.05 seconds (a sliding log of the last grants), at least half
+// the average interval apart, so sends are spread out, not fired in
+// bursts, and a late timer is caught up with rather than lost. For new
+// messages, also a token bucket per chat (PerChatRate a second, bursts of
+// PerChatBurst). Waiting calls are granted round-robin between chats, not
+// first come first served, so one chat with a long answer cannot hold up
+// everyone else's first reply.
+//
+// It needs no goroutine: whoever changes the state (a new waiter, a
+// cancelled one, the timer) grants what can be granted and arms one timer
+// for the next grant. It is safe for concurrent use; a nil *limiter grants
+// everything at once.
+type limiter struct {
+	// global is the sliding-window limit, nil for none.
+	global *slidingLimit
+	// chat is the interval of a chat's bucket and tol its burst tolerance
+	// ((burst-1)*chat), as a "theoretical arrival time" (GCRA): the
+	// earliest a send conforms is tat minus tol, and each send pushes tat
+	// one interval on. chat 0 means unlimited.
+	chat, tol time.Duration
+
+	mu    sync.Mutex
+	lanes map[int64]*lane
+	// ring holds the chats with waiters, in turn order: a chat granted a
+	// send goes to the back.
+	ring   []int64
+	timer  *time.Timer
+	grants int
+}
+
+// slidingLimit allows n grants in any window of span, at least gap apart.
+type slidingLimit struct {
+	n         int
+	span, gap time.Duration
+	// times holds the last n grant times: a ring, oldest at head once full.
+	times []time.Time
+	head  int
+	last  time.Time
+}
+
+func newSlidingLimit(rate float64) *slidingLimit {
+	n := max(int(rate), 1)
+	span := time.Duration(float64(n) / rate * float64(time.Second) * (1 + globalMargin))
+	return &slidingLimit{n: n, span: span, gap: span / time.Duration(2*n)}
+}
+
+// at is the earliest time, not before now, a grant may happen.
+func (s *slidingLimit) at(now time.Time) time.Time {
+	t := later(now, s.last.Add(s.gap))
+	if len(s.times) == s.n {
+		t = later(t, s.times[s.head].Add(s.span))
+	}
+	return t
+}
+
+// take records a grant at now.
+func (s *slidingLimit) take(now time.Time) {
+	s.last = now
+	if len(s.times) < s.n {
+		s.times = append(s.times, now)
+		return
+	}
+	s.times[s.head] = now
+	s.head = (s.head + 1) % s.n
+}
+
+// lane is one chat's bucket and its waiting calls, oldest first.
+type lane struct {
+	tat     time.Time
+	waiters []*waiter
+}
+
+type waiter struct {
+	perChat bool
+	ready   chan struct{}
+	granted bool // set, under mu, when ready is closed
+}
+
+// newLimiter returns a limiter for the rates (per second; <= 0 means
+// unlimited), or nil if neither is limited.
+func newLimiter(globalRate, chatRate float64, burst int) *limiter {
+	if globalRate <= 0 && chatRate <= 0 {
+		return nil
+	}
+	l := &limiter{lanes: map[int64]*lane{}}
+	if globalRate > 0 {
+		l.global = newSlidingLimit(globalRate)
+	}
+	if chatRate > 0 {
+		l.chat = time.Duration(float64(time.Second) / chatRate)
+		l.tol = time.Duration(max(burst, 1)-1) * l.chat
+	}
+	return l
+}
+
+// wait blocks until a send to chat may go (perChat: a new message, which
+// also spends the chat's budget). It returns how long it waited (0 if it
+// was granted at once) or ctx.Err() if ctx ended first, in which case
+// nothing is spent.
+func (l *limiter) wait(ctx context.Context, chat int64, perChat bool) (time.Duration, error) {
+	if l == nil || (l.global == nil && (!perChat || l.chat == 0)) {
+		return 0, ctx.Err()
+	}
+	start := time.Now()
+	w := &waiter{perChat: perChat, ready: make(chan struct{})}
+	l.mu.Lock()
+	ln := l.lanes[chat]
+	if ln == nil {
+		ln = &lane{}
+		l.lanes[chat] = ln
+	}
+	if len(ln.waiters) == 0 {
+		l.ring = append(l.ring, chat)
+	}
+	ln.waiters = append(ln.waiters, w)
+	l.scheduleLocked(start)
+	immediate := w.granted
+	l.mu.Unlock()
+	if immediate {
+		return 0, nil
+	}
+	select {
+	case <-w.ready:
+		return time.Since(start), nil
+	case <-ctx.Done():
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if w.granted {
+			return time.Since(start), nil
+		}
+		l.removeLocked(chat, w)
+		l.scheduleLocked(time.Now())
+		return time.Since(start), ctx.Err()
+	}
+}
+
+// scheduleLocked grants every waiter that may go at now, in ring order,
+// and arms the timer for the next one.
+func (l *limiter) scheduleLocked(now time.Time) {
+	for len(l.ring) > 0 {
+		if l.global != nil {
+			if at := l.global.at(now); at.After(now) {
+				l.armLocked(at.Sub(now))
+				return
+			}
+		}
+		var earliest time.Time
+		granted := false
+		for i, chat := range l.ring {
+			ln := l.lanes[chat]
+			w := ln.waiters[0]
+			if w.perChat && l.chat > 0 {
+				if at := ln.tat.Add(-l.tol); at.After(now) {
+					if earliest.IsZero() || at.Before(earliest) {
+						earliest = at
+					}
+					continue
+				}
+				ln.tat = later(ln.tat, now).Add(l.chat)
+			}
+			if l.global != nil {
+				l.global.take(now)
+			}
+			w.granted = true
+			close(w.ready)
+			ln.waiters = ln.waiters[1:]
+			l.ring = slices.Delete(l.ring, i, i+1)
+			if len(ln.waiters) > 0 {
+				l.ring = append(l.ring, chat)
+			}
+			granted = true
+			l.grants++
+			break
+		}
+		if !granted {
+			l.armLocked(earliest.Sub(now))
+			return
+		}
+	}
+	if l.grants >= 1024 {
+		l.grants = 0
+		l.pruneLocked(now)
+	}
+}
+
+// pruneLocked forgets chats with no waiters whose bucket is full again.
+func (l *limiter) pruneLocked(now time.Time) {
+	for chat, ln := range l.lanes {
+		if len(ln.waiters) == 0 && !ln.tat.After(now) {
+			delete(l.lanes, chat)
+		}
+	}
+}
+
+func (l *limiter) removeLocked(chat int64, w *waiter) {
+	ln := l.lanes[chat]
+	if ln == nil {
+		return
+	}
+	if i := slices.Index(ln.waiters, w); i >= 0 {
+		ln.waiters = slices.Delete(ln.waiters, i, i+1)
+	}
+	if len(ln.waiters) == 0 {
+		if i := slices.Index(l.ring, chat); i >= 0 {
+			l.ring = slices.Delete(l.ring, i, i+1)
+		}
+	}
+}
+
+func (l *limiter) armLocked(d time.Duration) {
+	if l.timer == nil {
+		l.timer = time.AfterFunc(d, l.tick)
+		return
+	}
+	l.timer.Reset(d)
+}
+
+func (l *limiter) tick() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.scheduleLocked(time.Now())
+}
+
+// stop releases the timer. Waiters still blocked stay blocked until their
+// context ends.
+func (l *limiter) stop() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

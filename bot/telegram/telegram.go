@@ -1,0 +1,438 @@
+package telegram
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/whereto-bot/whereto/bot"
+)
+
+// channelName is the Message.Channel of updates from Telegram, and the
+// channel name in logs and metrics.
+const channelName = "telegram"
+
+// Names under which the bot keeps its state in the Store.
+const (
+	// CursorName is the cursor holding the next update id to poll for.
+	CursorName = "telegram-offset"
+	// SeenNamespace is the MarkSeen namespace of answered update ids.
+	SeenNamespace = "telegram"
+	// SecretSetting is the setting holding a generated webhook secret.
+	SecretSetting = "telegram-webhook-secret"
+	// msgLogPrefix + chat id is the session key of a chat's message ids.
+	msgLogPrefix = "telegram-msgs:"
+)
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultGlobalRate    = 30
+	DefaultPerChatRate   = 1
+	DefaultPerChatBurst  = 3
+	DefaultMaxBody       = 1 << 20
+	DefaultSeenTTL       = 48 * time.Hour
+	DefaultPollTimeout   = 30 * time.Second
+	DefaultShutdownGrace = 5 * time.Second
+	DefaultMaxTries      = 5
+	DefaultRetryBase     = 500 * time.Millisecond
+)
+
+// Errors returned by New.
+var (
+	// ErrNoToken is returned when Config.Token is empty.
+	ErrNoToken = errors.New("telegram: no bot token (set TELEGRAM_BOT_TOKEN)")
+	// ErrUnauthorized is returned when Telegram refuses the token (getMe
+	// answers 401, or 404 for a token of the wrong shape). The message
+	// never contains the token.
+	ErrUnauthorized = errors.New("telegram: the bot token was refused; check TELEGRAM_BOT_TOKEN (from @BotFather)")
+)
+
+// Handler runs one message through the conversation; *bot.Runner
+// implements it. Its error is non-nil only when ctx ended before the
+// message was handled.
+type Handler interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
+}
+
+// Store is the durable state the bot needs; *bolt.Store implements it.
+type Store interface {
+	// Cursor and SetCursor keep the polling offset; SetCursor is durable.
+	Cursor(ctx context.Context, name string) (int64, bool, error)
+	SetCursor(ctx context.Context, name string, v int64) error
+	// MarkSeen and Seen remember answered update ids; MarkSeen is durable.
+	MarkSeen(ctx context.Context, ns, id string, expires time.Time) (bool, error)
+	Seen(ctx context.Context, ns, id string, now time.Time) (bool, error)
+	// Setting and SetSetting keep a generated webhook secret.
+	Setting(ctx context.Context, name string) ([]byte, bool, error)
+	SetSetting(ctx context.Context, name string, value []byte) error
+	// Session, PutSession and DeleteSession keep each private chat's
+	// message ids (never text) for /forget; DeleteSession is durable.
+	Session(ctx context.Context, key string, now time.Time) ([]byte, bool, error)
+	PutSession(ctx context.Context, key string, data []byte, expires time.Time) error
+	DeleteSession(ctx context.Context, key string) error
+}
+
+// Config configures a Bot. Only Token is required; the zero value of every
+// other field means its documented default. The service fills it from
+// TELEGRAM_BOT_TOKEN and the WHERETO_TELEGRAM_* variables.
+type Config struct {
+	// Token is the bot's token from @BotFather. It is a secret: it never
+	// appears in a log line or an error from this package.
+	Token string
+	// Endpoint is the Bot API URL format, with a %s for the token and one
+	// for the method (tgbotapi's format). Default tgbotapi.APIEndpoint
+	// (https://api.telegram.org/bot%s/%s); WHERETO_TELEGRAM_API_ENDPOINT
+	// sets another, for a self-hosted Bot API server or a test fake.
+	Endpoint string
+	// WebhookURL, if set, switches from long polling to a webhook: Run
+	// registers it, and updates arrive through Handlers. It must be the
+	// public https URL at which the service's /telegram/webhook is reached.
+	WebhookURL string
+	// WebhookSecret is the secret Telegram sends in every webhook request
+	// (1 to 256 of A-Z a-z 0-9 _ -). Empty in webhook mode: one is
+	// generated (32 random bytes, hex) and kept in the Store, so it stays
+	// the same across restarts.
+	WebhookSecret string
+	// HTTPClient makes the Bot API requests. Default: a client keeping up
+	// to 128 idle connections to the API (the standard client keeps 2,
+	// and up to 100 updates are answered at once).
+	HTTPClient *http.Client
+	// Logger receives the bot's own log lines: update ids, a keyed hash of
+	// the chat id, methods, error codes and timings, never text, names or
+	// the token. Default: discard.
+	Logger *slog.Logger
+	// Metrics is told about retries, rate-limit waits and failed sends.
+	// Nil means none.
+	Metrics bot.Metrics
+	// GlobalRate is the most messages, edits and deletions sent per second
+	// in all (default 30), kept in every window of 1.05 seconds; negative
+	// means no limit (a self-hosted API, a benchmark).
+	GlobalRate float64
+	// PerChatRate is the average number of new messages per second to one
+	// chat (default 1), with bursts of up to PerChatBurst (default 3);
+	// negative means no limit.
+	PerChatRate  float64
+	PerChatBurst int
+	// MaxBody is the largest webhook request body read (default 1 MiB);
+	// a larger one is refused with 413.
+	MaxBody int64
+	// SessionTTL is how long a private chat's message ids are kept after
+	// its last message, for /forget (default bot.DefaultSessionTTL, the
+	// runner's session lifetime).
+	SessionTTL time.Duration
+	// SeenTTL is how long an answered update id is remembered (default 48
+	// hours; Telegram keeps an unconfirmed update for 24).
+	SeenTTL time.Duration
+	// PollTimeout is the long-poll wait of getUpdates (default 30 s).
+	PollTimeout time.Duration
+	// ShutdownGrace is how long Run, once its context is done, lets
+	// updates already being answered finish (default 5 s). Updates not
+	// started by then are handed back to Telegram.
+	ShutdownGrace time.Duration
+	// MaxTries bounds the tries of a call failing with 5xx or network
+	// errors (default 5); RetryBase is the first backoff (default 500 ms),
+	// doubling each try.
+	MaxTries  int
+	RetryBase time.Duration
+	// Now returns the current time (default time.Now): the age of messages
+	// for /forget and the expiry of remembered ids and message ids.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.Endpoint == "" {
+		c.Endpoint = tgbotapi.APIEndpoint
+	}
+	if c.HTTPClient == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 256
+		t.MaxIdleConnsPerHost = 128
+		c.HTTPClient = &http.Client{Transport: t}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Metrics == nil {
+		c.Metrics = bot.NopMetrics{}
+	}
+	if c.GlobalRate == 0 {
+		c.GlobalRate = DefaultGlobalRate
+	}
+	if c.PerChatRate == 0 {
+		c.PerChatRate = DefaultPerChatRate
+	}
+	if c.PerChatBurst <= 0 {
+		c.PerChatBurst = DefaultPerChatBurst
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = bot.DefaultSessionTTL
+	}
+	if c.SeenTTL <= 0 {
+		c.SeenTTL = DefaultSeenTTL
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = DefaultPollTimeout
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = DefaultShutdownGrace
+	}
+	if c.MaxTries <= 0 {
+		c.MaxTries = DefaultMaxTries
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = DefaultRetryBase
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Bot is the Telegram channel: it takes updates (long polling, or a
+// webhook), hands each to the Handler as a bot.Message, and sends the
+// replies back through one rate limiter. Create it with New, then call Run
+// once. It satisfies bot.HTTPChannel.
+type Bot struct {
+	cfg     Config
+	h       Handler
+	store   Store
+	log     *slog.Logger
+	metrics bot.Metrics
+	red     redactor
+
+	base   *tgbotapi.BotAPI
+	client tgbotapi.HTTPClient
+	self   tgbotapi.User
+	lim    *limiter
+	secret []byte
+	logKey []byte
+
+	started atomic.Bool
+	// disp is the dispatcher while Run takes updates; nil before and after.
+	disp atomic.Pointer[dispatcher]
+
+	readyMu  sync.Mutex
+	readyErr error
+}
+
+var (
+	_ bot.Channel     = (*Bot)(nil)
+	_ bot.HTTPChannel = (*Bot)(nil)
+)
+
+// New checks the token with getMe (retrying network errors and 5xx
+// answers, up to MaxTries), registers the bot's commands (/start, /help,
+// /emergency, /forget, /about) and, in webhook mode, settles the webhook
+// secret. It returns ErrNoToken, an error wrapping ErrUnauthorized
+// when Telegram refuses the token, or an error naming what else failed;
+// no error ever contains the token. A failure to register the commands is
+// logged, not returned: the bot works without the menu.
+//
+// New also replaces tgbotapi's process-wide logger with one that drops
+// everything (once per process).
+func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, ErrNoToken
+	}
+	if h == nil || store == nil {
+		return nil, errors.New("telegram: New needs a handler and a store")
+	}
+	cfg = cfg.withDefaults()
+	if strings.Count(cfg.Endpoint, "%s") != 2 {
+		return nil, fmt.Errorf("telegram: API endpoint %q must have two %%s (token, method), like %q", cfg.Endpoint, tgbotapi.APIEndpoint)
+	}
+	if cfg.WebhookURL != "" {
+		u, err := url.Parse(cfg.WebhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("telegram: webhook URL %q is not an absolute http(s) URL", cfg.WebhookURL)
+		}
+		if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
+			return nil, errors.New("telegram: webhook secret must be 1 to 256 of A-Z a-z 0-9 _ -")
+		}
+	}
+	silenceLibrary()
+	b := &Bot{
+		cfg:     cfg,
+		h:       h,
+		store:   store,
+		log:     cfg.Logger.With("channel", channelName),
+		metrics: cfg.Metrics,
+		red:     newRedactor(cfg.Token),
+		client:  cfg.HTTPClient,
+		lim:     newLimiter(cfg.GlobalRate, cfg.PerChatRate, cfg.PerChatBurst),
+		logKey:  make([]byte, 32),
+	}
+	_, _ = rand.Read(b.logKey) // crypto/rand.Read never fails on supported platforms
+	b.readyErr = errors.New("telegram: not running yet")
+
+	// What tgbotapi.NewBotAPIWithClient does, with retries and a context.
+	b.base = &tgbotapi.BotAPI{Token: cfg.Token, Client: b.client, Buffer: 100}
+	b.base.SetAPIEndpoint(cfg.Endpoint)
+	err := b.call(ctx, "getMe", 0, classFree, func(api *tgbotapi.BotAPI) error {
+		var err error
+		b.self, err = api.GetMe()
+		return err
+	})
+	if err != nil {
+		switch codeOf(err) {
+		case http.StatusUnauthorized:
+			return nil, fmt.Errorf("%w (getMe answered 401)", ErrUnauthorized)
+		case http.StatusNotFound:
+			return nil, fmt.Errorf("%w (getMe answered 404: a malformed token, or a wrong API endpoint)", ErrUnauthorized)
+		}
+		return nil, fmt.Errorf("telegram: cannot reach the Bot API: %w", err)
+	}
+	b.base.Self = b.self // Debug stays false: it would log message text
+
+	cmds := tgbotapi.NewSetMyCommands(
+		tgbotapi.BotCommand{Command: "start", Description: "Start again"},
+		tgbotapi.BotCommand{Command: "help", Description: "What I can do"},
+		tgbotapi.BotCommand{Command: "emergency", Description: "What to do in an emergency"},
+		tgbotapi.BotCommand{Command: "forget", Description: "Delete this conversation"},
+		tgbotapi.BotCommand{Command: "about", Description: "Who runs this service"},
+	)
+	if err := b.request(ctx, "setMyCommands", 0, classFree, cmds); err != nil {
+		b.log.Warn("could not register the command menu", "err", err)
+	}
+
+	if cfg.WebhookURL != "" {
+		secret, err := b.webhookSecret(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b.secret = secret
+	}
+	b.log.Info("connected to the Bot API", "bot", b.self.UserName, "mode", b.mode())
+	return b, nil
+}
+
+func (b *Bot) mode() string {
+	if b.cfg.WebhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// validSecret reports whether s may be a webhook secret_token.
+func validSecret(s string) bool {
+	if len(s) == 0 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// webhookSecret returns the configured secret, or the one kept in the
+// store, or a new one, stored for next time.
+func (b *Bot) webhookSecret(ctx context.Context) ([]byte, error) {
+	if b.cfg.WebhookSecret != "" {
+		return []byte(b.cfg.WebhookSecret), nil
+	}
+	v, ok, err := b.store.Setting(ctx, SecretSetting)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: reading the webhook secret: %w", err)
+	}
+	if ok && validSecret(string(v)) {
+		return v, nil
+	}
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	secret := []byte(hex.EncodeToString(raw))
+	if err := b.store.SetSetting(ctx, SecretSetting, secret); err != nil {
+		return nil, fmt.Errorf("telegram: keeping the webhook secret: %w", err)
+	}
+	b.log.Info("generated a webhook secret and kept it in the store")
+	return secret, nil
+}
+
+// Name returns "telegram".
+func (b *Bot) Name() string { return channelName }
+
+// Username returns the bot's Telegram username (without @), as getMe
+// reported it: for deep links, https://t.me/<username>?start=<route>.
+func (b *Bot) Username() string { return b.self.UserName }
+
+// Ready returns nil while the bot is taking updates: polling, with the last
+// getUpdates answered, or with its webhook registered. Otherwise it returns
+// an error saying why not, never containing the token.
+func (b *Bot) Ready() error {
+	b.readyMu.Lock()
+	defer b.readyMu.Unlock()
+	return b.readyErr
+}
+
+func (b *Bot) setReady(err error) {
+	b.readyMu.Lock()
+	b.readyErr = err
+	b.readyMu.Unlock()
+}
+
+// Handlers returns, in webhook mode, the webhook handler at
+// "POST /telegram/webhook"; in polling mode, no handlers.
+func (b *Bot) Handlers() map[string]http.Handler {
+	if b.cfg.WebhookURL == "" {
+		return map[string]http.Handler{}
+	}
+	return map[string]http.Handler{"POST /telegram/webhook": http.HandlerFunc(b.serveWebhook)}
+}
+
+// Run takes updates until ctx is done: by long polling (its own loop over
+// getUpdates, after deleting any webhook), or in webhook mode by
+// registering the webhook and answering what Handlers receives. Updates of
+// one chat are answered one at a time, in order; different chats in
+// parallel. When ctx is done it stops taking updates, lets those being
+// answered finish for up to ShutdownGrace, hands the rest back to Telegram
+// (they come again after a restart), and stores the polling offset. It
+// returns nil then, or an error if the bot cannot keep running (Telegram
+// refuses the token, or the webhook cannot be registered). Run may be
+// called once.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.started.CompareAndSwap(false, true) {
+		return errors.New("telegram: Run called twice")
+	}
+	defer b.lim.stop()
+	defer b.cfg.HTTPClient.CloseIdleConnections()
+	d := newDispatcher(b)
+	var err error
+	if b.cfg.WebhookURL != "" {
+		err = b.runWebhook(ctx, d)
+	} else {
+		err = b.runPolling(ctx, d)
+	}
+	if err != nil {
+		b.setReady(err)
+	} else {
+		b.setReady(errors.New("telegram: stopped"))
+	}
+	return err
+}
+
+// hash is a keyed hash of a chat id for logs: stable while the process
+// runs, so one chat's lines can be followed, and not reversible.
+func (b *Bot) hash(chat int64) string {
+	h := hmac.New(sha256.New, b.logKey)
+	fmt.Fprint(h, chat)
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
