@@ -131,3 +131,37 @@ func TestBackupDuringWrites(t *testing.T) {
 }
 
 func farFuture() time.Time { return time.Now().Add(time.Hour) }
+
+// BenchmarkImport10000 is importing 10,000 services into a store: the
+// merge, whole-directory validation, and one transaction with an audit
+// entry each.
+func BenchmarkImport10000(b *testing.B) {
+	def, err := directory.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, _ := def.Service("mash")
+	in := &directory.Directory{}
+	for i := range 10000 {
+		s := base.Clone()
+		s.ID = fmt.Sprintf("service-%05d", i)
+		s.Name = fmt.Sprintf("Community service %d", i)
+		s.Routes = []directory.RouteRef{{Route: directory.RouteSafeguarding, Order: 10 + i}}
+		in.Services = append(in.Services, s)
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		st, err := bolt.Open(filepath.Join(b.TempDir(), "w.db"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := st.Import(context.Background(), "bench", in); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = st.Close()
+		b.StartTimer()
+	}
+}
