@@ -274,6 +274,26 @@ func (s Service) Clone() Service {
 	return c
 }
 
+// EmergencyContact returns the number people are told to call in danger:
+// the first phone available at all times of the emergency route's first
+// active service that is not a fallback (Validate guarantees there is one,
+// serving everywhere). If the directory is broken it returns 999, the one
+// number right everywhere in the UK, and false.
+func (d *Directory) EmergencyContact() (Contact, bool) {
+	for _, s := range d.ServicesFor(RouteEmergency) {
+		if ref, _ := s.RouteRef(RouteEmergency); !s.Active() || ref.Fallback {
+			continue
+		}
+		for _, c := range s.Contacts {
+			if c.Kind == KindPhone && c.Hours == Always {
+				return c, true
+			}
+		}
+		break
+	}
+	return Contact{Kind: KindPhone, Value: "999"}, false
+}
+
 // List returns every service in the directory, in stored order. The caller
 // must not modify the returned slice.
 func (d *Directory) List() []Service { return d.Services }

@@ -239,3 +239,20 @@ func TestSearchLargeDirectory(t *testing.T) {
 		t.Errorf("exact id not first: %v", got)
 	}
 }
+
+func TestHolidaysRunOut(t *testing.T) {
+	d := mustDefault(t)
+	if got := d.HolidaysKnownUntil(); got != "2028-12-26" {
+		t.Errorf("HolidaysKnownUntil = %q", got)
+	}
+	if soon, _ := d.HolidaysRunOut(mustTime(t, "2026-11-25T12:00:00Z")); soon {
+		t.Error("warned two years before the calendar ends")
+	}
+	if soon, msg := d.HolidaysRunOut(mustTime(t, "2028-08-01T12:00:00Z")); !soon || !strings.Contains(msg, "2028-12-26") {
+		t.Errorf("no warning five months before the end: %v %q", soon, msg)
+	}
+	empty := &directory.Directory{}
+	if soon, msg := empty.HolidaysRunOut(mustTime(t, "2026-11-25T12:00:00Z")); !soon || !strings.Contains(msg, "no bank holidays") {
+		t.Errorf("no warning without holidays: %v %q", soon, msg)
+	}
+}

@@ -47,6 +47,31 @@ type Schedule struct {
 	holidays *calendar
 }
 
+// HolidaysKnownUntil returns the last bank holiday in the directory's
+// calendar (YYYY-MM-DD), or "" if it has none. After that date opening hours
+// no longer account for bank holidays: staff should add the next years.
+func (d *Directory) HolidaysKnownUntil() string {
+	last := ""
+	for _, h := range d.BankHolidays {
+		last = max(last, h.Date)
+	}
+	return last
+}
+
+// HolidaysRunOut reports whether the calendar ends within the next six
+// months of now, with the warning to give staff.
+func (d *Directory) HolidaysRunOut(now time.Time) (bool, string) {
+	last := d.HolidaysKnownUntil()
+	soon := now.In(London()).AddDate(0, 6, 0).Format(time.DateOnly)
+	if last >= soon {
+		return false, ""
+	}
+	if last == "" {
+		return true, "the directory lists no bank holidays: services' opening hours ignore them"
+	}
+	return true, "the directory's bank holidays end on " + last + ": add the next years' (an import with a longer bank_holidays list) so out-of-hours numbers stay right"
+}
+
 // Bank holiday policies for Schedule.BankHolidays.
 const (
 	BankHolidaysClosed = "closed"

@@ -143,3 +143,59 @@ func TestAreaQuestion(t *testing.T) {
 		})
 	}
 }
+
+// TestEmergencyNumberIgnoresInactiveAndFallback: a retired or fallback
+// service placed first on the emergency route never changes the number
+// people are told to call, and the emergency answer never waits on a
+// postcode.
+func TestEmergencyNumberIgnoresInactiveAndFallback(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(*directory.Service)
+	}{
+		{"inactive", func(s *directory.Service) { s.Status = directory.StatusInactive }},
+		{"fallback", func(s *directory.Service) { s.Routes[0].Fallback = true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := defaultDir(t).Clone()
+			old := directory.Service{
+				ID: "old-line", Name: "Old line", Source: "test",
+				Contacts: []directory.Contact{{Kind: directory.KindPhone, Value: "0800 123 4567"}},
+				Areas:    []string{"LU1"},
+				Routes:   []directory.RouteRef{{Route: directory.RouteEmergency, Order: 0}},
+			}
+			tc.change(&old)
+			d.Services = append(d.Services, old)
+			if err := d.Validate(); err != nil {
+				t.Fatalf("directory invalid: %v", err)
+			}
+			d.Prepare()
+			for _, in := range []flows.Input{{Text: "he has a knife and is kicking my door in"}, {Text: "/start"}, {Choice: "go:emergency"}} {
+				turn := flows.Next(flows.State{}, in, d, afternoon)
+				text := flows.RenderText(turn.Replies)
+				if strings.Contains(text, "0800 123 4567") || !strings.Contains(text, "call 999") && !strings.Contains(text, "Call 999") {
+					t.Errorf("input %+v: want 999 and not the old line:\n%s", in, text)
+				}
+				if turn.State.Step == flows.StepArea {
+					t.Errorf("input %+v: the emergency answer asked for a postcode", in)
+				}
+			}
+		})
+	}
+}
+
+func TestAreaQuestionSkipWords(t *testing.T) {
+	dir := defaultDir(t)
+	for _, text := range []string{"no", "no thanks", "rather not", "prefer not to say", "skip", "Skip", "1"} {
+		asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+		turn := flows.Next(asked.State, flows.Input{Text: text}, dir, afternoon)
+		if turn.Route != directory.RouteEnvironmental || !turn.State.NoArea {
+			t.Errorf("%q at the postcode question: route %q, NoArea %v; want the answer, skipped", text, turn.Route, turn.State.NoArea)
+		}
+	}
+	asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+	turn := flows.Next(asked.State, flows.Input{Text: "actually i want to report racist abuse"}, dir, afternoon)
+	if turn.State.Step != flows.StepHateNow {
+		t.Errorf("a new concern at the postcode question: step %q, want the hate crime question", turn.State.Step)
+	}
+}

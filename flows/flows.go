@@ -16,6 +16,7 @@ type Directory interface {
 	List() []directory.Service
 	Search(query string) []directory.Service
 	About() directory.Partnership
+	EmergencyContact() (directory.Contact, bool)
 }
 
 // Step is where a conversation is: which question, if any, it waits on.
@@ -222,6 +223,9 @@ func (c *conv) typedChoice(text string) (string, bool) {
 		}
 	}
 	if ans := yesNo(n); ans != "" {
+		if c.in.Step == StepArea && (ans == "skip" || ans == "no" || ans == "unsure") {
+			return prefixArea + "skip:" + string(c.in.Route), true
+		}
 		for _, ch := range choices {
 			if strings.HasSuffix(ch.ID, ":"+ans) {
 				return ch.ID, true
@@ -249,7 +253,7 @@ func yesNo(n string) string {
 // freeText handles words that are not a command or a button.
 func (c *conv) freeText(text string) {
 	if text == "" {
-		c.say(Reply{Text: msgEmpty})
+		c.say(Reply{Text: msgEmpty + "\n\n" + c.emergencyLine()})
 		c.reask()
 		return
 	}
@@ -268,8 +272,8 @@ func (c *conv) freeText(text string) {
 			return
 		}
 	}
-	if c.in.Step == StepArea {
-		c.say(Reply{Text: msgNotPostcode})
+	if c.in.Step == StepArea && t.Route == directory.RouteUnclear {
+		c.say(Reply{Text: msgNotPostcode + "\n\n" + c.emergencyLine()})
 		c.reask()
 		return
 	}

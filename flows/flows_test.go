@@ -30,6 +30,8 @@ func allStates() []flows.State {
 		{Step: flows.StepCrimeHate}, {Step: flows.StepHateNow}, {Step: flows.StepSafeNow},
 		{Step: flows.StepOwnWords}, {Step: flows.StepFind}, {Step: flows.StepShown},
 		{Step: flows.StepFind, Found: []string{"mash", "police-non-emergency"}},
+		{Step: flows.StepArea, Route: directory.RouteEnvironmental},
+		{Step: flows.StepArea, Route: directory.RouteSafeguarding, Then: directory.RouteHateCrime},
 	}
 	for _, r := range directory.Routes() {
 		states = append(states, flows.State{Step: flows.StepAnswered, Route: r})

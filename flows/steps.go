@@ -119,7 +119,7 @@ func (c *conv) question(s State) string {
 	case StepAnswered, StepShown:
 		return msgAnythingElse
 	case StepArea:
-		return msgArea
+		return msgArea + "\n\n" + c.emergencyLine()
 	}
 	return ""
 }
@@ -183,7 +183,7 @@ func (c *conv) choose(id string) {
 				return
 			}
 		}
-		c.say(Reply{Text: msgLostTrack})
+		c.say(Reply{Text: msgLostTrack + "\n\n" + c.emergencyLine()})
 		c.ask(State{Step: StepMenu})
 	}
 }
@@ -265,14 +265,16 @@ func recommend(dir Directory, r directory.Route, district string) recommendation
 			}
 			continue
 		}
-		wasFirst := first
-		first = false
-		if wasFirst && svc.Local() {
+		wasFirst := first && svc.Active()
+		if svc.Active() {
+			first = false
+		}
+		if wasFirst && svc.Local() && r != directory.RouteEmergency {
 			rec.needArea = true
 		}
 		switch {
 		case !svc.Active():
-			if wasFirst {
+			if first {
 				rec.notes = append(rec.notes, fmt.Sprintf(msgClosed, svc.Name, statusWords(svc.Status)))
 			}
 		case !svc.Serves(district):
@@ -397,19 +399,11 @@ func contactLine(ct directory.Contact) string {
 	return word + ": " + ct.Value
 }
 
-// emergencyContact is the first always-available phone of the emergency
-// route's first service; Validate guarantees there is one.
+// emergencyContact is the number to call in danger, from the directory
+// (999 if the directory is broken).
 func (c *conv) emergencyContact() directory.Contact {
-	for _, svc := range c.dir.ServicesFor(directory.RouteEmergency) {
-		for _, ct := range svc.Contacts {
-			if ct.Kind == directory.KindPhone && ct.Hours == directory.Always {
-				return ct
-			}
-		}
-	}
-	// Only reachable with a directory that failed validation; 999 is the
-	// one number that is right everywhere in the UK.
-	return directory.Contact{Kind: directory.KindPhone, Value: "999"}
+	ct, _ := c.dir.EmergencyContact()
+	return ct
 }
 
 func (c *conv) emergencyNumber() string { return c.emergencyContact().Value }

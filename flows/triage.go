@@ -183,6 +183,9 @@ var immediate = []string{
 	"cannot wake", "going blue", "turning blue", "lips are blue",
 	// self-harm and suicide
 	"kill myself", "killing myself", "end my life", "end it all", "suicidal",
+	"suicide", "commit suicide", "no reason to live", "ending it all",
+	"ending my life", "too many pills", "took pills", "taken pills",
+	"paracetamol", "too many tablets", "hurt myself", "harm myself",
 	"take my own life", "want to die", "do not want to be here",
 	"dont want to be here", "taken all my", "took all my", "overdose",
 	"overdosed", "od d", "packet of pills", "whole packet", "want to jump",
@@ -245,7 +248,8 @@ var present = []string{
 	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
 	"taken my child", "taken my son", "taken my daughter", "missing child",
 	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
-	"head injury", "passed out", "carrying her",
+	"head injury", "passed out", "scared for my life", "fear for my life",
+	"not safe", "ending it", "carrying her",
 	"carrying him", "into a car", "into a van", "into the car", "into the van",
 }
 

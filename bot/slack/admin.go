@@ -51,7 +51,7 @@ func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminComma
 			if err := h.send.openView(ctx, trigger, view); err != nil {
 				h.log.LogAttrs(ctx, slog.LevelError, "slack: opening the edit form failed",
 					slog.String("user", user), slog.String("command", ac.verb), slog.String("err", err.Error()))
-				_ = h.send.notify(ctx, respURL, channel, user, textReply("I could not open the form (Slack said: "+esc(err.Error())+"). Please try again."))
+				h.sent(ctx, "notify", h.send.notify(ctx, respURL, channel, user, textReply("I could not open the form (Slack said: "+esc(err.Error())+"). Please try again.")))
 			}
 		}
 	case verbRemove:

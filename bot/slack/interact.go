@@ -116,7 +116,7 @@ func (h *handler) handleViewSubmission(ctx context.Context, in interaction) view
 	if meta.Mode == modeEdit && reflect.DeepEqual(normalised(svc), normalised(orig)) {
 		user, channel, respURL := in.UserID, meta.Channel, meta.ResponseURL
 		return viewResult{later: func(ctx context.Context) {
-			_ = h.send.notify(ctx, respURL, channel, user, textReply("Nothing changed in `"+esc(svc.ID)+"`, so nothing was saved."))
+			h.sent(ctx, "notify", h.send.notify(ctx, respURL, channel, user, textReply("Nothing changed in `"+esc(svc.ID)+"`, so nothing was saved.")))
 		}}
 	}
 	if err := h.put(ctx, in.UserID, svc); err != nil {
@@ -166,7 +166,7 @@ func (h *handler) handleBlockAction(in interaction) func(context.Context) {
 		return func(ctx context.Context) { h.removeConfirmed(ctx, in) }
 	case actionRemoveCancel:
 		return func(ctx context.Context) {
-			_ = h.send.respond(ctx, in.ResponseURL, &reply{DeleteOriginal: true})
+			h.sent(ctx, "respond", h.send.respond(ctx, in.ResponseURL, &reply{DeleteOriginal: true}))
 		}
 	}
 	return nil
@@ -183,10 +183,10 @@ func (h *handler) postCard(ctx context.Context, in interaction) {
 		}
 	}
 	if len(svcs) == 0 {
-		_ = h.send.respond(ctx, in.ResponseURL, textReply("That service is no longer in the directory."))
+		h.sent(ctx, "respond", h.send.respond(ctx, in.ResponseURL, textReply("That service is no longer in the directory.")))
 		return
 	}
-	err := h.send.post(ctx, in.ChannelID, "", servicesReply(svcs, h.now(), in.UserID))
+	err := h.send.post(ctx, in.ChannelID, "", servicesReply(ix, svcs, h.now(), in.UserID))
 	h.log.LogAttrs(ctx, slog.LevelInfo, "slack card posted", slog.String("team", in.TeamID), slog.String("user", in.UserID),
 		slog.String("command", actionPostCard), slog.Bool("ok", err == nil))
 	if err != nil {
@@ -195,7 +195,7 @@ func (h *handler) postCard(ctx context.Context, in interaction) {
 		if errors.As(err, &se) && se.Err != "not_in_channel" && se.Err != "channel_not_found" {
 			msg = "I could not post in this channel (Slack said " + esc(se.Err) + ")."
 		}
-		_ = h.send.respond(ctx, in.ResponseURL, textReply(msg))
+		h.sent(ctx, "respond", h.send.respond(ctx, in.ResponseURL, textReply(msg)))
 	}
 }
 
@@ -204,12 +204,12 @@ func (h *handler) removeConfirmed(ctx context.Context, in interaction) {
 	id := in.Value
 	if !h.admins.is(ctx, in.UserID) {
 		h.refuse(ctx, in.UserID, id, verbRemove)
-		_ = h.send.respond(ctx, in.ResponseURL, refusedReply())
+		h.sent(ctx, "respond", h.send.respond(ctx, in.ResponseURL, refusedReply()))
 		return
 	}
 	before, ok := h.index().service(id)
 	if !ok {
-		_ = h.send.respond(ctx, in.ResponseURL, &reply{ReplaceOriginal: true, Text: "`" + esc(id) + "` is already gone.", Blocks: textReply("`" + esc(id) + "` is already gone.").Blocks})
+		h.sent(ctx, "respond", h.send.respond(ctx, in.ResponseURL, &reply{ReplaceOriginal: true, Text: "`" + esc(id) + "` is already gone.", Blocks: textReply("`" + esc(id) + "` is already gone.").Blocks}))
 		return
 	}
 	dctx, cancel := context.WithTimeout(ctx, storeTimeout)
@@ -229,5 +229,13 @@ func (h *handler) removeConfirmed(ctx context.Context, in interaction) {
 	r.ReplaceOriginal = true
 	if err := h.send.respond(ctx, in.ResponseURL, r); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "slack: answering a removal failed", slog.String("user", in.UserID), slog.String("err", err.Error()))
+	}
+}
+
+// sent logs a failed follow-up message once (ids only; the message is ours,
+// not what anyone typed).
+func (h *handler) sent(ctx context.Context, what string, err error) {
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "slack: sending a follow-up failed", slog.String("call", what), slog.String("err", err.Error()))
 	}
 }

@@ -137,20 +137,10 @@ func situation(ix *index, route, second directory.Route) answer {
 	return a
 }
 
-// emergencyContact returns the emergency route's first active service and its
-// first phone number available at all times (with its note: the Silent
-// Solution), from the directory. ok is false only for a directory without
-// one, which validation forbids.
-func emergencyContact(ix *index) (svc directory.Service, c directory.Contact, ok bool) {
-	svcs := ix.routes[directory.RouteEmergency]
-	if len(svcs) == 0 {
-		return directory.Service{}, directory.Contact{}, false
-	}
-	svc = ix.dir.Services[svcs[0]]
-	for _, ct := range svc.Contacts {
-		if ct.Kind == directory.KindPhone && ct.Hours == directory.Always {
-			return svc, ct, true
-		}
-	}
-	return svc, directory.Contact{}, false
+// emergencyContact returns the number to call in danger, from the
+// directory's emergency route (its first active service that is not a
+// fallback), or 999 if the directory is broken.
+func emergencyContact(ix *index) directory.Contact {
+	c, _ := ix.dir.EmergencyContact()
+	return c
 }

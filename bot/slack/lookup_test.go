@@ -236,3 +236,43 @@ func TestEscClip(t *testing.T) {
 		t.Errorf("section cut badly: %d bytes, ends %q", len(s.Text.Text), s.Text.Text[len(s.Text.Text)-8:])
 	}
 }
+
+// TestEveryAnswerCarriesTheEmergencyLine: answers by id, name, part of the
+// words or situation, and cards posted to a channel, all say what to do in
+// danger, with the number from the directory even when a retired or
+// fallback service sorts first on the emergency route.
+func TestEveryAnswerCarriesTheEmergencyLine(t *testing.T) {
+	d, err := directory.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = d.Clone()
+	d.Services = append(d.Services, directory.Service{
+		ID: "old-line", Name: "Old line", Source: "test", Status: directory.StatusInactive,
+		Contacts: []directory.Contact{{Kind: directory.KindPhone, Value: "0800 123 4567"}},
+		Routes:   []directory.RouteRef{{Route: directory.RouteEmergency, Order: 0}},
+	}, directory.Service{
+		ID: "web-fallback", Name: "Web fallback", Source: "test",
+		Contacts: []directory.Contact{{Kind: directory.KindWeb, Value: "https://example.org"}},
+		Routes:   []directory.RouteRef{{Route: directory.RouteEmergency, Order: 0, Fallback: true}},
+	})
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d.Prepare()
+	ix := buildIndex(d)
+	for _, q := range []string{"mash", "101", "domestic abuse", "victim", "child at risk", "fly tipping", "qwerty nothing here"} {
+		all := joined(mustJSON(t, answerReply(ix, lookUp(ix, q), night, true).webhook()))
+		if !strings.Contains(all, "call *999*") && !strings.Contains(all, "call 999") {
+			t.Errorf("%q: no 999 line:\n%s", q, all)
+		}
+		if strings.Contains(all, "0800 123 4567") {
+			t.Errorf("%q: the retired line is given", q)
+		}
+	}
+	mash, _ := d.Service("mash")
+	posted := joined(mustJSON(t, servicesReply(ix, []directory.Service{mash}, night, "U0123ABCD").webhook()))
+	if !strings.Contains(posted, "call *999*") {
+		t.Errorf("a card posted to a channel has no 999 line:\n%s", posted)
+	}
+}

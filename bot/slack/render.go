@@ -395,10 +395,7 @@ func shortList(title string, svcs []directory.Service, more int, now time.Time) 
 // dangerLine is the emergency number from the directory, with its note
 // (the Silent Solution).
 func dangerLine(ix *index) string {
-	_, c, ok := emergencyContact(ix)
-	if !ok {
-		return ""
-	}
+	c := emergencyContact(ix)
 	line := "*If someone is in danger now:* call *" + esc(c.Value) + "*."
 	if c.Note != "" {
 		line += " " + escClip(c.Note, 400)
@@ -436,10 +433,11 @@ func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
 	if len(a.services) > 1 {
 		blocks = append(blocks, slack.NewDividerBlock(), shortList("*Also:*", a.services[1:], max(0, a.total-len(a.services)), now))
 	}
-	if a.kind == answerSituation && a.route != directory.RouteEmergency {
-		if line := dangerLine(ix); line != "" {
-			blocks = append(blocks, contextBlock(line))
-		}
+	// Every answer carries the emergency line, unless it is the
+	// emergency service itself: staff pass these contacts on to people
+	// who may be in danger.
+	if !isEmergencyService(first) {
+		blocks = append(blocks, contextBlock(dangerLine(ix)))
 	}
 	r.Blocks = blocks
 	r.Text = escClip(first.Name, 150)
@@ -451,11 +449,14 @@ func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
 
 // servicesReply renders services given by id (the "Post to channel"
 // button): the first in full, the others as a short list.
-func servicesReply(svcs []directory.Service, now time.Time, sharedBy string) *reply {
+func servicesReply(ix *index, svcs []directory.Service, now time.Time, sharedBy string) *reply {
 	r := &reply{InChannel: true}
 	r.Blocks = card(svcs[0], now, cardOptions{sharedBy: sharedBy})
 	if len(svcs) > 1 {
 		r.Blocks = append(r.Blocks, slack.NewDividerBlock(), shortList("*Also:*", svcs[1:], 0, now))
+	}
+	if !isEmergencyService(svcs[0]) {
+		r.Blocks = append(r.Blocks, contextBlock(dangerLine(ix)))
 	}
 	r.Text = escClip(svcs[0].Name, 150)
 	return r
@@ -466,19 +467,13 @@ func servicesReply(svcs []directory.Service, now time.Time, sharedBy string) *re
 func notFoundReply(ix *index) *reply {
 	text := "I could not find a service or a situation for that. Try a service's name or id (`mash`, `101`), " +
 		"a keyword, or a few words about what happened (`fly tipping`, `child at risk`). `/whereto help` lists the commands."
-	blocks := []slack.Block{section(text)}
-	if line := dangerLine(ix); line != "" {
-		blocks = append(blocks, section(line))
-	}
+	blocks := []slack.Block{section(text), section(dangerLine(ix))}
 	return &reply{Text: "Nothing found. " + dangerLineText(ix), Blocks: blocks}
 }
 
 // dangerLineText is dangerLine without markup, for notification text.
 func dangerLineText(ix *index) string {
-	_, c, ok := emergencyContact(ix)
-	if !ok {
-		return ""
-	}
+	c := emergencyContact(ix)
 	return "If someone is in danger now, call " + esc(c.Value) + "."
 }
 
@@ -513,4 +508,11 @@ func helpReply(admin bool) *reply {
 		lines = append(lines, "Directory admins can also edit, add, remove and verify services.")
 	}
 	return textReply(strings.Join(lines, "\n"))
+}
+
+// isEmergencyService reports whether s is on the emergency route, whose
+// card already says what to do in danger.
+func isEmergencyService(s directory.Service) bool {
+	_, ok := s.RouteRef(directory.RouteEmergency)
+	return ok
 }

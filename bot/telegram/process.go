@@ -160,6 +160,11 @@ func (d *dispatcher) stop(grace time.Duration) {
 	d.cancel()
 }
 
+// cosmeticTimeout bounds calls that only tidy the chat (answering a
+// button's spinner, taking old buttons off), so that retries and rate
+// limits on them never delay an answer.
+const cosmeticTimeout = 2 * time.Second
+
 // processSafely is process with a recovered panic: the update counts as
 // answered (a poison update must not block the chat, or the offset, for
 // ever) and only the panic's type is logged.
@@ -168,9 +173,28 @@ func (b *Bot) processSafely(ctx context.Context, in inbound) (handled, mark bool
 		if p := recover(); p != nil {
 			b.logFor(in).Error("panic while answering an update", "panic_type", fmt.Sprintf("%T", p))
 			handled, mark = true, true
+			b.apologise(ctx, in)
 		}
 	}()
 	return b.process(ctx, in)
+}
+
+// apologise sends, best effort, the apology that carries 999, so that a
+// fault never leaves a person without the number.
+func (b *Bot) apologise(ctx context.Context, in inbound) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.logFor(in).Error("panic while apologising", "panic_type", fmt.Sprintf("%T", p))
+		}
+	}()
+	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, om := range render(flows.Apology(nil), func(string, int) {}) {
+		if _, err := b.sendMessage(actx, b.logFor(in), in.chat, om); err != nil {
+			b.logFor(in).Error("sending the apology failed", "err", err)
+			return
+		}
+	}
 }
 
 // process answers one update. handled is false only when ctx ended before
@@ -197,15 +221,16 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 	}
 
 	if in.callbackID != "" {
-		if err := b.request(ctx, "answerCallbackQuery", in.chat, classFree, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
+		// Stops the button's spinner. Cosmetic, so one quick try: the
+		// answer must not wait on it.
+		cctx, cancel := context.WithTimeout(ctx, cosmeticTimeout)
+		if err := b.request(cctx, "answerCallbackQuery", in.chat, classFree, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
 			log.Warn("answering the button press failed", "err", err)
 		}
+		cancel()
 	}
 	if in.kind == kindAnswerOnly {
 		return true, true
-	}
-	if in.kind == kindChoice {
-		b.clearButtons(ctx, log, in)
 	}
 
 	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10)}
@@ -268,6 +293,13 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 		}
 	}
 	b.saveMsgLog(log, in.chat, msgs, now)
+	if in.kind == kindChoice {
+		// Tidying the pressed message's buttons comes after the answer
+		// (it may be 999) and never holds it up.
+		cctx, cancel := context.WithTimeout(ctx, cosmeticTimeout)
+		b.clearButtons(cctx, log, in)
+		cancel()
+	}
 	log.Debug("update answered", "kind", int(in.kind), "sent", sent, "failed", failed, "forget", resp.Forget, "duration", time.Since(start))
 	return true, true
 }

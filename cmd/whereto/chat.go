@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/console"
+	"github.com/whereto-bot/whereto/flows"
 )
 
 const chatHelp = `Usage: whereto chat [flags]
@@ -37,6 +39,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	dir, err := loadDirectory(&c)
 	if err != nil {
 		return err
+	}
+	if err := flows.Warm(); err != nil {
+		return fmt.Errorf("building the classifier: %w", err)
 	}
 	runner := bot.NewRunner(bot.StaticDirectory{D: dir}, &bot.MemorySessions{})
 	runner.Now = clock

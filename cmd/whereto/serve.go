@@ -17,6 +17,7 @@ import (
 	"github.com/whereto-bot/whereto/bot/slack"
 	"github.com/whereto-bot/whereto/bot/telegram"
 	"github.com/whereto-bot/whereto/directory/bolt"
+	"github.com/whereto-bot/whereto/flows"
 	"github.com/whereto-bot/whereto/metrics"
 	"github.com/whereto-bot/whereto/service"
 )
@@ -231,6 +232,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
+	}
+	if err := flows.Warm(); err != nil {
+		return fmt.Errorf("building the classifier: %w", err)
+	}
+	if soon, warning := st.Directory().HolidaysRunOut(time.Now()); soon {
+		log.Warn(warning)
 	}
 	runner := bot.NewRunner(st, st)
 	runner.Counter = st

@@ -57,7 +57,7 @@ func (s *Store) Session(ctx context.Context, key string, now time.Time) ([]byte,
 		return nil
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("store: session %q: %w", key, mapClosed(err))
+		return nil, false, fmt.Errorf("store: reading a session: %w", mapClosed(err))
 	}
 	return data, live, nil
 }
@@ -122,7 +122,7 @@ func (s *Store) DeleteSession(ctx context.Context, key string) error {
 		return tx.Bucket([]byte(bucketSessions)).Delete([]byte(key))
 	})
 	if err != nil {
-		return fmt.Errorf("store: delete session %q: %w", key, mapClosed(err))
+		return fmt.Errorf("store: deleting a session: %w", mapClosed(err))
 	}
 	return nil
 }

@@ -409,7 +409,7 @@ func (s *Store) flush() error {
 		sb := tx.Bucket([]byte(bucketSessions))
 		for k, v := range sessions {
 			if err := sb.Put([]byte(k), v); err != nil {
-				return fmt.Errorf("session %q: %w", k, err)
+				return fmt.Errorf("writing a session: %w", err)
 			}
 		}
 		st := tx.Bucket([]byte(bucketStats))
