@@ -23,6 +23,14 @@
 // crime offered). Hate crime and safeguarding ask about danger now first.
 // Environmental problems and victim support answer at once.
 //
+// When the best active service of a route serves only some postcode
+// districts (never on the emergency route), the conversation first asks for
+// the first half of the postcode; "skip" keeps the partnership's own area.
+// Services that are not active or do not cover the district are left out,
+// with a plain sentence saying so, and the route's fallback services (such
+// as GOV.UK's find-your-local-council page) stand in when nothing else
+// serves the person. Only the district is kept, in the session.
+//
 // An answer lists the route's services in the directory's order, each with
 // the contacts that apply at that moment (a service with opening hours
 // shows its in-hours or its out-of-hours number, in Europe/London time),
