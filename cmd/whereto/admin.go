@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -61,10 +62,24 @@ func removeAdminFile(dbPath string) error {
 	return err
 }
 
-// adminHandlers serves GET /admin/backup: a consistent copy of the
-// database, streamed from one read transaction.
+// adminHandlers serves GET /admin/backup, a consistent copy of the
+// database streamed from one read transaction, and GET /admin/stats?from=
+// DAY&to=DAY, the anonymous counts as JSON rows.
 func adminHandlers(st *bolt.Store, token string) map[string]http.Handler {
 	return map[string]http.Handler{
+		"GET /admin/stats": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !fromLoopback(r) || !tokenOK(r, token) {
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
+			}
+			rows, err := st.Stats(r.Context(), r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+			if err != nil {
+				http.Error(w, "could not read the counts", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(rows)
+		}),
 		"GET /admin/backup": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !fromLoopback(r) || !tokenOK(r, token) {
 				http.Error(w, "forbidden", http.StatusForbidden)
@@ -92,39 +107,65 @@ func tokenOK(r *http.Request, token string) bool {
 	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }
 
-// backupThroughServe asks the running serve for a copy of the database.
-func backupThroughServe(ctx context.Context, dbPath, path string, stdout io.Writer) error {
+// askServe makes an admin request to the running serve for the database
+// at dbPath. The caller closes the response body.
+func askServe(ctx context.Context, dbPath, pathAndQuery string) (*http.Response, error) {
 	data, err := os.ReadFile(adminPath(dbPath))
 	if err != nil {
-		return fmt.Errorf("%s is in use, and no running 'whereto serve' offers a backup (%v)", dbPath, err)
+		return nil, fmt.Errorf("%s is in use, and no running 'whereto serve' answers for it (%v)", dbPath, err)
 	}
 	var af adminFile
 	if err := json.Unmarshal(data, &af); err != nil || af.Addr == "" || af.Token == "" {
-		return fmt.Errorf("%s is unreadable; is 'whereto serve' running?", adminPath(dbPath))
+		return nil, fmt.Errorf("%s is unreadable; is 'whereto serve' running?", adminPath(dbPath))
 	}
 	host, port, err := net.SplitHostPort(af.Addr)
 	if err != nil {
-		return fmt.Errorf("serve's address %q: %w", af.Addr, err)
+		return nil, fmt.Errorf("serve's address %q: %w", af.Addr, err)
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1" // serve listens on every address: use loopback
 	}
-	url := "http://" + net.JoinHostPort(host, port) + "/admin/backup"
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+pathAndQuery, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+af.Token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("asking 'whereto serve' for a backup: %w", err)
+		return nil, fmt.Errorf("asking 'whereto serve': %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("'whereto serve' refused: %s", resp.Status)
+	}
+	return resp, nil
+}
+
+// statsThroughServe asks the running serve for the counts.
+func statsThroughServe(ctx context.Context, dbPath, from, to string) ([]bolt.StatRow, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	resp, err := askServe(ctx, dbPath, "/admin/stats?"+url.Values{"from": {from}, "to": {to}}.Encode())
+	if err != nil {
+		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("'whereto serve' refused the backup: %s", resp.Status)
+	var rows []bolt.StatRow
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&rows); err != nil {
+		return nil, fmt.Errorf("reading the counts from 'whereto serve': %w", err)
 	}
+	return rows, nil
+}
+
+// backupThroughServe asks the running serve for a copy of the database.
+func backupThroughServe(ctx context.Context, dbPath, path string, stdout io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	resp, err := askServe(ctx, dbPath, "/admin/backup")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
 	n, err := writeFileAtomic(path, func(w io.Writer) (int64, error) { return io.Copy(w, resp.Body) })
 	if err != nil {
 		return err

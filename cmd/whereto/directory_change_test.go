@@ -281,3 +281,25 @@ func firstDiff(a, b string) string {
 	}
 	return "one is a prefix of the other"
 }
+
+// TestStatsWhileServing reads the counts through a running serve.
+func TestStatsWhileServing(t *testing.T) {
+	db := testDB(t)
+	s := startServe(t, db, map[string]string{}, withFake(&fakeChannel{}))
+	s.post(t, "a", "there is a man with a knife outside right now")
+	out, _, err := run(t, "", "stats", "-db", db, "--format", "csv", "--days", "1")
+	if err != nil {
+		t.Fatalf("stats while serving: %v", err)
+	}
+	if !strings.Contains(out, ",emergency,1") {
+		t.Errorf("stats through serve lacks the emergency count:\n%s", out)
+	}
+	resp, err := http.Get(s.base + "/admin/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("stats without the token: %s, want 403", resp.Status)
+	}
+}

@@ -27,9 +27,9 @@ exported.
 
   whereto stats --days 30 --format csv > whereto-stats.csv
 
-stats reads the database file, which 'whereto serve' holds while it runs:
-stop the service first, or use the whereto_conversations_ended_total
-metric on /metrics (or /whereto stats in Slack) instead.`
+While 'whereto serve' runs it holds the database file, so stats asks the
+running service for the counts (on loopback, with the token serve keeps
+beside the database; see 'whereto directory backup').`
 
 // maxStatsDays bounds --days: ten years.
 const maxStatsDays = 3660
@@ -65,17 +65,22 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no database at %s, so nothing has been counted yet ('whereto serve' creates it; use -db or WHERETO_DB for another file)", path)
 	}
-	st, err := bolt.Open(path, &bolt.Options{ReadOnly: true})
-	if errors.Is(err, bolt.ErrInUse) {
-		return fmt.Errorf("%w; stats reads the file, which 'whereto serve' holds while it runs: stop it first, or use the whereto_conversations_ended_total metric", err)
-	}
-	if err != nil {
-		return err
-	}
 	from, to := dayRange(clock(), *days)
-	rows, err := st.Stats(ctx, from[0], to)
-	if cerr := st.Close(); err == nil {
-		err = cerr
+	var rows []bolt.StatRow
+	st, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: 500 * time.Millisecond})
+	switch {
+	case errors.Is(err, bolt.ErrInUse):
+		rows, err = statsThroughServe(ctx, path, from[0], to)
+		if err != nil {
+			return fmt.Errorf("%w; use the whereto_conversations_ended_total metric instead", err)
+		}
+	case err != nil:
+		return err
+	default:
+		rows, err = st.Stats(ctx, from[0], to)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return err

@@ -146,7 +146,7 @@ func TestStatsErrors(t *testing.T) {
 		want      string
 	}{
 		{name: "no database yet", noDB: true, want: "nothing has been counted yet"},
-		{name: "held by serve", hold: true, want: "stop it first, or use the whereto_conversations_ended_total metric"},
+		{name: "held by serve", hold: true, want: "no running 'whereto serve' answers for it"},
 		{name: "zero days", args: []string{"--days", "0"}, wantUsage: true, want: "--days 0: use 1 to 3660"},
 		{name: "an unknown format", args: []string{"--format", "xml"}, wantUsage: true, want: `--format "xml": use table, csv or json`},
 	}
