@@ -319,12 +319,10 @@ func (a *App) checkBotToken(ctx context.Context) {
 // error).
 func (a *App) runSocket(ctx context.Context) {
 	for attempt := 0; ; attempt++ {
+		// RunContext always returns an error (ctx's, or why it stopped).
 		err := a.socket.RunContext(ctx)
 		if ctx.Err() != nil {
 			return
-		}
-		if err == nil {
-			err = errors.New("socket mode stopped")
 		}
 		if a.connected() {
 			attempt = 0

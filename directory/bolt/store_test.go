@@ -55,14 +55,6 @@ func defaultSorted(t testing.TB) *directory.Directory {
 	return d
 }
 
-// serviceIDs lists the ids in d.
-func serviceIDs(d *directory.Directory) []string {
-	var ids []string
-	for _, s := range d.Services {
-		ids = append(ids, s.ID)
-	}
-	return ids
-}
 
 // rawUpdate changes the file at path directly with bbolt; the store must be
 // closed.
