@@ -55,7 +55,6 @@ func defaultSorted(t testing.TB) *directory.Directory {
 	return d
 }
 
-
 // rawUpdate changes the file at path directly with bbolt; the store must be
 // closed.
 func rawUpdate(t testing.TB, path string, fn func(tx *bbolt.Tx) error) {
