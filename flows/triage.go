@@ -194,11 +194,14 @@ var immediate = []string{
 	"he is dying", "she is dying", "someone is dying", "somebody is dying",
 	"they are dying", "baby is dying", "bleeding", "lots of blood",
 	"blood everywhere", "do not know where i am", "dont know where i am",
-	"cannot stand up", "cant stand up",
+	"cannot stand up", "cant stand up", "cannot get up", "can not get up",
+	"on the train tracks", "on the tracks", "on the railway line",
+	"my last message", "goodbye everyone", "goodbye forever", "swallowed",
+	"drank bleach", "been poisoned", "hostage", "held hostage",
 	// said outright
-	"in danger", "emergency", "in progress", "happening now",
-	"happening right now", "going on now", "going on right now", "999",
-	"sos", "call an ambulance", "need an ambulance",
+	"in danger", "in progress", "happening now", "happening right now",
+	"going on now", "going on right now", "still going on", "sos",
+	"call an ambulance", "need an ambulance",
 }
 
 // present phrases mean danger unless the message places them in the past
@@ -212,6 +215,15 @@ var present = []string{
 	"hurting her", "hurting him", "fighting", "a fight", "assaulting",
 	"being assaulted", "being robbed", "robbing", "mugging me", "grabbed me",
 	"being stabbed", "being beaten", "being hit", "being hurt", "kicking",
+	"emergency", "999", "slashed", "been slashed", "fight at", "fight in",
+	"fight on", "armed robbery", "robbery happening", "threatening to stab",
+	"threatening to shoot", "threatening to burn", "trying the door",
+	"trying the handle", "trying the window", "trying the skylight",
+	"trying doors", "trying the doors", "on the roof", "in the loft",
+	"have broken in", "have broken into", "has broken in", "has broken into",
+	"something burning", "burning through", "through our letterbox",
+	"through the letterbox", "being kept", "kept in a", "took my passport",
+	"will not let me go", "wont let me go", "cannot leave",
 	"being thrown", "thrown about", "thrown around", "being dragged",
 	"fight outside", "massive fight", "big fight", "fight going on",
 	"got a bottle", "with a bottle", "glassed", "badly hurt", "badly injured",
@@ -323,14 +335,17 @@ var hypothetical = []string{
 	"if somebody", "if i saw", "if i see", "who would i tell",
 	"what happens if", "how do i report", "how can i report",
 	"should i report", "is it a crime", "awareness", "talk at school",
-	"i saw", "saw a", "witnessed", "all night",
+	"i saw", "saw a", "witnessed", "all night", "what happens when",
+	"what counts as", "or 999", "for a non emergency", "when should i call",
+	"should i call", "would i be allowed",
 }
 
 // shortDanger words are danger on their own in a message of at most three
 // words ("fire", "knife!!", "help police").
 var shortDanger = []string{
 	"fire", "knife", "gun", "help", "stabbed", "attack", "attacked",
-	"ambulance", "burglar", "burglars", "intruder", "rape",
+	"ambulance", "burglar", "burglars", "intruder", "rape", "emergency",
+	"999", "hepl", "hlep", "halp", "hellp", "helpp", "heelp",
 	"raped", "shot", "bleeding", "danger", "hurt",
 }
 
