@@ -593,6 +593,8 @@ func TestInvalidPhoneIsRejectedOnItsField(t *testing.T) {
 		{"empty name", map[string]string{blockName: "  "}, blockName, "is empty"},
 		{"whole directory: a route left without a service", map[string]string{blockRoutes: "hate-crime 3"}, blockRoutes, `route "safeguarding" has no`},
 		{"in-hours contact without office hours", map[string]string{blockHours: ""}, blockContacts, `needs the service to have opening hours`},
+		{"unknown status", map[string]string{blockStatus: "closed forever"}, blockStatus, `"closed forever" is not`},
+		{"closing the only safeguarding service", map[string]string{blockStatus: "temporarily closed"}, blockRoutes, `route "safeguarding" has no active service`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, resp := e.interactive(submission(t, opened, testAdmin, tc.changes))
@@ -987,5 +989,34 @@ func TestRunStopsCleanly(t *testing.T) {
 	}
 	if all := joined(e.command(testAdmin, "edit mash")); !strings.Contains(all, "busy") {
 		t.Errorf("after Run returned, follow-up work should be refused:\n%s", all)
+	}
+}
+
+// TestStatusAndAlertFromTheForm: an admin marks a service temporarily
+// closed with an alert; it is saved and audited, shown on its card, and no
+// longer recommended.
+func TestStatusAndAlertFromTheForm(t *testing.T) {
+	e := newEnv(t)
+	e.run()
+	opened := e.openForm(testAdmin, "edit police-online")
+	status, resp := e.interactive(submission(t, opened, testAdmin, map[string]string{
+		blockStatus: "Temporarily closed",
+		blockAlert:  "The online form is down; call 101.",
+	}))
+	if status != http.StatusOK || resp["response_action"] == "errors" {
+		t.Fatalf("status %d, answer %v; want saved", status, resp)
+	}
+	got := e.service("police-online")
+	if got.Status != directory.StatusTemporarilyClosed || got.Alert != "The online form is down; call 101." {
+		t.Fatalf("saved status %q alert %q", got.Status, got.Alert)
+	}
+	if h := e.auditOf("police-online"); h[len(h)-1].Who != testAdmin {
+		t.Errorf("the change is not audited to the admin: %+v", h[len(h)-1])
+	}
+	ix := buildIndex(e.store.Directory())
+	for _, s := range lookUp(ix, "my bike was stolen").services {
+		if s.ID == "police-online" {
+			t.Error("a temporarily closed service is still recommended")
+		}
 	}
 }

@@ -42,6 +42,9 @@ const (
 	blockKeywords    = "keywords"
 	blockSource      = "source"
 	blockVerified    = "verified"
+	blockStatus      = "status"
+	blockAlert       = "alert"
+	blockReview      = "review"
 )
 
 // maxInput is Slack's limit on a plain-text input's length.
@@ -93,6 +96,12 @@ func formFields() []formField {
 		{block: blockKeywords, label: "Keywords", optional: true,
 			hint: "Separated by commas, e.g. fly tipping, litter."},
 		{block: blockSource, label: "Source", hint: "Where these details come from."},
+		{block: blockStatus, label: "Status", optional: true,
+			hint: "active, inactive or temporarily closed. A service that is not active is never recommended: its routes fall back to the next service."},
+		{block: blockAlert, label: "Alert", optional: true,
+			hint: "A short notice shown with the service, e.g. Phone lines are busy after the storm; use the online form. Empty: none."},
+		{block: blockReview, label: "Still to check", optional: true,
+			hint: "What the partnership must still confirm before relying on this entry. Staff see it; residents do not. Empty: nothing."},
 	}
 }
 
@@ -289,9 +298,18 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 	}{
 		{blockName, &s.Name}, {blockOrg, &s.Organisation}, {blockDescription, &s.Description},
 		{blockSource, &s.Source}, {blockVerified, &s.Verified}, {blockAreaName, &s.AreaName},
+		{blockAlert, &s.Alert}, {blockReview, &s.Review},
 	} {
 		if !unchanged(f.block) {
 			*f.field = strings.TrimSpace(get(f.block))
+		}
+	}
+	if !unchanged(blockStatus) {
+		switch st := directory.Status(strings.ToLower(strings.TrimSpace(get(blockStatus)))); st {
+		case "", directory.StatusActive:
+			s.Status = "" // active is the default
+		default:
+			s.Status = st
 		}
 	}
 
