@@ -21,14 +21,7 @@ func cvAccuracy(t *testing.T, ex []trainingExample, opt trainOptions, k int) flo
 	lx := compiled()
 	correct := 0
 	for fold := 0; fold < k; fold++ {
-		var train, test []trainingExample
-		for i, e := range ex {
-			if i%k == fold {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
-		}
+		train, test := split(ex, k, fold)
 		m := trainModel(train, lx, opt)
 		for _, e := range test {
 			n := normalise(clean(e.text).text)
@@ -143,14 +136,7 @@ func TestExperimentNB(t *testing.T) {
 	for _, alg := range []string{"nb-0.1", "nb-0.5", "nb-1", "centroid"} {
 		correct := 0
 		for fold := 0; fold < 5; fold++ {
-			var train, test []trainingExample
-			for i, e := range ex {
-				if i%5 == fold {
-					test = append(test, e)
-				} else {
-					train = append(train, e)
-				}
-			}
+			train, test := split(ex, 5, fold)
 			alpha := map[string]float64{"nb-0.1": 0.1, "nb-0.5": 0.5, "nb-1": 1}[alg]
 			correct += nbAccuracy(train, test, opt, alpha, alg == "centroid")
 		}
@@ -176,14 +162,7 @@ func TestExperimentThresholds(t *testing.T) {
 	}
 	var rows []oof
 	for fold := 0; fold < k; fold++ {
-		var train, test []trainingExample
-		for i, e := range ex {
-			if i%k == fold {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
-		}
+		train, test := split(ex, k, fold)
 		m := trainModel(train, lx, defaultTrainOptions)
 		for _, e := range test {
 			c := clean(e.text)
@@ -228,14 +207,7 @@ func TestExperimentErrors(t *testing.T) {
 	k := 10
 	labels := classLabels()
 	for fold := 0; fold < k; fold++ {
-		var train, test []trainingExample
-		for i, e := range ex {
-			if i%k == fold {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
-		}
+		train, test := split(ex, k, fold)
 		m := trainModel(train, lx, defaultTrainOptions)
 		for _, e := range test {
 			c := clean(e.text)
@@ -285,4 +257,17 @@ func TestExperimentEvalMisses(t *testing.T) {
 			fmt.Printf("MISS want=%s got=%s | %s\n", m.Route, m.Got, m.Text)
 		}
 	}
+}
+
+// split is fold number fold of a k-fold cross-validation: every k-th
+// example for testing, the rest for training.
+func split(ex []trainingExample, k, fold int) (train, test []trainingExample) {
+	for i, e := range ex {
+		if i%k == fold {
+			test = append(test, e)
+		} else {
+			train = append(train, e)
+		}
+	}
+	return train, test
 }

@@ -132,7 +132,7 @@ func Next(s State, in Input, dir Directory, now time.Time) Turn {
 			return c.turn()
 		}
 	}
-	c.freeText(text)
+	c.freeText(msg)
 	return c.turn()
 }
 
@@ -251,13 +251,14 @@ func yesNo(n string) string {
 }
 
 // freeText handles words that are not a command or a button.
-func (c *conv) freeText(text string) {
+func (c *conv) freeText(msg cleaned) {
+	text := msg.text
 	if text == "" {
 		c.say(Reply{Text: msgEmpty + "\n\n" + c.emergencyLine()})
 		c.reask()
 		return
 	}
-	t := Classify(text)
+	t := classify(msg)
 	if t.Route == directory.RouteEmergency {
 		c.answer(directory.RouteEmergency, t.Second)
 		return

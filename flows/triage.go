@@ -77,8 +77,11 @@ const (
 // residents write in. Then the model picks among the other routes,
 // answering directory.RouteUnclear rather than guessing when it is not
 // confident. It is pure, safe on any input, and safe for concurrent use.
-func Classify(text string) Triage {
-	c := clean(text)
+func Classify(text string) Triage { return classify(clean(text)) }
+
+// classify is Classify on text already cleaned, so that the conversation,
+// which cleans each message first, does not clean it twice.
+func classify(c cleaned) Triage {
 	n := normalise(c.text)
 	t := Triage{Route: directory.RouteUnclear}
 	cl, err := loadClassifier()
@@ -109,8 +112,17 @@ func Classify(text string) Triage {
 // pastOnly reports whether the message places events in the past and says
 // nothing of them going on now.
 func pastOnly(n string, m *matches) bool {
-	past := m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
-	return past && !m.any[listNow] && !(m.any[listWeakNow] && !m.any[listConsequence])
+	past, saysNow := tense(n, m)
+	return past && !saysNow
+}
+
+// tense reads when a message places events: past is set when it speaks of
+// the past, a habit or a hypothetical; saysNow when it says they are going
+// on now ("right now", or a "now" that is not only about what followed).
+func tense(n string, m *matches) (past, saysNow bool) {
+	past = m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
+	saysNow = m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence])
+	return past, saysNow
 }
 
 // decide turns the model's probabilities and the danger rules into a
@@ -379,12 +391,12 @@ func danger(lx *lexicon, n, raw string, m *matches) bool {
 	if m.words <= 3 && m.any[listShortDanger] {
 		return true
 	}
-	past := m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
-	now := m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || !past
+	past, saysNow := tense(n, m)
+	now := saysNow || !past
 	switch {
 	case m.any[listPresent] && now:
 		return true
-	case m.any[listNeedsNow] && (m.any[listNow] || m.any[listWeakNow] && !m.any[listConsequence]):
+	case m.any[listNeedsNow] && saysNow:
 		return true
 	case m.any[listChildWho] && m.any[listChildRisk] && now:
 		return true

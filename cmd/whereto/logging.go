@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 )
 
@@ -32,7 +31,7 @@ func parseLevel(s string) (slog.Level, error) {
 func newLogger(w io.Writer, level slog.Level, secrets []string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler
-	if isTerminalWriter(w) {
+	if isTerminal(w) {
 		h = slog.NewTextHandler(w, opts)
 	} else {
 		h = slog.NewJSONHandler(w, opts)
@@ -42,16 +41,6 @@ func newLogger(w io.Writer, level slog.Level, secrets []string) *slog.Logger {
 		return slog.New(h)
 	}
 	return slog.New(redactHandler{h: h, r: r})
-}
-
-// isTerminalWriter reports whether w is an interactive terminal.
-func isTerminalWriter(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // redacted replaces a secret value wherever it is found.
