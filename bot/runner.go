@@ -39,8 +39,26 @@ type Response struct {
 	Route directory.Route
 	// Forget is set when the person asked to be forgotten: the session is
 	// already deleted; an adapter that can also delete the chat's messages
-	// should do so now.
+	// should do so now, then send ForgetReplies of what it deleted instead
+	// of Replies.
 	Forget bool
+	// Forgotten is, when Forget is set, what the runner deleted: HadSession.
+	// Replies already say so (flows.Forgotten). The message counts and
+	// CanDeleteMessages are the adapter's to fill in.
+	Forgotten flows.ForgetReport
+
+	// dir is the directory the message was answered from, for
+	// ForgetReplies.
+	dir flows.Directory
+}
+
+// ForgetReplies returns the reply to /forget for report (flows.Forgotten),
+// worded from the directory the message was answered with. An adapter that
+// deleted messages after a forget turn sends these instead of Replies, with
+// Forgotten's HadSession and its own counts. On a zero Response it still
+// answers, with 999 as the emergency number.
+func (r Response) ForgetReplies(report flows.ForgetReport) []flows.Reply {
+	return flows.Forgotten(r.dir, report)
 }
 
 // Sessions keeps each conversation's state between messages. The data is
@@ -130,9 +148,12 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 	dir := r.dir.Directory()
 	log := r.logger().With("channel", m.Channel, "chat", r.hash(key))
 
-	state := r.load(ctx, log, key, now)
+	state, had := r.load(ctx, log, key, now)
 	turn, ok := r.next(log, state, m, dir, now)
 	resp := Response{Replies: turn.Replies, Route: turn.Route, Forget: turn.Forget}
+	if dir != nil {
+		resp.dir = dir
+	}
 	if !ok {
 		return resp, nil
 	}
@@ -142,7 +163,10 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 			log.Error("forget failed", "err", err)
 			resp.Replies = flows.ForgetFailed(dir)
 			resp.Forget = false
+			break
 		}
+		resp.Forgotten = flows.ForgetReport{HadSession: had}
+		resp.Replies = resp.ForgetReplies(resp.Forgotten)
 	default:
 		r.save(ctx, log, key, turn.State, now)
 	}
@@ -181,21 +205,24 @@ func (r *Runner) next(log *slog.Logger, s flows.State, m Message, dir *directory
 	return flows.Next(s, flows.Input{Text: m.Text, Choice: m.Choice}, dir, now), true
 }
 
-func (r *Runner) load(ctx context.Context, log *slog.Logger, key string, now time.Time) flows.State {
+// load returns the conversation's state. had is false only when the store
+// said there was no session (or it had expired): after a storage error, or
+// with unreadable data, there may be one, and /forget must not say there
+// was nothing to delete.
+func (r *Runner) load(ctx context.Context, log *slog.Logger, key string, now time.Time) (s flows.State, had bool) {
 	data, ok, err := r.sessions.Session(ctx, key, now)
 	if err != nil {
 		log.Error("loading session failed; starting afresh", "err", err)
-		return flows.State{}
+		return flows.State{}, true
 	}
 	if !ok {
-		return flows.State{}
+		return flows.State{}, false
 	}
-	var s flows.State
 	if err := json.Unmarshal(data, &s); err != nil {
 		log.Error("session unreadable; starting afresh", "err", err)
-		return flows.State{}
+		return flows.State{}, true
 	}
-	return s
+	return s, true
 }
 
 func (r *Runner) save(ctx context.Context, log *slog.Logger, key string, s flows.State, now time.Time) {

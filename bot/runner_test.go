@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,15 +41,22 @@ func TestRunnerKeepsStatePerConversation(t *testing.T) {
 	r := newRunner(t, &bot.MemorySessions{})
 	send(t, r, "a", "/start")
 	send(t, r, "b", "/start")
-	send(t, r, "a", "4")  // a: worried about a child -> asks about danger
-	send(t, r, "a", "no") // -> asks for the postcode district
+	send(t, r, "a", "4") // a: worried about someone -> what about
+	send(t, r, "a", "1") // a child or an adult at risk -> asks where the person lives
+	send(t, r, "b", "he hits me")
+	// b is asked whether it is happening now; a's question is unchanged.
 	resp := send(t, r, "a", "LU1")
-	if resp.Route != directory.RouteSafeguarding {
+	if resp.Route != directory.Route("safeguarding") {
 		t.Errorf("conversation a: route %q, want safeguarding", resp.Route)
 	}
-	resp = send(t, r, "b", "no") // b is at the menu: "no" is not an answer there
+	resp = send(t, r, "b", "no") // b: not happening now
+	if resp.Route != directory.Route("domestic-abuse") {
+		t.Errorf("conversation b: route %q, want domestic-abuse", resp.Route)
+	}
+	send(t, r, "c", "/start")
+	resp = send(t, r, "c", "no") // c is at the menu: "no" is not an answer there
 	if resp.Route != "" {
-		t.Errorf("conversation b: route %q, want none (state leaked from a)", resp.Route)
+		t.Errorf("conversation c: route %q, want none (state leaked from a or b)", resp.Route)
 	}
 }
 
@@ -59,7 +65,7 @@ func TestRunnerSessionExpiry(t *testing.T) {
 	r := newRunner(t, sessions)
 	r.TTL = time.Hour
 	send(t, r, "a", "/start")
-	send(t, r, "a", "4")
+	send(t, r, "a", "he hits me") // asks whether it is happening now
 	later := noon.Add(2 * time.Hour)
 	r.Now = func() time.Time { return later }
 	// After expiry "no" means nothing: the conversation restarts politely.
@@ -82,6 +88,64 @@ func TestRunnerForget(t *testing.T) {
 	}
 	if _, ok, _ := sessions.Session(context.Background(), "test:a", noon); ok {
 		t.Error("session still stored after /forget")
+	}
+}
+
+// TestRunnerForgetSaysWhatItDeleted: the reply to /forget says whether
+// there was a saved conversation to delete, and the runner leaves message
+// deletion to the adapter.
+func TestRunnerForgetSaysWhatItDeleted(t *testing.T) {
+	tests := []struct {
+		name string
+		// before is sent first, at noon; /forget follows after wait.
+		before []string
+		wait   time.Duration
+		want   bool // HadSession
+		say    string
+	}{
+		{"session existed", []string{"/start", "/help"}, time.Minute, true, "I deleted what I remembered about this chat."},
+		{"session expired", []string{"/start", "/help"}, 3 * time.Hour, false, "I had nothing saved about this chat."},
+		{"session expired at exactly its TTL", []string{"/start"}, 2 * time.Hour, false, "I had nothing saved about this chat."},
+		{"no session ever", nil, 0, false, "I had nothing saved about this chat."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sessions := &bot.MemorySessions{}
+			r := newRunner(t, sessions)
+			r.TTL = 2 * time.Hour
+			for _, text := range tt.before {
+				send(t, r, "a", text)
+			}
+			at := noon.Add(tt.wait)
+			r.Now = func() time.Time { return at }
+			resp := send(t, r, "a", "/forget")
+			if !resp.Forget {
+				t.Fatal("Forget = false, want true")
+			}
+			if got := resp.Forgotten; got != (flows.ForgetReport{HadSession: tt.want}) {
+				t.Errorf("Forgotten = %+v, want HadSession %v and no message counts", got, tt.want)
+			}
+			text := flows.RenderText(resp.Replies)
+			if !strings.Contains(text, tt.say) || !strings.Contains(text, "999") {
+				t.Errorf("reply = %q, want it to say %q and carry the emergency number", text, tt.say)
+			}
+			if strings.Contains(text, "delete this chat in your app") {
+				t.Errorf("reply tells the person to delete the chat, though nothing is known to remain:\n%s", text)
+			}
+			if _, ok, _ := sessions.Session(context.Background(), "test:a", at); ok {
+				t.Error("session still stored after /forget")
+			}
+			// An adapter that deleted messages re-words the reply from the
+			// same directory.
+			again := resp.ForgetReplies(flows.ForgetReport{HadSession: tt.want, CanDeleteMessages: true, Deleted: 3})
+			d, err := directory.Default()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := flows.RenderText(again), flows.RenderText(flows.Forgotten(d, flows.ForgetReport{HadSession: tt.want, CanDeleteMessages: true, Deleted: 3})); got != want {
+				t.Errorf("ForgetReplies =\n%s\nwant flows.Forgotten from the runner's directory:\n%s", got, want)
+			}
+		})
 	}
 }
 
@@ -190,39 +254,58 @@ func TestRunnerLogsNoText(t *testing.T) {
 	}
 }
 
-// serialSessions detects two calls for the same key at once.
+// serialSessions detects two calls for the same key at once. Until calls
+// for keys distinct keys are inside it at the same time, every call waits
+// for them (up to waitAll, which only a runner that does not run
+// conversations in parallel reaches): that proves the parallelism without
+// timing anything, and holds each early call open so that a second call for
+// its key, were it let in, would overlap it.
 type serialSessions struct {
 	bot.MemorySessions
+	keys int // distinct keys to see inside at once
+
 	mu      sync.Mutex
 	active  map[string]int
-	overlap atomic.Bool
-	maxAll  atomic.Int32
-	all     atomic.Int32
+	overlap bool
+	allIn   chan struct{} // closed when keys distinct keys were inside at once
+}
+
+const waitAll = 10 * time.Second
+
+func newSerialSessions(keys int) *serialSessions {
+	return &serialSessions{keys: keys, active: map[string]int{}, allIn: make(chan struct{})}
 }
 
 func (s *serialSessions) enter(key string) func() {
 	s.mu.Lock()
-	if s.active == nil {
-		s.active = map[string]int{}
-	}
 	s.active[key]++
 	if s.active[key] > 1 {
-		s.overlap.Store(true)
+		s.overlap = true
+	}
+	if len(s.active) >= s.keys && !s.parallel() {
+		close(s.allIn)
 	}
 	s.mu.Unlock()
-	n := s.all.Add(1)
-	for {
-		m := s.maxAll.Load()
-		if n <= m || s.maxAll.CompareAndSwap(m, n) {
-			break
-		}
+	select {
+	case <-s.allIn:
+	case <-time.After(waitAll):
 	}
-	time.Sleep(time.Millisecond)
 	return func() {
-		s.all.Add(-1)
 		s.mu.Lock()
-		s.active[key]--
+		if s.active[key]--; s.active[key] == 0 {
+			delete(s.active, key)
+		}
 		s.mu.Unlock()
+	}
+}
+
+// parallel reports whether the distinct keys were ever inside at once.
+func (s *serialSessions) parallel() bool {
+	select {
+	case <-s.allIn:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -237,14 +320,15 @@ func (s *serialSessions) PutSession(ctx context.Context, key string, data []byte
 }
 
 func TestRunnerSerialisesEachConversation(t *testing.T) {
-	s := &serialSessions{}
+	convs := []string{"a", "b", "c", "d"}
+	s := newSerialSessions(len(convs))
 	r := newRunner(t, s)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			conv := []string{"a", "b", "c", "d"}[i%4]
+			conv := convs[i%len(convs)]
 			_, err := r.Handle(context.Background(), bot.Message{Channel: "test", Conversation: conv, Text: "2"})
 			if err != nil {
 				t.Error(err)
@@ -252,11 +336,13 @@ func TestRunnerSerialisesEachConversation(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if s.overlap.Load() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.overlap {
 		t.Error("two messages of one conversation were handled at once")
 	}
-	if s.maxAll.Load() < 2 {
-		t.Error("different conversations never ran in parallel")
+	if !s.parallel() {
+		t.Errorf("the %d conversations were never handled at once (waited %v)", len(convs), waitAll)
 	}
 }
 

@@ -8,6 +8,7 @@ package directory
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -31,33 +32,13 @@ var (
 // public interface (CLI output, stats, tests) and never change.
 type Route string
 
-// The routes every directory must serve, and Unclear, which is what triage
-// says when it cannot tell. Unclear is never a route of a service.
+// The two routes the code itself knows. Every other route is defined in the
+// directory document (RouteInfo). Unclear is what triage says when it
+// cannot tell; it is never a route of a service.
 const (
-	RouteEmergency     Route = "emergency"
-	RouteReportCrime   Route = "report-crime"
-	RouteEnvironmental Route = "environmental"
-	RouteHateCrime     Route = "hate-crime"
-	RouteSafeguarding  Route = "safeguarding"
-	RouteVictimSupport Route = "victim-support"
-	RouteUnclear       Route = "unclear"
+	RouteEmergency Route = "emergency"
+	RouteUnclear   Route = "unclear"
 )
-
-// Routes returns the route ids a directory must serve, in menu order. The
-// caller owns the returned slice.
-func Routes() []Route {
-	return []Route{
-		RouteEmergency,
-		RouteReportCrime,
-		RouteEnvironmental,
-		RouteHateCrime,
-		RouteSafeguarding,
-		RouteVictimSupport,
-	}
-}
-
-// Known reports whether r is one of the routes returned by Routes.
-func (r Route) Known() bool { return slices.Contains(Routes(), r) }
 
 // ContactKind says how a person reaches a service through a Contact.
 type ContactKind string
@@ -105,6 +86,12 @@ type RouteRef struct {
 	// Fallback services are shown only to people whom no other active
 	// service on the route serves (someone outside the area).
 	Fallback bool `json:"fallback,omitempty"`
+	// When, if set, lists words that make the service fit a message
+	// ("partner", "husband"): the service is offered among the first
+	// choices only when the person's message used one of them, and
+	// otherwise only under "More options". Words match whole words of the
+	// message; a trailing '*' matches the start of a word.
+	When []string `json:"when,omitempty"`
 }
 
 // Service is one place a person can be sent: a phone line, a reporting
@@ -198,13 +185,23 @@ type Partnership struct {
 type Directory struct {
 	Schema      int         `json:"schema"`
 	Partnership Partnership `json:"partnership"`
-	// BankHolidays are the bank holidays services' opening hours observe
-	// (England and Wales in the default data). Staff may add to them.
+	// BankHolidays change the England and Wales bank holidays, which are
+	// computed by rule (HolidaysIn): one-off holidays, moved days
+	// (Replaces) and cancelled ones (Cancel). It may be empty.
 	BankHolidays []Holiday `json:"bank_holidays,omitempty"`
-	Services     []Service `json:"services"`
+	// Routes are the situations the directory signposts, in menu order.
+	Routes []RouteInfo `json:"routes"`
+	// Menu groups routes on the main menu.
+	Menu []MenuGroup `json:"menu,omitempty"`
+	// PlaceNames are the districts and towns the conversation recognises
+	// when it asks where something happened.
+	PlaceNames PlaceNames `json:"places"`
+	Services   []Service  `json:"services"`
 
 	// search is the look-up index built by Prepare; nil until then.
 	search *searchIndex
+	// places is the place finder built by Prepare; nil until then.
+	places *Places
 }
 
 // Service returns the service with the given id, or ErrNotFound.
@@ -253,6 +250,11 @@ func (d *Directory) Clone() *Directory {
 	c.search = nil // the copy may change; Prepare it again
 	c.Partnership.About = slices.Clone(d.Partnership.About)
 	c.BankHolidays = slices.Clone(d.BankHolidays)
+	c.Routes = cloneRoutes(d.Routes)
+	c.Menu = slices.Clone(d.Menu)
+	c.places = nil
+	c.PlaceNames.Districts = slices.Clone(d.PlaceNames.Districts)
+	c.PlaceNames.Towns = maps.Clone(d.PlaceNames.Towns)
 	c.Services = make([]Service, len(d.Services))
 	for i, s := range d.Services {
 		c.Services[i] = s.Clone()
@@ -265,7 +267,14 @@ func (s Service) Clone() Service {
 	c := s
 	c.Contacts = slices.Clone(s.Contacts)
 	c.Areas = slices.Clone(s.Areas)
-	c.Routes = slices.Clone(s.Routes)
+	c.Routes = make([]RouteRef, len(s.Routes))
+	for i, r := range s.Routes {
+		r.When = slices.Clone(r.When)
+		c.Routes[i] = r
+	}
+	if s.Routes == nil {
+		c.Routes = nil
+	}
 	c.Keywords = slices.Clone(s.Keywords)
 	if s.Hours != nil {
 		h := s.Hours.Clone()

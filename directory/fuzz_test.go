@@ -165,7 +165,7 @@ func FuzzParse(f *testing.F) {
 		if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
 			t.Fatalf("export not stable:\n%s\n%s", b1.Bytes(), b2.Bytes())
 		}
-		for _, r := range directory.Routes() {
+		for _, r := range d.RouteIDs() {
 			if len(d.ServicesFor(r)) == 0 {
 				t.Fatalf("Parse accepted a directory with no service on %q", r)
 			}

@@ -46,6 +46,7 @@ const OpenReferralTaxonomy = "whereto"
 const (
 	termRoute        = "route:"
 	termFallback     = "fallback:"
+	termWhen         = "when:"
 	termKeyword      = "keyword"
 	termSource       = "source"
 	termReview       = "review"
@@ -67,6 +68,8 @@ func termDescription(name string) string {
 		return "whereto recommends the service on route " + strings.TrimPrefix(name, termRoute) + "; the value is its order, lowest first"
 	case strings.HasPrefix(name, termFallback):
 		return "On route " + strings.TrimPrefix(name, termFallback) + ", shown only to people whom no other service on the route serves"
+	case strings.HasPrefix(name, termWhen):
+		return "On route " + strings.TrimPrefix(name, termWhen) + ", offered first only to people whose message uses this word"
 	}
 	switch name {
 	case termKeyword:
@@ -220,6 +223,9 @@ func toOpenReferral(s Service) orService {
 		if r.Fallback {
 			attrs.add(s.ID, "service", termFallback+string(r.Route), "true")
 		}
+		for _, w := range r.When {
+			attrs.add(s.ID, "service", termWhen+string(r.Route), w)
+		}
 	}
 	for _, k := range s.Keywords {
 		attrs.add(s.ID, "service", termKeyword, k)
@@ -307,7 +313,7 @@ func toOpenReferral(s Service) orService {
 				Freq:        "WEEKLY",
 				ByDay:       strings.Join(days, ","),
 				OpensAt:     p.Opens,
-				ClosesAt:    p.Closes,
+				ClosesAt:    hsdsClose(p.Closes),
 				Description: weeklyDescription(p, h.BankHolidays),
 				Notes:       h.Note,
 			})
@@ -961,6 +967,7 @@ func (o *orService) service() (Service, []Problem) {
 
 	var (
 		fallbacks     []int // attribute indices
+		whens         []int // attribute indices
 		order         = -1
 		contactAttrs  []pendingContactAttr
 		singleAt      = map[string]int{}
@@ -989,6 +996,8 @@ func (o *orService) service() (Service, []Problem) {
 			src.routes = append(src.routes, k)
 		case strings.HasPrefix(term, termFallback):
 			fallbacks = append(fallbacks, k)
+		case strings.HasPrefix(term, termWhen):
+			whens = append(whens, k)
 		case term == termKeyword:
 			s.Keywords = append(s.Keywords, a.Value)
 			src.keywords = append(src.keywords, k)
@@ -1083,6 +1092,16 @@ func (o *orService) service() (Service, []Problem) {
 		src.contacts = append(src.contacts, c.src)
 	}
 
+	for _, k := range whens {
+		a := o.Attributes[k]
+		r := Route(strings.TrimPrefix(a.TaxonomyTerm.Name, termWhen))
+		i := slices.IndexFunc(s.Routes, func(ref RouteRef) bool { return ref.Route == r })
+		if i < 0 {
+			add(attrPath(k, ".taxonomy_term.name"), "%q, but the service has no %q attribute", a.TaxonomyTerm.Name, termRoute+string(r))
+			continue
+		}
+		s.Routes[i].When = append(s.Routes[i].When, a.Value)
+	}
 	for _, k := range fallbacks {
 		a := o.Attributes[k]
 		r := Route(strings.TrimPrefix(a.TaxonomyTerm.Name, termFallback))
@@ -1204,7 +1223,7 @@ func (o *orService) schedule(src *source, add func(path, format string, args ...
 			if !intervalOne(sc.Interval) {
 				add(sp+".interval", "%s is not 1; whereto reads weekly hours only", sc.Interval)
 			}
-			p := Period{Days: []string{}, Opens: clock(sc.OpensAt), Closes: clock(sc.ClosesAt)}
+			p := Period{Days: []string{}, Opens: clock(sc.OpensAt), Closes: closeClock(sc.ClosesAt)}
 			for code := range strings.SplitSeq(sc.ByDay, ",") {
 				code = strings.ToUpper(strings.TrimSpace(code))
 				i := slices.Index(icalDays[:], code)
@@ -1241,6 +1260,24 @@ func (o *orService) schedule(src *source, add func(path, format string, args ...
 		return nil
 	}
 	return &h
+}
+
+// hsdsClose writes a closing time for HSDS, whose times are of one day:
+// whereto's "24:00" (midnight at the end of the day) becomes "23:59:59".
+func hsdsClose(s string) string {
+	if s == "24:00" {
+		return "23:59:59"
+	}
+	return s
+}
+
+// closeClock reads an HSDS closing time: "23:59:59" or "23:59" is the end
+// of the day ("24:00"), otherwise as clock.
+func closeClock(s string) string {
+	if s == "23:59:59" || s == "23:59" {
+		return "24:00"
+	}
+	return clock(s)
 }
 
 // clock reads an HSDS time: "HH:MM", or "HH:MM:00" as some feeds write it.

@@ -75,18 +75,7 @@ func (d *Directory) Validate() error {
 	for i, a := range d.Partnership.About {
 		checkText(&ps, fmt.Sprintf("partnership.about[%d]", i), a, true)
 	}
-	holidays := map[string]int{}
-	for i, h := range d.BankHolidays {
-		hp := fmt.Sprintf("bank_holidays[%d]", i)
-		if !isDate(h.Date) {
-			ps.add(hp+".date", "%q is not a date (YYYY-MM-DD)", h.Date)
-		} else if j, dup := holidays[h.Date]; dup {
-			ps.add(hp+".date", "%q is also bank_holidays[%d]", h.Date, j)
-		} else {
-			holidays[h.Date] = i
-		}
-		checkText(&ps, hp+".name", h.Name, true)
-	}
+	validateHolidays(&ps, d.BankHolidays)
 	seen := map[string]int{}
 	for i, s := range d.Services {
 		path := fmt.Sprintf("services[%d]", i)
@@ -100,7 +89,8 @@ func (d *Directory) Validate() error {
 			seen[s.ID] = i
 		}
 	}
-	for _, r := range Routes() {
+	d.validateRoutes(&ps)
+	for _, r := range d.RouteIDs() {
 		var served []Service
 		for _, s := range d.ServicesFor(r) {
 			if ref, _ := s.RouteRef(r); s.Active() && !ref.Fallback {
@@ -195,8 +185,10 @@ func validateService(ps *problems, path string, s Service) {
 	for j, r := range s.Routes {
 		rp := fmt.Sprintf("%s.routes[%d]", path, j)
 		switch {
-		case !r.Route.Known():
-			ps.add(rp+".route", "%q is not a route (want one of %s)", r.Route, routeList())
+		case r.Route == "":
+			ps.add(rp+".route", "is empty")
+		case !idPattern.MatchString(string(r.Route)) || len(r.Route) > MaxRouteID:
+			ps.add(rp+".route", "%q is not a route id", r.Route)
 		case slices.Contains(routes, r.Route):
 			ps.add(rp+".route", "%q is listed twice", r.Route)
 		}
@@ -204,18 +196,17 @@ func validateService(ps *problems, path string, s Service) {
 		if r.Order < 0 {
 			ps.add(rp+".order", "%d is negative", r.Order)
 		}
+		for k, w := range r.When {
+			wp := fmt.Sprintf("%s.when[%d]", rp, k)
+			checkText(ps, wp, w, true)
+			if w != strings.ToLower(w) {
+				ps.add(wp, "%q must be lower case", w)
+			}
+		}
 	}
 	for j, k := range s.Keywords {
 		checkText(ps, fmt.Sprintf("%s.keywords[%d]", path, j), k, true)
 	}
-}
-
-func routeList() string {
-	var names []string
-	for _, r := range Routes() {
-		names = append(names, string(r))
-	}
-	return strings.Join(names, ", ")
 }
 
 // checkText rejects text that would render badly or confuse a person:
@@ -351,7 +342,8 @@ func isDate(s string) bool {
 }
 
 // IsUKPhone reports whether s is a UK phone number a person can dial: the
-// emergency and service numbers 999, 112, 101, 105, 111 and 119; the
+// emergency and service numbers 999, 112, 101, 105, 111, 119 and 159 (Stop
+// Scams UK); the
 // European 116 numbers (116 xxx); Relay UK prefixes (18000, or 18001/18002
 // before a number); or a national number of 10 or 11 digits starting 01, 02,
 // 03, 05, 07, 08 or 09 (freephone 0800 also as 0800 1111). Spaces, hyphens
@@ -362,7 +354,7 @@ func IsUKPhone(s string) bool {
 		return false
 	}
 	switch d {
-	case "999", "112", "101", "105", "111", "119", "18000":
+	case "999", "112", "101", "105", "111", "119", "159", "18000":
 		return true
 	}
 	if len(d) == 6 && strings.HasPrefix(d, "116") {

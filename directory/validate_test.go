@@ -153,7 +153,7 @@ func problemStrings(t testing.TB, err error) []string {
 	return out
 }
 
-const routeWant = "(want one of emergency, report-crime, environmental, hate-crime, safeguarding, victim-support)"
+const routeWant = "(want one of emergency, report-crime, environmental, hate-crime, fraud, asb-case-review, victim-support, domestic-abuse, sexual-violence, mental-health, drugs-alcohol, safeguarding, exploitation, radicalisation)"
 
 func TestDirectoryValidate(t *testing.T) {
 	// Each case changes one thing in the default directory and returns the
@@ -222,7 +222,7 @@ func TestDirectoryValidate(t *testing.T) {
 		}},
 		{"rejects route listed twice", func(t *testing.T, d *directory.Directory) []string {
 			i := serviceIndex(t, d, "police-non-emergency")
-			d.Services[i].Routes = append(d.Services[i].Routes, directory.RouteRef{Route: directory.RouteReportCrime, Order: 3})
+			d.Services[i].Routes = append(d.Services[i].Routes, directory.RouteRef{Route: directory.Route("report-crime"), Order: 3})
 			return []string{fmt.Sprintf(`services[%d].routes[%d].route: "report-crime" is listed twice`, i, len(d.Services[i].Routes)-1)}
 		}},
 		{"rejects negative order", func(t *testing.T, d *directory.Directory) []string {
@@ -243,7 +243,9 @@ func TestDirectoryValidate(t *testing.T) {
 			i := serviceIndex(t, d, "mash")
 			d.Services = slices.Delete(d.Services, i, i+1)
 			j := serviceIndex(t, d, "domestic-abuse-helpline")
-			d.Services[j].Routes = d.Services[j].Routes[:1] // victim-support only
+			d.Services[j].Routes = d.Services[j].Routes[:1] // domestic-abuse only
+			k := serviceIndex(t, d, "childline")
+			d.Services = slices.Delete(d.Services, k, k+1)
 			return []string{`routes: route "safeguarding" has no active service`}
 		}},
 		{"rejects route served only by a fallback", func(t *testing.T, d *directory.Directory) []string {
@@ -540,14 +542,15 @@ func TestDirectoryServiceNotFound(t *testing.T) {
 }
 
 func TestRouteKnown(t *testing.T) {
-	for _, r := range directory.Routes() {
-		if !r.Known() {
-			t.Errorf("%q.Known() = false, want true", r)
+	d := mustDefault(t)
+	for _, r := range d.RouteIDs() {
+		if !d.Knows(r) {
+			t.Errorf("Knows(%q) = false, want true", r)
 		}
 	}
 	for _, r := range []directory.Route{directory.RouteUnclear, "", "Emergency"} {
-		if r.Known() {
-			t.Errorf("%q.Known() = true, want false", r)
+		if d.Knows(r) {
+			t.Errorf("Knows(%q) = true, want false", r)
 		}
 	}
 }

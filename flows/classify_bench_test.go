@@ -18,7 +18,7 @@ var benchMessages = []string{
 
 // BenchmarkClassify is one message through the danger rules and the model.
 func BenchmarkClassify(b *testing.B) {
-	if err := Warm(); err != nil {
+	if err := Warm(testDirectory(b)); err != nil {
 		b.Fatal(err)
 	}
 	for _, size := range []int{0, 500, 2000} {
@@ -40,7 +40,7 @@ func BenchmarkClassify(b *testing.B) {
 // BenchmarkClassifyLatency reports the median and the 99th percentile of
 // single classifications, typical and 2,000 characters long.
 func BenchmarkClassifyLatency(b *testing.B) {
-	if err := Warm(); err != nil {
+	if err := Warm(testDirectory(b)); err != nil {
 		b.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -66,7 +66,8 @@ func BenchmarkClassifyLatency(b *testing.B) {
 // BenchmarkBuild is training the model at start-up, from the training file
 // as shipped (1x) and repeated 4 and 16 times, to show how it grows.
 func BenchmarkBuild(b *testing.B) {
-	examples, err := parseTraining(trainingData)
+	labels := testLabels(b)
+	examples, err := parseTraining(trainingData, labels)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("%dx-%d-examples", k, len(ex)), func(b *testing.B) {
 			lx := compiled()
 			for b.Loop() {
-				trainModel(ex, lx, defaultTrainOptions)
+				trainModel(ex, len(labels), lx, defaultTrainOptions)
 			}
 		})
 	}

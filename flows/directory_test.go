@@ -36,14 +36,14 @@ func TestClosedServiceFallsBack(t *testing.T) {
 		status directory.Status
 		words  string
 	}{
-		{"temporarily closed", directory.StatusTemporarilyClosed, "is temporarily closed"},
-		{"inactive", directory.StatusInactive, "is not available at the moment"},
+		{"temporarily closed", directory.StatusTemporarilyClosed, "is closed for now"},
+		{"inactive", directory.StatusInactive, "is not open at the moment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := edited(t, "police-online", func(s *directory.Service) { s.Status = tt.status })
-			turn, text := answerText(t, dir, flows.State{Step: flows.StepCrimeHate, Area: "LU1"}, "crime-hate:no")
-			if turn.Route != directory.RouteReportCrime {
+			turn, text := answerText(t, dir, flows.State{Area: "LU1"}, "go:report-crime")
+			if turn.Route != "report-crime" {
 				t.Fatalf("route %q", turn.Route)
 			}
 			if !strings.Contains(text, "Bedfordshire Police: report online "+tt.words) {
@@ -52,7 +52,7 @@ func TestClosedServiceFallsBack(t *testing.T) {
 			if strings.Contains(text, "https://www.bedfordshire.police.uk/report") {
 				t.Errorf("a closed service is still recommended:\n%s", text)
 			}
-			if !strings.Contains(text, "Phone (Non-emergency): 101") {
+			if !strings.Contains(text, "Call 101") {
 				t.Errorf("the next service is not offered:\n%s", text)
 			}
 		})
@@ -70,7 +70,7 @@ func TestClosedServiceNextLineShown(t *testing.T) {
 		}
 	}
 	second.ID = "council-environmental-2"
-	second.Routes = []directory.RouteRef{{Route: directory.RouteEnvironmental, Order: 2}}
+	second.Routes = []directory.RouteRef{{Route: "environmental", Order: 2}}
 	d.Services = append(d.Services, second)
 	for i := range d.Services {
 		if d.Services[i].ID == "council-environmental" {
@@ -82,7 +82,7 @@ func TestClosedServiceNextLineShown(t *testing.T) {
 	}
 	d.Prepare()
 	_, text := answerText(t, d, flows.State{Area: "LU2"}, "go:environmental")
-	if !strings.Contains(text, "is temporarily closed") || strings.Count(text, "01582 510 330") != 1 {
+	if !strings.Contains(text, "is closed for now") || strings.Count(text, "01582 510 330") != 1 {
 		t.Errorf("want the closure explained and the second line shown once:\n%s", text)
 	}
 }
@@ -110,11 +110,19 @@ func TestAreaQuestion(t *testing.T) {
 		wantStep flows.Step
 	}{
 		{"inside Luton", flows.Input{Text: "lu4 9zz"}, []string{"01582 510 330"}, []string{"find-local-council"}, flows.StepAnswered},
-		{"outside Luton", flows.Input{Text: "LU6"}, []string{"only for people in Luton (LU1 to LU4), so it can't help with LU6", "https://www.gov.uk/find-local-council"}, []string{"01582 510 330"}, flows.StepAnswered},
-		{"skipped keeps the Luton default", flows.Input{Choice: "area:skip:environmental"}, []string{"01582 510 330"}, []string{"find-local-council"}, flows.StepAnswered},
+		{"a full postcode in a sentence", flows.Input{Text: "my postcode is lu2 7ab"}, []string{"01582 510 330"}, []string{"find-local-council"}, flows.StepAnswered},
+		{"a district with a full stop", flows.Input{Text: "LU2."}, []string{"01582 510 330"}, nil, flows.StepAnswered},
+		{"the town", flows.Input{Text: "Luton"}, []string{"01582 510 330"}, nil, flows.StepAnswered},
+		{"the town in a sentence", flows.Input{Text: "i live in luton"}, []string{"01582 510 330"}, nil, flows.StepAnswered},
+		{"in Luton button", flows.Input{Choice: "area:home:environmental"}, []string{"01582 510 330"}, []string{"find-local-council", "This is for"}, flows.StepAnswered},
+		{"outside Luton", flows.Input{Text: "LU6"}, []string{"only helps people in Luton (LU1 to LU4)", "https://www.gov.uk/find-local-council"}, []string{"01582 510 330"}, flows.StepAnswered},
+		{"a town outside Luton", flows.Input{Text: "Houghton Regis"}, []string{"only helps people in Luton (LU1 to LU4)", "https://www.gov.uk/find-local-council"}, []string{"01582 510 330"}, flows.StepAnswered},
+		{"somewhere else", flows.Input{Choice: "area:away:environmental"}, []string{"https://www.gov.uk/find-local-council"}, []string{"01582 510 330"}, flows.StepAnswered},
+		{"skipped keeps the Luton default and says so", flows.Input{Choice: "area:skip:environmental"}, []string{"01582 510 330", "This is for Luton (LU1 to LU4)."}, []string{"find-local-council"}, flows.StepAnswered},
 		{"skip typed", flows.Input{Text: "skip"}, []string{"01582 510 330"}, nil, flows.StepAnswered},
-		{"malformed is asked again", flows.Input{Text: "LU"}, []string{"doesn't look like the first half of a postcode"}, []string{"01582 510 330"}, flows.StepArea},
-		{"not a postcode but danger", flows.Input{Text: "there's a fire in the flat below"}, []string{"Call 999 now"}, nil, flows.StepAnswered},
+		{"a district that does not exist", flows.Input{Text: "ZZ99"}, []string{"I do not know that place"}, []string{"01582 510 330"}, flows.StepArea},
+		{"malformed is asked again", flows.Input{Text: "LU"}, []string{"I do not know that place"}, []string{"01582 510 330"}, flows.StepArea},
+		{"not a place but danger", flows.Input{Text: "there's a fire in the flat below"}, []string{"Call 999 now"}, nil, flows.StepAnswered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,13 +197,13 @@ func TestAreaQuestionSkipWords(t *testing.T) {
 	for _, text := range []string{"no", "no thanks", "rather not", "prefer not to say", "skip", "Skip", "1"} {
 		asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
 		turn := flows.Next(asked.State, flows.Input{Text: text}, dir, afternoon)
-		if turn.Route != directory.RouteEnvironmental || !turn.State.NoArea {
+		if turn.Route != "environmental" || !turn.State.NoArea {
 			t.Errorf("%q at the postcode question: route %q, NoArea %v; want the answer, skipped", text, turn.Route, turn.State.NoArea)
 		}
 	}
 	asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
 	turn := flows.Next(asked.State, flows.Input{Text: "actually i want to report racist abuse"}, dir, afternoon)
-	if turn.State.Step != flows.StepHateNow {
-		t.Errorf("a new concern at the postcode question: step %q, want the hate crime question", turn.State.Step)
+	if turn.Route != "hate-crime" {
+		t.Errorf("a new concern at the place question: route %q, want hate-crime answered", turn.Route)
 	}
 }

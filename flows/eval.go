@@ -36,8 +36,8 @@ func ParseExamples(r io.Reader) ([]Example, error) {
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("line %d: want ROUTE<TAB>MESSAGE", n)
-		case r != directory.RouteUnclear && !r.Known():
-			return nil, fmt.Errorf("line %d: %q is not a route or unclear", n, label)
+		case !routeID.MatchString(string(r)):
+			return nil, fmt.Errorf("line %d: %q is not a route id or unclear", n, label)
 		}
 		out = append(out, Example{Route: r, Text: text, Line: n})
 	}
@@ -47,41 +47,105 @@ func ParseExamples(r io.Reader) ([]Example, error) {
 	return out, nil
 }
 
-// Report is how Classify did on an evaluation set.
+// Report is how Classify did on an evaluation set. An example's outcome
+// is the route the person ends on: emergency when Classify said danger is
+// now, and for an emergency it asked about (check), since the person
+// answers "Yes, now" and is told to call 999; otherwise the route, which a
+// person asked about and not in danger reaches with "No".
 type Report struct {
 	Total, Correct int
+	// Emergencies counts the examples labelled emergency; Caught those
+	// read as danger now or asked about (check), CaughtNow those read as
+	// now.
+	Emergencies, Caught, CaughtNow int
+	// Others counts the other examples; FalseNow those told "Call 999
+	// now", FalseCheck those asked whether it is happening now.
+	Others, FalseNow, FalseCheck int
 	// Confusion counts [want][got].
 	Confusion map[directory.Route]map[directory.Route]int
 	// Misses are the examples classified wrongly.
 	Misses []Miss
+
+	labels []directory.Route
 }
 
 // Miss is one wrongly classified example.
 type Miss struct {
 	Example
-	Got directory.Route
+	Got    directory.Route
+	Danger Danger
 }
 
-// Labels is the order reports list routes in: the routes, then unclear.
-func Labels() []directory.Route { return append(directory.Routes(), directory.RouteUnclear) }
+// Labels is the order reports list routes in: dir's routes, then unclear.
+func Labels(dir Directory) []directory.Route {
+	var out []directory.Route
+	for _, r := range dir.RouteList() {
+		out = append(out, r.ID)
+	}
+	return append(out, directory.RouteUnclear)
+}
 
-// Evaluate classifies every example with Classify and counts the outcome.
-func Evaluate(examples []Example) Report {
+// Evaluate classifies every example with dir's routes and counts the
+// outcome. An example labelled with a route dir does not have is an error.
+func Evaluate(dir Directory, examples []Example) (Report, error) {
 	rep := Report{Confusion: map[directory.Route]map[directory.Route]int{}}
-	for _, want := range Labels() {
+	rep.labels = Labels(dir)
+	for _, want := range rep.labels {
 		rep.Confusion[want] = map[directory.Route]int{}
 	}
 	for _, ex := range examples {
-		got := Classify(ex.Text).Route
+		if rep.Confusion[ex.Route] == nil {
+			return Report{}, fmt.Errorf("line %d: %q is not one of the directory's routes", ex.Line, ex.Route)
+		}
+		t := ClassifyFor(dir, ex.Text)
+		got := t.Route
+		if ex.Route == directory.RouteEmergency && t.Danger == DangerCheck {
+			got = directory.RouteEmergency
+		}
 		rep.Total++
+		if ex.Route == directory.RouteEmergency {
+			rep.Emergencies++
+			if t.Danger != DangerNone {
+				rep.Caught++
+			}
+			if t.Danger == DangerNow {
+				rep.CaughtNow++
+			}
+		} else {
+			rep.Others++
+			switch t.Danger {
+			case DangerNow:
+				rep.FalseNow++
+			case DangerCheck:
+				rep.FalseCheck++
+			}
+		}
 		rep.Confusion[ex.Route][got]++
 		if got == ex.Route {
 			rep.Correct++
 		} else {
-			rep.Misses = append(rep.Misses, Miss{Example: ex, Got: got})
+			rep.Misses = append(rep.Misses, Miss{Example: ex, Got: got, Danger: t.Danger})
 		}
 	}
-	return rep
+	return rep, nil
+}
+
+// EmergencyRecall is the share of emergencies read as danger now or
+// asked about; NowRate and CheckRate the shares of other examples told
+// "Call 999 now" or asked.
+func (r Report) EmergencyRecall() float64 { return ratio(r.Caught, r.Emergencies) }
+
+// NowRate: see EmergencyRecall.
+func (r Report) NowRate() float64 { return ratio(r.FalseNow, r.Others) }
+
+// CheckRate: see EmergencyRecall.
+func (r Report) CheckRate() float64 { return ratio(r.FalseCheck, r.Others) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 // Accuracy is the share of examples classified correctly.
@@ -123,9 +187,12 @@ func (r Report) Precision(route directory.Route) float64 {
 func (r Report) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "examples\t%d\t\n", r.Total)
-	fmt.Fprintf(tw, "accuracy\t%.1f%%\t\n\n", 100*r.Accuracy())
+	fmt.Fprintf(tw, "accuracy\t%.1f%%\t\n", 100*r.Accuracy())
+	fmt.Fprintf(tw, "emergency recall (now or check)\t%.1f%%\t(%d of %d; %d now)\t\n", 100*r.EmergencyRecall(), r.Caught, r.Emergencies, r.CaughtNow)
+	fmt.Fprintf(tw, "\"call 999 now\" on others\t%.1f%%\t(%d of %d)\t\n", 100*r.NowRate(), r.FalseNow, r.Others)
+	fmt.Fprintf(tw, "asked \"happening now?\" on others\t%.1f%%\t(%d of %d)\t\n\n", 100*r.CheckRate(), r.FalseCheck, r.Others)
 	fmt.Fprintf(tw, "route\tprecision\trecall\tsupport\t\n")
-	labels := Labels()
+	labels := r.labels
 	for _, l := range labels {
 		support := 0
 		for _, n := range r.Confusion[l] {

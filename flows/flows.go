@@ -8,8 +8,8 @@ import (
 	"github.com/whereto-bot/whereto/directory"
 )
 
-// Directory is what the conversation needs to know about services. It is
-// satisfied by *directory.Directory.
+// Directory is what the conversation needs to know about services and
+// routes. It is satisfied by *directory.Directory.
 type Directory interface {
 	ServicesFor(r directory.Route) []directory.Service
 	Service(id string) (directory.Service, error)
@@ -17,6 +17,10 @@ type Directory interface {
 	Search(query string) []directory.Service
 	About() directory.Partnership
 	EmergencyContact() (directory.Contact, bool)
+	Route(r directory.Route) (directory.RouteInfo, bool)
+	RouteList() []directory.RouteInfo
+	MenuGroups() []directory.MenuGroup
+	Places() *directory.Places
 }
 
 // Step is where a conversation is: which question, if any, it waits on.
@@ -24,36 +28,49 @@ type Step string
 
 // Steps. The zero value is a conversation that has not started.
 const (
-	StepStart     Step = ""
-	StepMenu      Step = "menu"       // the main menu is showing
-	StepReport    Step = "report"     // what kind of thing to report
-	StepCrimeNow  Step = "crime-now"  // is the crime happening now / anyone in danger?
-	StepCrimeHate Step = "crime-hate" // was it because of who they are?
-	StepHateNow   Step = "hate-now"   // hate crime: anyone in danger now?
-	StepSafeNow   Step = "safe-now"   // safeguarding: in danger now?
-	StepOwnWords  Step = "own-words"  // waiting for a description in their words
-	StepFind      Step = "find"       // choosing or naming a service to look up
-	StepAnswered  Step = "answered"   // a route's services were shown
-	StepShown     Step = "shown"      // one service was shown from Find
-	StepArea      Step = "area"       // asking for the postcode district before Route's answer
+	StepStart    Step = ""
+	StepMenu     Step = "menu"  // the main menu is showing
+	StepGroup    Step = "group" // a menu group's routes are showing
+	StepNow      Step = "now"   // "Is this happening now?"
+	StepOwnWords Step = "own-words"
+	StepFind     Step = "find"     // choosing or naming a service to look up
+	StepAnswered Step = "answered" // a route's services were shown
+	StepShown    Step = "shown"    // one service was shown from Find
+	StepMore     Step = "more"     // the rest of a route's services were shown
+	StepArea     Step = "area"     // "Where did it happen?" before Route's answer
 )
 
 // State is everything the bot remembers about a conversation between
-// messages: the step and the routes in play. It never holds what the person
-// typed, so it is safe to store.
+// messages. It never holds what the person typed, so it is safe to store.
 type State struct {
 	Step Step `json:"step,omitempty"`
-	// Route is the route answered (StepAnswered).
+	// Route is the route answered (StepAnswered) or asked about (StepNow,
+	// StepArea).
 	Route directory.Route `json:"route,omitempty"`
 	// Then is a second concern to offer once the first is dealt with.
 	Then directory.Route `json:"then,omitempty"`
+	// Group is the menu group shown at StepGroup.
+	Group string `json:"group,omitempty"`
 	// Found lists the service ids offered at StepFind after a search.
 	Found []string `json:"found,omitempty"`
-	// Area is the postcode district the person gave ("LU1"), never the
-	// full postcode; NoArea is set when they chose to skip the question.
+	// Fits lists the ids of services whose words the person's message
+	// used (RouteRef.When): never the words themselves.
+	Fits []string `json:"fits,omitempty"`
+	// Area is the postcode district of the place the person gave ("LU5"),
+	// never the full postcode, or AreaAway for a place outside every
+	// known district. NoArea is set when they skipped the question, Home
+	// when they said it is in the partnership's own area.
 	Area   string `json:"area,omitempty"`
 	NoArea bool   `json:"no_area,omitempty"`
+	Home   bool   `json:"home,omitempty"`
+	// Asked is set once the bot has asked a question about the current
+	// concern, so that it never asks a second before answering.
+	Asked bool `json:"asked,omitempty"`
 }
+
+// AreaAway is State.Area for a place outside the districts the directory
+// knows: no local service serves it.
+const AreaAway = "*"
 
 // Input is one thing the person did: typed text, or tapped a button.
 type Input struct {
@@ -94,6 +111,9 @@ type Turn struct {
 	// Route is set when this turn showed a route's services: the event
 	// counted in the anonymous statistics.
 	Route directory.Route
+	// Danger is how close danger was in the person's words this turn
+	// (DangerNone for buttons and commands).
+	Danger Danger
 	// Forget asks the runner to delete the session now and, where the
 	// platform allows, the conversation's messages.
 	Forget bool
@@ -107,7 +127,7 @@ type Turn struct {
 // 999 answer at once, from any step. Buttons carry their meaning in their
 // IDs, so a button from an expired or restarted session still works.
 func Next(s State, in Input, dir Directory, now time.Time) Turn {
-	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea}
+	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: DangerNone}
 	if in.Choice != "" {
 		c.choose(in.Choice)
 		return c.turn()
@@ -125,13 +145,6 @@ func Next(s State, in Input, dir Directory, now time.Time) Turn {
 		c.choose(id)
 		return c.turn()
 	}
-	if c.in.Step == StepArea {
-		if district, err := directory.PostcodeDistrict(text); err == nil {
-			c.area, c.noArea = district, false
-			c.answer(c.in.Route, c.in.Then)
-			return c.turn()
-		}
-	}
 	c.freeText(msg)
 	return c.turn()
 }
@@ -144,14 +157,19 @@ type conv struct {
 	out     State
 	replies []Reply
 	route   directory.Route
+	danger  Danger
 	forget  bool
-	// area and noArea carry the person's postcode district (or their
-	// choice not to give it) through the conversation.
+	// area, noArea and home carry where the person said it is (or their
+	// choice not to say) through the conversation; fits the services
+	// their words fit; asked whether a question was asked already.
 	area   string
 	noArea bool
+	home   bool
+	fits   []string
+	asked  bool
 }
 
-func (c *conv) say(r Reply) { c.replies = append(c.replies, r) }
+func (c *conv) say(rs ...Reply) { c.replies = append(c.replies, rs...) }
 
 // turn finishes the turn: the last reply carries the choices of the state
 // the conversation is now in, so that typed numbers always match what was
@@ -161,7 +179,13 @@ func (c *conv) turn() Turn {
 		c.out.Step = StepMenu
 	}
 	if !c.forget {
-		c.out.Area, c.out.NoArea = c.area, c.noArea
+		c.out.Area, c.out.NoArea, c.out.Home = c.area, c.noArea, c.home
+		if c.out.Step == StepNow || c.out.Step == StepArea || c.out.Step == StepAnswered {
+			c.out.Fits = c.fits
+		}
+		if c.out.Step == StepNow || c.out.Step == StepArea {
+			c.out.Asked = true
+		}
 	}
 	choices := c.choicesFor(c.out)
 	if len(c.replies) == 0 {
@@ -169,7 +193,7 @@ func (c *conv) turn() Turn {
 	}
 	last := &c.replies[len(c.replies)-1]
 	last.Choices = append(last.Choices, choices...)
-	return Turn{State: c.out, Replies: c.replies, Route: c.route, Forget: c.forget}
+	return Turn{State: c.out, Replies: c.replies, Route: c.route, Danger: c.danger, Forget: c.forget}
 }
 
 // command handles /start, /help, /forget, /about and /emergency. A
@@ -181,9 +205,9 @@ func (c *conv) command(text string) {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case "start":
-		c.area, c.noArea = "", false
-		if r := directory.Route(strings.ToLower(arg)); r.Known() {
-			c.enterRoute(r)
+		c.area, c.noArea, c.home, c.fits, c.asked = "", false, false, nil, false
+		if r := directory.Route(strings.ToLower(arg)); c.knows(r) {
+			c.enterRoute(r, "")
 			return
 		}
 		c.welcome()
@@ -192,16 +216,25 @@ func (c *conv) command(text string) {
 		c.out = State{Step: StepMenu}
 	case "forget":
 		c.forget = true
-		c.say(Reply{Text: msgForgotten + "\n\n" + c.emergencyLine()})
+		for _, r := range Forgotten(c.dir, ForgetReport{HadSession: true}) {
+			r.Choices = nil // the turn adds the menu's
+			c.say(r)
+		}
 		c.out = State{}
 	case "about":
 		c.about()
 	case "emergency", "999":
 		c.answer(directory.RouteEmergency, "")
 	default:
-		c.say(Reply{Text: msgUnknownCommand + "\n\n" + c.helpText()})
+		c.say(Reply{Text: msgUnknownCmd + "\n\n" + c.helpText()})
 		c.out = State{Step: StepMenu}
 	}
+}
+
+// knows reports whether r is one of the directory's routes.
+func (c *conv) knows(r directory.Route) bool {
+	_, ok := c.dir.Route(r)
+	return ok
 }
 
 // typedChoice matches typed text against the buttons of the current step:
@@ -222,10 +255,22 @@ func (c *conv) typedChoice(text string) (string, bool) {
 			return ch.ID, true
 		}
 	}
-	if ans := yesNo(n); ans != "" {
-		if c.in.Step == StepArea && (ans == "skip" || ans == "no" || ans == "unsure") {
+	ans := yesNo(n)
+	switch c.in.Step {
+	case StepArea:
+		if ans == "skip" || ans == "no" || ans == "unsure" {
 			return prefixArea + "skip:" + string(c.in.Route), true
 		}
+		return "", false
+	case StepNow:
+		// "no", "nobody is hurt", "not now", "I'm safe": an answer to the
+		// question, never a new message. Danger now in the same words
+		// still wins (freeText reads it).
+		if ans == "" && saysSafe(n) && classify(clean(text), c.dir.RouteList()).Danger != DangerNow {
+			ans = "no"
+		}
+	}
+	if ans != "" {
 		for _, ch := range choices {
 			if strings.HasSuffix(ch.ID, ":"+ans) {
 				return ch.ID, true
@@ -235,12 +280,13 @@ func (c *conv) typedChoice(text string) (string, bool) {
 	return "", false
 }
 
-// yesNo reads a short yes/no answer; it returns "yes", "no", "unsure" or "".
+// yesNo reads a short yes/no answer; it returns "yes", "no", "unsure",
+// "skip" or "".
 func yesNo(n string) string {
 	switch strings.TrimSpace(n) {
-	case "yes", "y", "yeah", "yep", "yh", "ye", "yes it is", "yes they are", "yes he is", "yes she is", "it is", "correct", "yes please":
+	case "yes", "y", "yeah", "yep", "yh", "ye", "yes it is", "yes they are", "yes he is", "yes she is", "it is", "correct", "yes please", "yes now", "now", "right now", "yes right now":
 		return "yes"
-	case "no", "n", "nope", "nah", "no it is not", "no its not", "not really", "no they are not", "no one", "nobody":
+	case "no", "n", "nope", "nah", "no it is not", "no its not", "not really", "no they are not", "no one", "nobody", "not now", "no not now", "no im safe", "no i am safe", "no im safe now", "no i am safe now", "im safe", "i am safe", "im safe now", "i am safe now", "no it was", "its over", "it is over", "no its over":
 		return "no"
 	case "not sure", "dont know", "do not know", "unsure", "maybe", "idk", "i dont know", "i do not know":
 		return "unsure"
@@ -250,60 +296,16 @@ func yesNo(n string) string {
 	return ""
 }
 
-// freeText handles words that are not a command or a button.
-func (c *conv) freeText(msg cleaned) {
-	text := msg.text
-	if text == "" {
-		c.say(Reply{Text: msgEmpty + "\n\n" + c.emergencyLine()})
-		c.reask()
-		return
+// saysSafe reports whether normalised text says no one is in danger now:
+// a negation ("no one is in danger", "nobody is hurt"), or an answer that
+// starts with no.
+func saysSafe(n string) bool {
+	lx := compiled()
+	if lx.match(n).any[listNegation] {
+		return true
 	}
-	t := classify(msg)
-	if t.Route == directory.RouteEmergency {
-		c.answer(directory.RouteEmergency, t.Second)
-		return
-	}
-	if t.Language != "" {
-		c.say(Reply{Text: msgNotEnglish + "\n\n" + c.emergencyLine()})
-		c.out = State{Step: StepMenu}
-		return
-	}
-	if c.in.Step == StepFind {
-		if c.find(text) {
-			return
-		}
-	}
-	if c.in.Step == StepArea && t.Route == directory.RouteUnclear {
-		c.say(Reply{Text: msgNotPostcode + "\n\n" + c.emergencyLine()})
-		c.reask()
-		return
-	}
-	if t.Route == directory.RouteUnclear {
-		if c.in.Step == StepStart {
-			c.welcome()
-			return
-		}
-		if c.in.Step == StepCrimeNow || c.in.Step == StepHateNow || c.in.Step == StepSafeNow || c.in.Step == StepCrimeHate {
-			c.say(Reply{Text: msgPleaseChoose})
-			c.reask()
-			return
-		}
-		c.say(Reply{Text: msgUnclear + "\n\n" + c.emergencyLine()})
-		c.out = State{Step: StepMenu}
-		return
-	}
-	c.enterRouteThen(t.Route, t.Second)
-}
-
-// reask repeats the question of the current step.
-func (c *conv) reask() {
-	if q := c.question(c.in); q != "" {
-		c.say(Reply{Text: q})
-	}
-	c.out = c.in
-	if c.out.Step == StepStart {
-		c.out.Step = StepMenu
-	}
+	f := strings.Fields(n)
+	return len(f) > 0 && (f[0] == "no" || f[0] == "nope" || f[0] == "nah" || f[0] == "not")
 }
 
 // isDigits reports whether s is a short run of ASCII digits.

@@ -26,18 +26,18 @@ var afternoon = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 // change its buttons.
 func allStates() []flows.State {
 	states := []flows.State{
-		{}, {Step: flows.StepMenu}, {Step: flows.StepReport}, {Step: flows.StepCrimeNow},
-		{Step: flows.StepCrimeHate}, {Step: flows.StepHateNow}, {Step: flows.StepSafeNow},
+		{}, {Step: flows.StepMenu}, {Step: flows.StepGroup, Group: "report"},
+		{Step: flows.StepGroup, Group: "support"}, {Step: flows.StepGroup, Group: "worried"},
+		{Step: flows.StepNow, Route: "domestic-abuse"}, {Step: flows.StepNow, Route: directory.RouteUnclear},
 		{Step: flows.StepOwnWords}, {Step: flows.StepFind}, {Step: flows.StepShown},
 		{Step: flows.StepFind, Found: []string{"mash", "police-non-emergency"}},
-		{Step: flows.StepArea, Route: directory.RouteEnvironmental},
-		{Step: flows.StepArea, Route: directory.RouteSafeguarding, Then: directory.RouteHateCrime},
+		{Step: flows.StepArea, Route: "environmental"},
+		{Step: flows.StepArea, Route: "safeguarding", Then: "hate-crime"},
 	}
-	for _, r := range directory.Routes() {
+	routes, _ := directory.Default()
+	for _, r := range routes.RouteIDs() {
 		states = append(states, flows.State{Step: flows.StepAnswered, Route: r})
-		for _, then := range directory.Routes() {
-			states = append(states, flows.State{Step: flows.StepAnswered, Route: r, Then: then})
-		}
+		states = append(states, flows.State{Step: flows.StepAnswered, Route: r, Then: "victim-support"})
 	}
 	return states
 }
@@ -115,17 +115,19 @@ func TestDangerFromEveryStep(t *testing.T) {
 			t.Errorf("state %+v: danger gave route %q, want emergency", s, turn.Route)
 		}
 		text := flows.RenderText(turn.Replies)
-		if !strings.Contains(text, "Call 999 now") || !strings.Contains(text, "press 55") {
+		if !strings.HasPrefix(text, "Call 999 now") || !strings.Contains(text, "press 55") {
 			t.Errorf("state %+v: emergency answer lacks 999 or the Silent Solution:\n%s", s, text)
 		}
 	}
 }
 
 // TestEveryRouteAnswerShowsItsServices reaches each route and checks the
-// services and the emergency line.
+// services: the first and the alternatives that need no particular words,
+// with the rest behind More options, and the 999 line exactly where danger
+// can be close.
 func TestEveryRouteAnswerShowsItsServices(t *testing.T) {
 	dir := defaultDir(t)
-	for _, r := range directory.Routes() {
+	for _, r := range dir.RouteIDs() {
 		t.Run(string(r), func(t *testing.T) {
 			turn := flows.Next(flows.State{}, flows.Input{Text: "/start " + string(r)}, dir, afternoon)
 			for i := 0; turn.Route == ""; i++ {
@@ -149,15 +151,26 @@ func TestEveryRouteAnswerShowsItsServices(t *testing.T) {
 			}
 			var want []string
 			for _, s := range dir.ServicesFor(r) {
-				if ref, _ := s.RouteRef(r); !ref.Fallback {
+				if ref, _ := s.RouteRef(r); !ref.Fallback && len(ref.When) == 0 && len(want) < 3 {
 					want = append(want, s.ID)
 				}
+			}
+			if r == directory.RouteEmergency {
+				want = named // every emergency service is shown
 			}
 			if !reflect.DeepEqual(named, want) {
 				t.Errorf("services named = %v, want %v", named, want)
 			}
-			if text := flows.RenderText(turn.Replies); !strings.Contains(text, "999") {
-				t.Errorf("answer for %s does not mention 999:\n%s", r, text)
+			ri, _ := dir.Route(r)
+			text := flows.RenderText(turn.Replies)
+			if r == directory.RouteEmergency {
+				if !strings.HasPrefix(text, "Call 999 now.") || strings.Contains(text, "If you are in danger now") {
+					t.Errorf("emergency answer does not start with the number, or repeats the 999 line:\n%s", text)
+				}
+				return
+			}
+			if n := strings.Count(text, "call 999") + strings.Count(text, "Call 999"); ri.DangerCheck && n != 1 || !ri.DangerCheck && n != 0 {
+				t.Errorf("answer for %s says 999 %d times (danger_check %v):\n%s", r, n, ri.DangerCheck, text)
 			}
 		})
 	}
@@ -173,6 +186,7 @@ func TestOfficeHoursChooseTheNumber(t *testing.T) {
 		{"saturday", "2026-11-28T12:00:00Z", "0300 300 8123", "01582 547 653"},
 		{"summer time 09:30 BST is 08:30 UTC", "2026-06-01T08:30:00Z", "01582 547 653", "0300 300 8123"},
 		{"closing time", "2026-11-23T17:00:00Z", "0300 300 8123", "01582 547 653"},
+		{"christmas day 2035 by the rule", "2035-12-25T11:00:00Z", "0300 300 8123", "01582 547 653"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,7 +194,7 @@ func TestOfficeHoursChooseTheNumber(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			turn := flows.Next(flows.State{Area: "LU2"}, flows.Input{Choice: "safe-now:no"}, dir, now)
+			turn := flows.Next(flows.State{Area: "LU2"}, flows.Input{Choice: "now:safeguarding:no"}, dir, now)
 			text := flows.RenderText(turn.Replies)
 			if !strings.Contains(text, tt.want) || strings.Contains(text, tt.notWant) {
 				t.Errorf("at %s: want %s and not %s in:\n%s", tt.at, tt.want, tt.notWant, text)
@@ -199,8 +213,8 @@ func TestBadInput(t *testing.T) {
 		text string
 		want string // in the reply
 	}{
-		{"empty", "", "didn't get any words"},
-		{"whitespace only", " \t \u00a0 \u2003 ", "didn't get any words"},
+		{"empty", "", "did not get any words"},
+		{"whitespace only", " \t \u00a0 \u2003 ", "did not get any words"},
 		{"over 100 KB", strings.Repeat("rubbish "+marker+" ", 13000), "only read the first part"},
 		{"invalid UTF-8", "\xff\xfe\xfd " + marker + " \xc3\x28", ""},
 		{"control characters", "\x00\x07\x1b[31m" + marker + "\x1b[0m\r\n", ""},
@@ -249,7 +263,7 @@ func TestNextIsDeterministic(t *testing.T) {
 
 func TestForget(t *testing.T) {
 	dir := defaultDir(t)
-	turn := flows.Next(flows.State{Step: flows.StepCrimeHate, Then: directory.RouteHateCrime}, flows.Input{Text: "/forget"}, dir, afternoon)
+	turn := flows.Next(flows.State{Step: flows.StepNow, Route: "domestic-abuse", Then: "hate-crime"}, flows.Input{Text: "/forget"}, dir, afternoon)
 	if !turn.Forget {
 		t.Fatal("Forget = false, want true")
 	}
@@ -280,8 +294,10 @@ func TestRecommend(t *testing.T) {
 		contacts []string
 	}{
 		{"a man with a knife is outside now", directory.RouteEmergency, []string{"police-emergency", "relay-uk"}, []string{"999", "18000", "18001 101"}},
-		{"fly tipping in the alley", directory.RouteEnvironmental, []string{"council-environmental"}, []string{"01582 510 330", "https://www.luton.gov.uk"}},
-		{"worried about a child being neglected", directory.RouteSafeguarding, []string{"mash", "domestic-abuse-helpline"}, []string{"0300 300 8123", "mash@luton.gov.uk", "0808 2000 247"}},
+		{"fly tipping in the alley", "environmental", []string{"council-environmental"}, []string{"01582 510 330", "https://www.luton.gov.uk"}},
+		{"worried about a child being neglected", "safeguarding", []string{"mash"}, []string{"0300 300 8123", "mash@luton.gov.uk"}},
+		{"my grandson is not looked after and there is abuse at home", "safeguarding", []string{"mash", "domestic-abuse-helpline"}, []string{"0300 300 8123", "mash@luton.gov.uk", "0808 2000 247"}},
+		{"i was scammed by a fake parcel text", "fraud", []string{"report-fraud", "stop-scams-159"}, []string{"https://reportfraud.police.uk", "0300 123 2040", "159"}},
 		{"hello", directory.RouteUnclear, []string{}, []string{}},
 	}
 	for _, tt := range tests {
@@ -319,10 +335,10 @@ func BenchmarkNext(b *testing.B) {
 		s    flows.State
 		in   flows.Input
 	}{
-		{"button", flows.State{Step: flows.StepSafeNow}, flows.Input{Choice: "safe-now:no"}},
+		{"button", flows.State{Step: flows.StepNow, Route: "safeguarding"}, flows.Input{Choice: "now:safeguarding:no"}},
 		{"typed number", flows.State{Step: flows.StepMenu}, flows.Input{Text: "2"}},
 		{"free text", flows.State{Step: flows.StepOwnWords}, flows.Input{Text: "someone has dumped an old mattress and bin bags in the alley behind our house"}},
-		{"danger", flows.State{Step: flows.StepCrimeHate}, flows.Input{Text: "theres a man with a knife outside the shop NOW"}},
+		{"danger", flows.State{Step: flows.StepNow}, flows.Input{Text: "theres a man with a knife outside the shop NOW"}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

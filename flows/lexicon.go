@@ -2,14 +2,12 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-
-	"github.com/whereto-bot/whereto/directory"
 )
 
-// Phrase lists the triage rules ask about. Route keyword lists follow them,
-// one per route, in directory.Routes order.
+// Phrase lists the triage rules ask about.
 const (
 	listNegation = iota
 	listImmediate
@@ -25,11 +23,20 @@ const (
 	listConsequence
 	listHypothetical
 	listShortDanger
+	listIdeation
+	listHabit
+	listChildPlace
+	listHabitMarker
+	listStrongUrgency
+	listMeans
+	listIdiom
+	listIntruder
+	listPlaceIn
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listEnglish           // frequent English words
 	listCommon            // common words of another language (route = its index)
-	listRoutes
+	listCount
 )
 
 // maxLanguages bounds the languages in languages.txt.
@@ -41,7 +48,7 @@ type entry struct {
 	words  []string
 	prefix bool
 	list   int
-	route  int // index into directory.Routes(), or -1
+	route  int // -1-i for the common words of language i, else -1
 	weight float64
 }
 
@@ -52,7 +59,7 @@ type lexicon struct {
 	entries   []entry
 	byFirst   map[string][]int // exact first word -> entries
 	prefixed  map[string][]int // one-word prefix entries, by their first three bytes
-	negations []string         // padded negation phrases, for removal
+	removed   []string         // negations and idioms, padded, for removal
 	languages []string         // names of the languages in languages.txt
 	langErr   error            // why languages.txt could not be read
 }
@@ -76,15 +83,10 @@ var compiled = sync.OnceValue(func() *lexicon {
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger}
+		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)
-		}
-	}
-	for i, r := range directory.Routes() {
-		for _, k := range routeKeywords[r] {
-			add(listRoutes, i, k.phrase, k.weight)
 		}
 	}
 	for w := range englishWords {
@@ -111,17 +113,18 @@ var compiled = sync.OnceValue(func() *lexicon {
 			}
 		}
 	}
-	for _, neg := range negations {
-		lx.negations = append(lx.negations, normalise(neg))
+	for _, p := range append(slices.Clone(negations), idioms...) {
+		lx.removed = append(lx.removed, " "+strings.TrimSpace(normalise(p))+" ")
 	}
+	// Longest first, so that "not in danger right now" goes whole.
+	slices.SortStableFunc(lx.removed, func(a, b string) int { return len(b) - len(a) })
 	return lx
 })
 
-// matches is what a message contains: which lists it touches, the keyword
-// score of each route (each phrase counted once), and its word count.
+// matches is what a message contains: which lists it touches and its word
+// count.
 type matches struct {
-	any   [listRoutes]bool
-	score [6]float64
+	any   [listCount]bool
 	words int
 	// common counts the distinct common words of each language; english
 	// the distinct frequent English words.
@@ -145,8 +148,6 @@ func (lx *lexicon) match(n string) *matches {
 			m.common[-1-e.route]++
 		case e.list == listEnglish:
 			m.english++
-		case e.route >= 0:
-			m.score[e.route] += e.weight
 		default:
 			m.any[e.list] = true
 		}

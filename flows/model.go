@@ -19,23 +19,12 @@ import (
 // start-up from the examples in training.txt. Everything is deterministic:
 // the same file gives the same model, bit for bit.
 
-// labelCount is the number of classes: the six routes and unclear.
-const labelCount = 7
+// The classes of a model are the directory's routes: emergency first (class
+// 0), the other routes in directory order, and unclear last.
 
-// labelIndex maps a label to its class; classLabels the reverse.
-func classLabels() [labelCount]directory.Route {
-	var out [labelCount]directory.Route
-	copy(out[:], Labels())
-	return out
-}
-
-func labelIndex(r directory.Route) int {
-	for i, l := range classLabels() {
-		if l == r {
-			return i
-		}
-	}
-	return -1
+// labelIndex returns the class of route r among labels, or -1.
+func labelIndex(labels []directory.Route, r directory.Route) int {
+	return slices.Index(labels, r)
 }
 
 // trainingExample is one labelled line of the training file.
@@ -45,10 +34,12 @@ type trainingExample struct {
 }
 
 // parseTraining reads the training file: "## label" section headers, then
-// "- message" lines; '#' lines are comments.
-func parseTraining(data string) ([]trainingExample, error) {
+// "- message" lines; '#' lines are comments. Sections of routes not among
+// labels are skipped (a directory may not have every route the built-in
+// data knows); an unknown label that is not a route id is an error.
+func parseTraining(data string, labels []directory.Route) ([]trainingExample, error) {
 	var out []trainingExample
-	class := -1
+	class, skip := -1, false
 	sc := bufio.NewScanner(strings.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -57,14 +48,18 @@ func parseTraining(data string) ([]trainingExample, error) {
 		case line == "":
 		case strings.HasPrefix(line, "## "):
 			label := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(line, "## "), "route:"))
-			class = labelIndex(directory.Route(strings.TrimSpace(label)))
-			if class < 0 {
-				return nil, fmt.Errorf("training line %d: unknown label %q", n, label)
+			if !routeID.MatchString(label) {
+				return nil, fmt.Errorf("training line %d: %q is not a route id", n, label)
 			}
+			class = labelIndex(labels, directory.Route(label))
+			skip = class < 0
 		case strings.HasPrefix(line, "#"):
 		case strings.HasPrefix(line, "- "):
-			if class < 0 {
+			if class < 0 && !skip {
 				return nil, fmt.Errorf("training line %d: example before any section", n)
+			}
+			if skip {
+				continue
 			}
 			out = append(out, trainingExample{class, strings.TrimPrefix(line, "- ")})
 		default:
@@ -158,14 +153,6 @@ func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
 		}
 	}
 	if m != nil && fz.opt.keywords {
-		for i, s := range m.score {
-			if s > 0 {
-				emit(withKind(hashPair(keywordBase, uint64(i)), featKeyword))
-				if s >= 3 {
-					emit(withKind(hashPair(keywordBase, uint64(100+i)), featKeyword))
-				}
-			}
-		}
 		for l, on := range m.any {
 			if on {
 				emit(withKind(hashPair(keywordBase, uint64(1000+l)), featKeyword))
@@ -204,8 +191,9 @@ type model struct {
 	fz      featurizer
 	index   map[uint64]int32 // feature hash -> row in weights
 	values  []float32        // each row's feature value
-	weights []float32        // rows of labelCount
-	bias    [labelCount]float32
+	weights []float32        // rows of k
+	bias    []float32
+	k       int // classes
 }
 
 // value is the feature value of a hash's kind.
@@ -240,8 +228,8 @@ var defaultTrainOptions = trainOptions{epochs: 20, rate: 0.2, trigrams: true, pa
 // trainModel fits the classifier to examples. The lexicon gives the keyword
 // features. It is deterministic: examples are visited in a fixed shuffled
 // order.
-func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *model {
-	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}}
+func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions) *model {
+	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}, k: k, bias: make([]float32, k)}
 	// Stems of every training word, computed once.
 	for _, ex := range examples {
 		for w := range strings.FieldsSeq(normalise(clean(ex.text).text)) {
@@ -267,7 +255,7 @@ func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *mode
 		slices.Sort(row)
 		vecs[i] = slices.Compact(row)
 	}
-	m.weights = make([]float32, len(m.index)*labelCount)
+	m.weights = make([]float32, len(m.index)*k)
 	// AdaGrad on the softmax loss with L2, over a fixed permutation.
 	order := make([]int, len(examples))
 	for i := range order {
@@ -280,14 +268,14 @@ func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *mode
 		order[i], order[j] = order[j], order[i]
 	}
 	g2 := make([]float32, len(m.weights))
-	var bg2 [labelCount]float32
-	var probs [labelCount]float64
+	bg2 := make([]float32, k)
+	probs := make([]float64, k)
 	for range opt.epochs {
 		for _, i := range order {
 			x, y := vecs[i], examples[i].class
-			m.scoreRows(x, &probs)
-			softmax(&probs)
-			for c := range labelCount {
+			m.scoreRows(x, probs)
+			softmax(probs)
+			for c := range k {
 				g := float32(probs[c])
 				if c == y {
 					g--
@@ -295,10 +283,10 @@ func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *mode
 				bg2[c] += g * g
 				m.bias[c] -= opt.rate * g / float32(math.Sqrt(float64(bg2[c]))+1e-8)
 				for _, f := range x {
-					k := int(f)*labelCount + c
-					gk := g*m.values[f] + opt.l2*m.weights[k]
-					g2[k] += gk * gk
-					m.weights[k] -= opt.rate * gk / float32(math.Sqrt(float64(g2[k]))+1e-8)
+					j := int(f)*k + c
+					gk := g*m.values[f] + opt.l2*m.weights[j]
+					g2[j] += gk * gk
+					m.weights[j] -= opt.rate * gk / float32(math.Sqrt(float64(g2[j]))+1e-8)
 				}
 			}
 		}
@@ -307,20 +295,20 @@ func trainModel(examples []trainingExample, lx *lexicon, opt trainOptions) *mode
 }
 
 // scoreRows writes the linear scores of the feature rows x into out.
-func (m *model) scoreRows(x []int32, out *[labelCount]float64) {
-	for c := range labelCount {
+func (m *model) scoreRows(x []int32, out []float64) {
+	for c := range m.k {
 		out[c] = float64(m.bias[c])
 	}
 	for _, f := range x {
-		w := m.weights[int(f)*labelCount : int(f)*labelCount+labelCount]
+		w := m.weights[int(f)*m.k : int(f)*m.k+m.k]
 		v := float64(m.values[f])
-		for c := range labelCount {
+		for c := range m.k {
 			out[c] += v * float64(w[c])
 		}
 	}
 }
 
-func softmax(p *[labelCount]float64) {
+func softmax(p []float64) {
 	top := p[0]
 	for _, v := range p {
 		top = max(top, v)
@@ -338,9 +326,9 @@ func softmax(p *[labelCount]float64) {
 // predict returns the probability of each class for the normalised text n,
 // whose lexicon matches are m. Each feature counts once, however often it
 // occurs.
-func (m *model) predict(n string, lm *matches) [labelCount]float64 {
-	var p [labelCount]float64
-	for c := range labelCount {
+func (m *model) predict(n string, lm *matches) []float64 {
+	p := make([]float64, m.k)
+	for c := range m.k {
 		p[c] = float64(m.bias[c])
 	}
 	// Feature ids already counted: a small list for short messages, a
@@ -374,13 +362,13 @@ func (m *model) predict(n string, lm *matches) [labelCount]float64 {
 			}
 			bits[id>>6] |= 1 << (id & 63)
 		}
-		w := m.weights[int(id)*labelCount : int(id)*labelCount+labelCount]
+		w := m.weights[int(id)*m.k : int(id)*m.k+m.k]
 		v := float64(m.values[id])
-		for c := range labelCount {
+		for c := range m.k {
 			p[c] += v * float64(w[c])
 		}
 	})
-	softmax(&p)
+	softmax(p)
 	return p
 }
 

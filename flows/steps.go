@@ -9,47 +9,38 @@ import (
 
 // Choice IDs. A button's meaning is in its ID, never only in the state, so
 // that a button pressed after the session expired still does the right
-// thing. IDs stay under Telegram's 64-byte callback limit.
+// thing. IDs stay under Telegram's 64-byte callback limit (route ids are at
+// most directory.MaxRouteID bytes).
 const (
-	choiceMenu   = "menu"
-	choiceReport = "report"
-	choiceFind   = "find"
-	choiceWords  = "words"
-	prefixRoute  = "go:"
-	prefixSvc    = "svc:"
-	prefixArea   = "area:" // "area:skip:ROUTE": answer ROUTE without a postcode
+	choiceMenu  = "menu"
+	choiceFind  = "find"
+	choiceWords = "words"
+	prefixGroup = "grp:"  // "grp:report": a menu group's routes
+	prefixRoute = "go:"   // "go:fraud": into a route
+	prefixSvc   = "svc:"  // "svc:mash": one service
+	prefixNow   = "now:"  // "now:ROUTE:yes" / "now:ROUTE:no": is it happening now?
+	prefixArea  = "area:" // "area:skip:ROUTE", "area:home:ROUTE", "area:away:ROUTE"
+	prefixMore  = "more:" // "more:ROUTE": the rest of a route's services
 )
 
 // choicesFor returns the buttons shown in state s, in order.
 func (c *conv) choicesFor(s State) []Choice {
-	back := Choice{choiceMenu, "Back to the menu"}
+	back := Choice{choiceMenu, msgBackToMenu}
 	switch s.Step {
 	case StepStart, StepMenu:
-		return []Choice{
-			{prefixRoute + string(directory.RouteEmergency), routeOffer[directory.RouteEmergency]},
-			{choiceReport, "Report something"},
-			{prefixRoute + string(directory.RouteVictimSupport), routeOffer[directory.RouteVictimSupport]},
-			{prefixRoute + string(directory.RouteSafeguarding), routeOffer[directory.RouteSafeguarding]},
-			{choiceFind, "Find a contact"},
-			{choiceWords, "Tell me in your own words"},
+		return c.menuChoices()
+	case StepGroup:
+		var out []Choice
+		for _, r := range c.dir.RouteList() {
+			if r.Group == s.Group && r.Group != "" {
+				out = append(out, Choice{prefixRoute + string(r.ID), r.Label})
+			}
 		}
-	case StepReport:
+		return append(out, back)
+	case StepNow:
 		return []Choice{
-			{prefixRoute + string(directory.RouteReportCrime), "A crime or anti-social behaviour"},
-			{prefixRoute + string(directory.RouteEnvironmental), "Fly-tipping, graffiti, litter or another environmental problem"},
-			{prefixRoute + string(directory.RouteHateCrime), "A hate crime: targeted because of who they are"},
-			back,
-		}
-	case StepCrimeNow, StepHateNow, StepSafeNow:
-		return []Choice{
-			{string(s.Step) + ":yes", "Yes, right now"},
-			{string(s.Step) + ":no", "No"},
-		}
-	case StepCrimeHate:
-		return []Choice{
-			{string(s.Step) + ":yes", "Yes"},
-			{string(s.Step) + ":no", "No"},
-			{string(s.Step) + ":unsure", "Not sure"},
+			{prefixNow + string(s.Route) + ":yes", msgDangerYes},
+			{prefixNow + string(s.Route) + ":no", msgDangerNo},
 		}
 	case StepOwnWords:
 		return []Choice{back}
@@ -62,11 +53,11 @@ func (c *conv) choicesFor(s State) []Choice {
 				}
 			}
 		} else {
-			// In menu order, whatever order the store keeps them in.
+			// In route order, whatever order the store keeps them in.
 			seen := map[string]bool{}
-			for _, r := range directory.Routes() {
-				for _, svc := range c.dir.ServicesFor(r) {
-					if !seen[svc.ID] {
+			for _, r := range c.dir.RouteList() {
+				for _, svc := range c.dir.ServicesFor(r.ID) {
+					if !seen[svc.ID] && svc.Active() {
 						seen[svc.ID] = true
 						out = append(out, Choice{prefixSvc + svc.ID, svc.Name})
 					}
@@ -76,22 +67,67 @@ func (c *conv) choicesFor(s State) []Choice {
 		return append(out, back)
 	case StepAnswered:
 		var out []Choice
-		if s.Then != "" && s.Then != s.Route {
-			out = append(out, Choice{prefixRoute + string(s.Then), routeOffer[s.Then]})
+		if len(c.rest(s)) > 0 {
+			out = append(out, Choice{prefixMore + string(s.Route), msgMoreOptions})
 		}
-		if next, ok := afterRoute[s.Route]; ok && next != s.Then {
-			out = append(out, Choice{prefixRoute + string(next), routeOffer[next]})
+		offered := map[directory.Route]bool{s.Route: true}
+		offer := func(r directory.Route) {
+			if ri, ok := c.dir.Route(r); ok && !offered[r] {
+				offered[r] = true
+				out = append(out, Choice{prefixRoute + string(r), ri.Label})
+			}
 		}
-		if s.Route == directory.RouteEnvironmental {
-			out = append(out, Choice{choiceReport, "Report something else"})
+		if s.Then != "" {
+			offer(s.Then)
 		}
-		return append(out, Choice{choiceMenu, "Start again"})
+		if ri, ok := c.dir.Route(s.Route); ok {
+			for _, n := range ri.Next {
+				if len(out) >= 3 {
+					break
+				}
+				offer(n)
+			}
+		}
+		return append(out, Choice{choiceMenu, msgStartAgain})
 	case StepShown:
-		return []Choice{{choiceFind, "Find another contact"}, {choiceMenu, "Start again"}}
+		return []Choice{{choiceFind, msgFindAnother}, {choiceMenu, msgStartAgain}}
+	case StepMore:
+		var out []Choice
+		if ri, ok := c.dir.Route(s.Route); ok {
+			for _, n := range ri.Next {
+				if nr, ok := c.dir.Route(n); ok && len(out) < 2 {
+					out = append(out, Choice{prefixRoute + string(n), nr.Label})
+				}
+			}
+		}
+		return append(out, Choice{choiceMenu, msgStartAgain})
 	case StepArea:
-		return []Choice{{prefixArea + "skip:" + string(s.Route), "Skip"}}
+		r := string(s.Route)
+		return []Choice{
+			{prefixArea + "home:" + r, fmt.Sprintf(msgInArea, c.dir.About().Area)},
+			{prefixArea + "away:" + r, msgElsewhere},
+			{prefixArea + "skip:" + r, msgSkip},
+		}
 	}
 	return nil
+}
+
+// menuChoices is the main menu: the emergency route, the menu groups and
+// routes outside any group, then finding a contact and free text.
+func (c *conv) menuChoices() []Choice {
+	var out []Choice
+	if ri, ok := c.dir.Route(directory.RouteEmergency); ok {
+		out = append(out, Choice{prefixRoute + string(ri.ID), ri.Label})
+	}
+	for _, g := range c.dir.MenuGroups() {
+		out = append(out, Choice{prefixGroup + g.ID, g.Label})
+	}
+	for _, r := range c.dir.RouteList() {
+		if r.Group == "" && r.ID != directory.RouteEmergency {
+			out = append(out, Choice{prefixRoute + string(r.ID), r.Label})
+		}
+	}
+	return append(out, Choice{choiceFind, msgFindContact}, Choice{choiceWords, msgOwnWordsBtn})
 }
 
 // question is what the bot asks in state s.
@@ -99,16 +135,15 @@ func (c *conv) question(s State) string {
 	switch s.Step {
 	case StepStart, StepMenu:
 		return msgMenu
-	case StepReport:
-		return msgReport
-	case StepCrimeNow:
-		return msgCrimeNow
-	case StepCrimeHate:
-		return msgCrimeHate
-	case StepHateNow:
-		return msgHateNow
-	case StepSafeNow:
-		return msgSafeNow
+	case StepGroup:
+		for _, g := range c.dir.MenuGroups() {
+			if g.ID == s.Group {
+				return g.Question
+			}
+		}
+		return msgMenu
+	case StepNow:
+		return c.dangerLine() + "\n\n" + msgDangerCheck
 	case StepOwnWords:
 		return msgOwnWords
 	case StepFind:
@@ -116,10 +151,13 @@ func (c *conv) question(s State) string {
 			return msgFound
 		}
 		return msgFind
-	case StepAnswered, StepShown:
+	case StepAnswered, StepShown, StepMore:
 		return msgAnythingElse
 	case StepArea:
-		return msgArea + "\n\n" + c.emergencyLine()
+		if ri, _ := c.dir.Route(s.Route); ri.Where == directory.WhereLives {
+			return msgWhereLives
+		}
+		return msgWhereHappened
 	}
 	return ""
 }
@@ -135,193 +173,339 @@ func (c *conv) choose(id string) {
 	then := c.in.Then
 	switch id {
 	case choiceMenu:
+		c.fits, c.asked = nil, false
 		c.ask(State{Step: StepMenu})
-		return
-	case choiceReport:
-		c.ask(State{Step: StepReport})
 		return
 	case choiceFind:
 		c.ask(State{Step: StepFind})
 		return
 	case choiceWords:
+		c.fits, c.asked = nil, false
 		c.ask(State{Step: StepOwnWords})
 		return
-	case "crime-now:yes":
-		c.answer(directory.RouteEmergency, then)
-	case "crime-now:no":
-		c.ask(State{Step: StepCrimeHate, Then: then})
-	case "crime-hate:yes":
-		c.answer(directory.RouteHateCrime, then)
-	case "crime-hate:no":
-		c.answer(directory.RouteReportCrime, then)
-	case "crime-hate:unsure":
-		c.answer(directory.RouteReportCrime, directory.RouteHateCrime)
-	case "hate-now:yes":
-		c.answer(directory.RouteEmergency, directory.RouteHateCrime)
-	case "hate-now:no":
-		c.answer(directory.RouteHateCrime, then)
-	case "safe-now:yes":
-		c.answer(directory.RouteEmergency, directory.RouteSafeguarding)
-	case "safe-now:no":
-		c.answer(directory.RouteSafeguarding, then)
-	default:
-		switch {
-		case strings.HasPrefix(id, prefixRoute):
-			if r := directory.Route(strings.TrimPrefix(id, prefixRoute)); r.Known() {
-				c.enterRoute(r)
-				return
-			}
-		case strings.HasPrefix(id, prefixSvc):
-			if svc, err := c.dir.Service(strings.TrimPrefix(id, prefixSvc)); err == nil {
-				c.show(svc)
-				return
-			}
-		case strings.HasPrefix(id, prefixArea+"skip:"):
-			if r := directory.Route(strings.TrimPrefix(id, prefixArea+"skip:")); r.Known() {
-				c.area, c.noArea = "", true
-				c.answer(r, then)
+	case "report": // the menu button of earlier versions
+		id = prefixGroup + "report"
+	}
+	switch {
+	case strings.HasPrefix(id, prefixGroup):
+		g := strings.TrimPrefix(id, prefixGroup)
+		for _, mg := range c.dir.MenuGroups() {
+			if mg.ID == g {
+				c.fits, c.asked = nil, false
+				c.ask(State{Step: StepGroup, Group: g})
 				return
 			}
 		}
-		c.say(Reply{Text: msgLostTrack + "\n\n" + c.emergencyLine()})
-		c.ask(State{Step: StepMenu})
+	case strings.HasPrefix(id, prefixRoute):
+		if r := directory.Route(strings.TrimPrefix(id, prefixRoute)); c.knows(r) {
+			if c.in.Step == StepMenu || c.in.Step == StepGroup || c.in.Step == StepStart {
+				c.fits, c.asked = nil, false
+			}
+			c.enterRoute(r, "")
+			return
+		}
+	case strings.HasPrefix(id, prefixSvc):
+		if svc, err := c.dir.Service(strings.TrimPrefix(id, prefixSvc)); err == nil {
+			c.show(svc)
+			return
+		}
+	case strings.HasPrefix(id, prefixNow):
+		rest := strings.TrimPrefix(id, prefixNow)
+		r, ans, _ := strings.Cut(rest, ":")
+		route := directory.Route(r)
+		switch {
+		case ans == "yes":
+			c.answer(directory.RouteEmergency, route)
+			return
+		case ans == "no" && c.knows(route) && route != directory.RouteEmergency:
+			c.asked = true
+			c.answer(route, then)
+			return
+		case ans == "no":
+			c.say(Reply{Text: msgWhatAbout})
+			c.out = State{Step: StepMenu}
+			return
+		}
+	case strings.HasPrefix(id, prefixArea):
+		kind, r, _ := strings.Cut(strings.TrimPrefix(id, prefixArea), ":")
+		if route := directory.Route(r); c.knows(route) {
+			switch kind {
+			case "skip":
+				c.area, c.noArea, c.home = "", true, false
+			case "home":
+				c.area, c.noArea, c.home = "", true, true
+			case "away":
+				c.area, c.noArea, c.home = AreaAway, false, false
+			}
+			c.answer(route, then)
+			return
+		}
+	case strings.HasPrefix(id, prefixMore):
+		if r := directory.Route(strings.TrimPrefix(id, prefixMore)); c.knows(r) {
+			c.more(r)
+			return
+		}
+	case strings.HasSuffix(id, "-now:yes"):
+		// The danger question's button of earlier versions.
+		c.answer(directory.RouteEmergency, "")
+		return
 	}
+	c.say(Reply{Text: msgLostTrack})
+	c.ask(State{Step: StepMenu})
 }
 
-// enterRoute starts a route: routes where the answer depends on whether
-// anyone is in danger ask that first; the others answer at once.
-func (c *conv) enterRoute(r directory.Route) { c.enterRouteThen(r, "") }
+// freeText handles words that are not a command or a button.
+func (c *conv) freeText(msg cleaned) {
+	text := msg.text
+	if text == "" {
+		c.say(Reply{Text: msgEmpty})
+		c.reask()
+		return
+	}
+	t := classify(msg, c.dir.RouteList())
+	c.danger = t.Danger
+	if t.Danger == DangerNow {
+		c.answer(directory.RouteEmergency, t.Second)
+		return
+	}
+	if t.Language != "" {
+		c.say(Reply{Text: msgNotEnglish})
+		c.out = State{Step: StepMenu}
+		return
+	}
+	// Where, if the message says (a postcode, a town), so that the bot
+	// need not ask.
+	if p, ok := c.dir.Places().Find(text); ok {
+		c.setPlace(p)
+	}
+	_, isPlace := c.dir.Places().Find(text)
+	if c.in.Step == StepArea && t.Danger == DangerNone && isPlace {
+		c.answer(c.in.Route, c.in.Then)
+		return
+	}
+	if t.Danger == DangerNone && !isPlace && (c.in.Step == StepFind || looksLikeLookup(text)) {
+		if c.lookup(text, c.in.Step == StepFind) {
+			return
+		}
+	}
+	if c.in.Step == StepArea && t.Danger == DangerNone && (t.Route == directory.RouteUnclear || directory.LooksLikePostcode(text)) {
+		c.say(Reply{Text: msgUnknownPlace})
+		c.reask()
+		return
+	}
+	if c.in.Step != StepNow || t.Route != c.in.Route {
+		c.fits, c.asked = nil, false
+	}
+	if t.Route != directory.RouteUnclear {
+		c.fits = fitting(c.dir, t.Route, normalise(text))
+	}
+	if t.Danger == DangerCheck {
+		c.ask(State{Step: StepNow, Route: t.Route, Then: t.Second})
+		c.danger = DangerCheck
+		return
+	}
+	if t.Route == directory.RouteUnclear {
+		if c.lookup(text, false) {
+			return
+		}
+		if c.in.Step == StepStart {
+			c.welcome()
+			return
+		}
+		if c.in.Step == StepNow {
+			c.say(Reply{Text: msgPleaseChoose})
+			c.reask()
+			return
+		}
+		c.say(Reply{Text: msgUnclear})
+		c.out = State{Step: StepMenu}
+		return
+	}
+	c.enterRoute(t.Route, t.Second)
+}
 
-func (c *conv) enterRouteThen(r, then directory.Route) {
-	switch r {
-	case directory.RouteReportCrime:
-		c.ask(State{Step: StepCrimeNow, Then: then})
-	case directory.RouteHateCrime:
-		c.ask(State{Step: StepHateNow, Then: then})
-	case directory.RouteSafeguarding:
-		c.ask(State{Step: StepSafeNow, Then: then})
+// setPlace remembers where the person said it is.
+func (c *conv) setPlace(p directory.Place) {
+	switch {
+	case p.Away:
+		c.area, c.noArea, c.home = AreaAway, false, false
 	default:
-		c.answer(r, then)
+		c.area, c.noArea, c.home = p.District, false, false
 	}
 }
 
-// answer shows route r's services in order, with the contacts that apply
-// now, then offers the natural next step (and then, a second concern).
-// When the route's best service is local and the person's area is not
-// known, it first asks for the postcode district.
+// reask repeats the question of the current step.
+func (c *conv) reask() {
+	if q := c.question(c.in); q != "" {
+		c.say(Reply{Text: q})
+	}
+	c.out = c.in
+	if c.out.Step == StepStart {
+		c.out.Step = StepMenu
+	}
+}
+
+// enterRoute answers route r (then is a second concern to offer after).
+func (c *conv) enterRoute(r, then directory.Route) { c.answer(r, then) }
+
+// answer shows route r: the one thing to do now first (the best service
+// for this person, at this hour, with its number), then at most two other
+// services that fit, and the rest behind [More options]. When the best
+// service is local and the answer depends on the place, it first asks
+// where, unless it has asked a question already.
 func (c *conv) answer(r, then directory.Route) {
-	rec := recommend(c.dir, r, c.area)
-	if rec.needArea && c.area == "" && !c.noArea {
+	if then == r {
+		then = ""
+	}
+	if r == directory.RouteEmergency {
+		c.emergency(then)
+		return
+	}
+	ri, _ := c.dir.Route(r)
+	rec := recommend(c.dir, r, c.area, c.fits)
+	if rec.needArea && ri.Where != directory.WhereNone && c.area == "" && !c.noArea && !c.asked {
 		c.ask(State{Step: StepArea, Route: r, Then: then})
 		return
 	}
-	if r == directory.RouteEmergency {
-		c.say(Reply{Text: fmt.Sprintf(msgCallNow, c.emergencyNumber())})
-	} else {
-		c.say(Reply{Text: routeIntro[r]})
-	}
+	var head strings.Builder
+	head.WriteString(ri.Intro)
 	for _, note := range rec.notes {
-		c.say(Reply{Text: note})
+		if head.Len() > 0 {
+			head.WriteString("\n\n")
+		}
+		head.WriteString(note)
 	}
-	for _, svc := range rec.shown {
-		c.say(c.serviceReply(svc))
+	if head.Len() > 0 {
+		c.say(Reply{Text: head.String()})
+	}
+	if rec.main != nil {
+		rep := c.serviceReply(*rec.main, false)
+		if rec.main.Local() && c.area == "" && !c.home {
+			rep.Text += "\n" + fmt.Sprintf(msgCovers, areaName(*rec.main))
+		}
+		c.say(rep)
+	}
+	var tail strings.Builder
+	var links []Link
+	var ids []string
+	if len(rec.alts) > 0 {
+		tail.WriteString(msgOr)
+		for _, svc := range rec.alts {
+			line, l := c.shortLine(svc)
+			tail.WriteString("\n" + line)
+			links = append(links, l...)
+			ids = append(ids, svc.ID)
+		}
+	}
+	if ri.DangerCheck {
+		if tail.Len() > 0 {
+			tail.WriteString("\n\n")
+		}
+		tail.WriteString(c.dangerLine())
+	}
+	if tail.Len() > 0 {
+		c.say(Reply{Text: tail.String(), Links: links, Services: ids})
 	}
 	c.route = r
 	c.out = State{Step: StepAnswered, Route: r, Then: then}
-	if then == r {
-		c.out.Then = ""
-	}
-	if r == directory.RouteEmergency {
-		c.say(Reply{Text: msgAfterDanger})
-		return
-	}
-	c.say(Reply{Text: c.emergencyLine() + "\n\n" + msgAnythingElse})
 }
 
-// recommendation is what a route's answer shows a person in an area.
-type recommendation struct {
-	shown []directory.Service
-	// notes explain services left out that the person would have expected
-	// (closed, or not for their area).
-	notes []string
-	// needArea is set when the route's best service is local, so the
-	// person's area changes the answer.
-	needArea bool
-}
-
-// recommend chooses route r's services for someone in district (""
-// unknown, which means the partnership's own area): active services that
-// serve the district, in order; fallback services only when nothing else
-// serves them.
-func recommend(dir Directory, r directory.Route, district string) recommendation {
-	var rec recommendation
-	var fallbacks []directory.Service
-	first := true
-	for _, svc := range dir.ServicesFor(r) {
-		ref, _ := svc.RouteRef(r)
-		if ref.Fallback {
-			if svc.Active() && svc.Serves(district) {
-				fallbacks = append(fallbacks, svc)
-			}
+// emergency is the 999 answer: the number first, how to call it without
+// speaking or hearing, then the concern to come back to.
+func (c *conv) emergency(then directory.Route) {
+	ct := c.emergencyContact()
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf(msgCallNow, ct.Value))
+	if ct.Note != "" {
+		b.WriteString("\n" + ct.Note)
+	}
+	var ids []string
+	var links []Link
+	for _, svc := range c.dir.ServicesFor(directory.RouteEmergency) {
+		if ref, _ := svc.RouteRef(directory.RouteEmergency); !svc.Active() || ref.Fallback {
 			continue
 		}
-		wasFirst := first && svc.Active()
-		if svc.Active() {
-			first = false
-		}
-		if wasFirst && svc.Local() && r != directory.RouteEmergency {
-			rec.needArea = true
-		}
-		switch {
-		case !svc.Active():
-			if first {
-				rec.notes = append(rec.notes, fmt.Sprintf(msgClosed, svc.Name, statusWords(svc.Status)))
+		ids = append(ids, svc.ID)
+		for _, other := range svc.ContactsAt(c.now) {
+			if other.Value == ct.Value && other.Kind == ct.Kind {
+				continue
 			}
-		case !svc.Serves(district):
-			if wasFirst || len(rec.shown) == 0 {
-				where := svc.AreaName
-				if where == "" {
-					where = strings.Join(svc.Areas, ", ")
+			switch {
+			case other.Note != "" && strings.Contains(other.Note, other.Value):
+				// The note says how to use the number ("you can text 999,
+				// but only if ..."): it is the line.
+				b.WriteString("\n" + other.Note)
+			default:
+				b.WriteString("\n" + contactLine(other))
+				if other.Note != "" {
+					b.WriteString(" " + other.Note)
 				}
-				rec.notes = append(rec.notes, fmt.Sprintf(msgNotYourArea, svc.Name, where, district))
 			}
-		default:
-			rec.shown = append(rec.shown, svc)
+			if other.Kind == directory.KindWeb {
+				links = append(links, Link{Label: svc.Name, URL: other.Value})
+			}
 		}
 	}
-	if len(rec.shown) == 0 || (district != "" && len(rec.notes) > 0 && !anyLocalShown(rec.shown)) {
-		rec.shown = append(rec.shown, fallbacks...)
-	}
-	return rec
+	c.say(Reply{Text: b.String(), Links: links, Services: ids})
+	c.say(Reply{Text: msgAfterDanger})
+	c.route = directory.RouteEmergency
+	c.danger = DangerNow
+	c.out = State{Step: StepAnswered, Route: directory.RouteEmergency, Then: then}
 }
 
-func anyLocalShown(ss []directory.Service) bool {
-	for _, s := range ss {
-		if s.Local() {
-			return true
-		}
+// more shows the rest of route r's services, briefly.
+func (c *conv) more(r directory.Route) {
+	s := State{Step: StepAnswered, Route: r, Area: c.area, NoArea: c.noArea, Home: c.home, Fits: c.fits}
+	rest := c.rest(s)
+	var b strings.Builder
+	var links []Link
+	var ids []string
+	b.WriteString(msgOtherOptions)
+	for _, svc := range rest {
+		line, l := c.shortLine(svc)
+		b.WriteString("\n" + line)
+		links = append(links, l...)
+		ids = append(ids, svc.ID)
 	}
-	return false
+	if len(rest) == 0 {
+		b.Reset()
+		b.WriteString(msgAnythingElse)
+	}
+	c.say(Reply{Text: b.String(), Links: links, Services: ids})
+	c.route = r
+	c.out = State{Step: StepMore, Route: r}
 }
 
-func statusWords(s directory.Status) string {
-	if s == directory.StatusInactive {
-		return "not available at the moment"
+// rest returns the services of a route answer that were not shown: those
+// behind [More options].
+func (c *conv) rest(s State) []directory.Service {
+	if s.Route == directory.RouteEmergency || s.Route == "" {
+		return nil
 	}
-	return string(s)
+	return recommend(c.dir, s.Route, s.Area, s.Fits).rest
 }
 
-// show answers with one service, from Find.
+// show answers with one service, from Find or a question about it.
 func (c *conv) show(svc directory.Service) {
-	c.say(c.serviceReply(svc))
+	c.say(c.serviceReply(svc, true))
 	c.out = State{Step: StepShown}
-	c.say(Reply{Text: c.emergencyLine() + "\n\n" + msgAnythingElse})
 }
 
-// find searches the directory for text at StepFind. It reports false when
-// nothing matched, so the text can be read as a description instead.
-func (c *conv) find(text string) bool {
-	found := c.dir.Search(text)
+// lookup answers a question about a contact ("what is the MASH?",
+// "samaritans", "101", "phone number for the council"). anyMatch accepts
+// any search result (at StepFind); otherwise the words must name a
+// service. It reports false when nothing matched.
+func (c *conv) lookup(text string, anyMatch bool) bool {
+	q := lookupQuery(text)
+	if q == "" {
+		return false
+	}
+	var found []directory.Service
+	if anyMatch {
+		found = c.dir.Search(q)
+	} else {
+		found = named(c.dir, q)
+	}
 	switch len(found) {
 	case 0:
 		return false
@@ -338,25 +522,25 @@ func (c *conv) find(text string) bool {
 	return true
 }
 
-// serviceReply describes one service: what it is for, its contacts for
-// now, and its opening hours when they decide which number to use.
-func (c *conv) serviceReply(svc directory.Service) Reply {
+// serviceReply describes one service: its contacts for now, its hours, and
+// (with describe) what it is for.
+func (c *conv) serviceReply(svc directory.Service, describe bool) Reply {
 	var b strings.Builder
-	if svc.Description != "" {
-		b.WriteString(svc.Description)
-		b.WriteString("\n")
+	if describe && svc.Description != "" {
+		b.WriteString(svc.Description + "\n")
 	}
 	if svc.Alert != "" {
 		b.WriteString(msgNotice + svc.Alert + "\n")
 	}
 	var links []Link
 	contacts := svc.ContactsAt(c.now)
-	for _, ct := range contacts {
-		b.WriteString("\n")
-		b.WriteString(contactLine(ct))
-		if ct.Note != "" {
+	for i, ct := range contacts {
+		if i > 0 || b.Len() > 0 {
 			b.WriteString("\n")
-			b.WriteString(ct.Note)
+		}
+		b.WriteString(contactLine(ct))
+		if ct.Note != "" && ct.Note != ct.Label {
+			b.WriteString("\n" + ct.Note)
 		}
 		if ct.Kind == directory.KindWeb {
 			label := ct.Label
@@ -366,37 +550,134 @@ func (c *conv) serviceReply(svc directory.Service) Reply {
 			links = append(links, Link{Label: label, URL: ct.Value})
 		}
 	}
-	if svc.Hours != nil {
-		hours := svc.Hours.String() + ", UK time"
-		b.WriteString("\n\n")
-		in, why := svc.HoursAt(c.now)
-		switch {
-		case in:
-			b.WriteString(fmt.Sprintf(msgInHours, hours))
-		default:
-			if strings.HasPrefix(why, "bank holiday") || strings.HasPrefix(why, "exception") {
-				b.WriteString(fmt.Sprintf(msgClosedToday, why))
-			} else {
-				b.WriteString(fmt.Sprintf(msgOutOfHours, hours))
-			}
-			for _, ct := range contacts {
-				if ct.Hours == directory.OutOfHours && ct.Kind == directory.KindPhone {
-					b.WriteString(msgUseOOH)
-					break
-				}
-			}
-		}
+	if h := c.hoursLine(svc, contacts); h != "" {
+		b.WriteString("\n" + h)
 	}
 	return Reply{Heading: svc.Name, Text: b.String(), Links: links, Services: []string{svc.ID}}
 }
 
-// contactLine writes one contact as "Phone (Out of office hours): 0300 ...".
-func contactLine(ct directory.Contact) string {
-	word := kindWord[ct.Kind]
-	if ct.Label != "" && !strings.EqualFold(ct.Label, word) {
-		word += " (" + ct.Label + ")"
+// shortLine is one line for an alternative: the service's name and the
+// first contact to use now.
+func (c *conv) shortLine(svc directory.Service) (string, []Link) {
+	cts := svc.ContactsAt(c.now)
+	if len(cts) == 0 {
+		return "- " + svc.Name, nil
 	}
-	return word + ": " + ct.Value
+	ct := cts[0]
+	var links []Link
+	if ct.Kind == directory.KindWeb {
+		links = append(links, Link{Label: svc.Name, URL: ct.Value})
+	}
+	v := contactValue(ct)
+	if ct.Kind == directory.KindWeb {
+		v = ct.Value
+	}
+	return "- " + svc.Name + ": " + v, links
+}
+
+// hoursLine says when a service with a phone can be called: open now or
+// not, its hours in plain words, and which number to use.
+func (c *conv) hoursLine(svc directory.Service, contacts []directory.Contact) string {
+	hasPhone, hasWeb, hasOOH := false, false, false
+	for _, ct := range contacts {
+		switch {
+		case ct.Kind == directory.KindPhone && ct.Hours == directory.OutOfHours:
+			hasOOH, hasPhone = true, true
+		case ct.Kind == directory.KindPhone:
+			hasPhone = true
+		case ct.Kind == directory.KindWeb:
+			hasWeb = true
+		}
+	}
+	if !hasPhone {
+		return ""
+	}
+	if svc.Hours == nil {
+		if alwaysLabel(contacts) {
+			return ""
+		}
+		if hasWeb {
+			return msgHoursUnknown + msgCheckWebsite
+		}
+		return msgHoursUnknown
+	}
+	if svc.Hours.IsAlwaysOpen() {
+		if alwaysLabel(contacts) {
+			return ""
+		}
+		return msgOpenAlways
+	}
+	hours := scheduleWords(*svc.Hours)
+	in, why := svc.HoursAt(c.now)
+	switch {
+	case in && hasOOH:
+		line := fmt.Sprintf(msgOpenNow, hours)
+		if closes, ok := svc.Hours.ClosesAt(c.now); ok {
+			line += fmt.Sprintf(msgClosesAt, clockWords(closes.In(directory.London()).Format("15:04")))
+		}
+		return line
+	case in:
+		return fmt.Sprintf(msgOpenNow, hours)
+	case strings.HasPrefix(why, "bank holiday") || strings.HasPrefix(why, "exception"):
+		line := fmt.Sprintf(msgClosedToday, why)
+		if hasOOH {
+			line += msgUseOOH
+		}
+		return line
+	default:
+		line := fmt.Sprintf(msgClosedHours, hours)
+		if hasOOH {
+			line += msgUseOOH
+		}
+		return line
+	}
+}
+
+// alwaysLabel reports whether a contact's own label already says it is
+// open day and night ("24/7 helpline", "Free, day or night").
+func alwaysLabel(cts []directory.Contact) bool {
+	for _, ct := range cts {
+		l := strings.ToLower(ct.Label + " " + ct.Note)
+		if strings.Contains(l, "24/7") || strings.Contains(l, "day or night") || strings.Contains(l, "day and night") {
+			return true
+		}
+	}
+	return false
+}
+
+// contactLine writes one contact as people act on it: "Call 0808 2000
+// 247 (24/7 helpline)", "Website: https://...".
+func contactLine(ct directory.Contact) string {
+	line := contactValue(ct)
+	if ct.Label != "" && ct.Kind != directory.KindWeb && ct.Kind != directory.KindEmail && !strings.EqualFold(ct.Label, "phone") && !strings.EqualFold(ct.Label, line) {
+		line += " (" + ct.Label + ")"
+	}
+	if ct.Kind == directory.KindWeb && ct.Label != "" && !strings.EqualFold(ct.Label, msgWebsite) {
+		line = ct.Label + ": " + ct.Value
+	}
+	return line
+}
+
+// contactValue is a contact's value with the verb to use it.
+func contactValue(ct directory.Contact) string {
+	switch ct.Kind {
+	case directory.KindPhone:
+		return fmt.Sprintf(msgCall, ct.Value)
+	case directory.KindText:
+		return fmt.Sprintf(msgText, ct.Value)
+	case directory.KindEmail:
+		return msgEmail + ": " + ct.Value
+	default:
+		return msgWebsite + ": " + ct.Value
+	}
+}
+
+// areaName describes a local service's area for people.
+func areaName(s directory.Service) string {
+	if s.AreaName != "" {
+		return s.AreaName
+	}
+	return strings.Join(s.Areas, ", ")
 }
 
 // emergencyContact is the number to call in danger, from the directory
@@ -406,11 +687,15 @@ func (c *conv) emergencyContact() directory.Contact {
 	return ct
 }
 
-func (c *conv) emergencyNumber() string { return c.emergencyContact().Value }
+// dangerLine is the one line that answers where danger may be close
+// carry: "If you are in danger now, call 999."
+func (c *conv) dangerLine() string {
+	return fmt.Sprintf(msgDangerLine, c.emergencyContact().Value)
+}
 
-// emergencyLine is the line every answer that can matter in danger carries:
-// the emergency number and, from the directory, how to call it without
-// speaking (the Silent Solution).
+// emergencyLine is the danger line with, from the directory, how to call
+// without speaking (the Silent Solution). The welcome and apologies carry
+// it.
 func (c *conv) emergencyLine() string {
 	ct := c.emergencyContact()
 	line := fmt.Sprintf(msgDangerLine, ct.Value)
@@ -423,25 +708,35 @@ func (c *conv) emergencyLine() string {
 // welcome greets a new conversation and shows the menu.
 func (c *conv) welcome() {
 	p := c.dir.About()
-	c.say(Reply{Text: fmt.Sprintf(msgWelcome, p.Area, p.Name) + "\n\n" + c.emergencyLine() + "\n\n" + msgPrivacy})
+	c.say(Reply{Text: fmt.Sprintf(msgWelcome, p.Area) + "\n\n" + c.emergencyLine() + "\n\n" + msgPrivacy})
 	c.ask(State{Step: StepMenu})
 }
 
-// about says who runs the service and what it is for.
+// about says who runs the service and what it helps with, from the
+// directory.
 func (c *conv) about() {
 	p := c.dir.About()
-	text := strings.Join(p.About, "\n\n")
+	var b strings.Builder
+	b.WriteString(strings.Join(p.About, "\n\n"))
+	if b.Len() == 0 {
+		b.WriteString(fmt.Sprintf(msgAboutRun, p.Name))
+	}
+	var labels []string
+	for _, r := range c.dir.RouteList() {
+		labels = append(labels, "- "+r.Label)
+	}
+	b.WriteString("\n\n" + msgAboutRoutes + "\n" + strings.Join(labels, "\n"))
 	var links []Link
 	if p.Website != "" {
-		text += "\n\nWebsite: " + p.Website
+		b.WriteString("\n\n" + fmt.Sprintf(msgAboutWebsite, p.Website))
 		links = append(links, Link{Label: p.Name, URL: p.Website})
 	}
-	c.say(Reply{Heading: p.Name, Text: text, Links: links})
+	c.say(Reply{Heading: p.Name, Text: b.String(), Links: links})
 	c.ask(State{Step: StepMenu})
 }
 
 // helpText explains what the bot does and its commands.
 func (c *conv) helpText() string {
 	p := c.dir.About()
-	return fmt.Sprintf(msgHelpIntro, p.Area) + "\n\n" + fmt.Sprintf(msgHelpCommands, p.Name) + "\n\n" + c.emergencyLine()
+	return fmt.Sprintf(msgHelpIntro, p.Area) + "\n\n" + msgHelpCommands + "\n\n" + c.emergencyLine()
 }

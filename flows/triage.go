@@ -1,16 +1,39 @@
 package flows
 
 import (
+	"fmt"
+	"hash/fnv"
+	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/whereto-bot/whereto/directory"
 )
 
+// Danger is how close danger is, as a message tells it.
+type Danger string
+
+// Danger tiers.
+const (
+	// DangerNow: the message says danger is happening now or has only
+	// just happened. The answer is "Call 999 now."
+	DangerNow Danger = "now"
+	// DangerCheck: danger is possible but the message does not say when
+	// ("he hits me", a bare "help"). The answer leads with the 999 line
+	// and asks once whether it is happening now.
+	DangerCheck Danger = "check"
+	// DangerNone: nothing in the message suggests danger now.
+	DangerNone Danger = "none"
+)
+
 // Triage is what a free-text message says about where to send a person.
 type Triage struct {
-	// Route is the best route, or directory.RouteUnclear.
+	// Route is the best route: directory.RouteEmergency when Danger is
+	// DangerNow, else the concern the message is about, or
+	// directory.RouteUnclear.
 	Route directory.Route
+	// Danger is never empty.
+	Danger Danger
 	// Confidence is between 0 and 1; 1 when danger rules fired.
 	Confidence float64
 	// Second is another concern the message names, or "" if none; after
@@ -21,120 +44,294 @@ type Triage struct {
 	Language string
 }
 
-// classifier is everything Classify needs, built once from the embedded
-// data files: the danger and keyword lexicon, the trained model and the
-// other languages' word lists. It never changes after it is built, so it
-// is safe for concurrent use.
+// classifier is everything Classify needs for one set of routes: the
+// danger and language lexicon, the model trained on the built-in examples
+// and the directory's own, and the model's class labels (emergency first,
+// unclear last). It never changes after it is built, so it is safe for
+// concurrent use.
 type classifier struct {
-	lx    *lexicon
-	model *model
+	lx     *lexicon
+	model  *model
+	labels []directory.Route
 }
 
-// buildClassifier trains the model from training.txt and reads
-// languages.txt.
-func buildClassifier(opt trainOptions) (*classifier, error) {
-	examples, err := parseTraining(trainingData)
+// routeID is the shape of a route id in the training file.
+var routeID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// MinRouteExamples is how many examples a route needs, from the built-in
+// training data and the directory together, to be learnt. A route with
+// fewer can still be reached from the menu.
+const MinRouteExamples = 5
+
+// buildClassifier trains a model for routes: the built-in examples of
+// those routes (training.txt) and each route's own examples.
+func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifier, error) {
+	labels := []directory.Route{directory.RouteEmergency}
+	for _, r := range routes {
+		if r.ID != directory.RouteEmergency && r.ID != directory.RouteUnclear {
+			labels = append(labels, r.ID)
+		}
+	}
+	labels = append(labels, directory.RouteUnclear)
+	examples, err := parseTraining(trainingData, labels)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range routes {
+		class := labelIndex(labels, r.ID)
+		for _, e := range r.Examples {
+			examples = append(examples, trainingExample{class, e})
+		}
+	}
+	count := make([]int, len(labels))
+	for _, ex := range examples {
+		count[ex.class]++
+	}
+	// A route with too few examples cannot be learnt; it stays on the
+	// menu. Its class is kept (so labels stay aligned) but has no data.
+	for c, n := range count {
+		if n > 0 && n < MinRouteExamples {
+			return nil, fmt.Errorf("route %q has %d examples; it needs at least %d", labels[c], n, MinRouteExamples)
+		}
 	}
 	lx := compiled()
 	if lx.langErr != nil {
 		return nil, lx.langErr
 	}
-	return &classifier{lx: lx, model: trainModel(examples, lx, opt)}, nil
+	return &classifier{lx: lx, model: trainModel(examples, len(labels), lx, opt), labels: labels}, nil
 }
 
-var loadClassifier = sync.OnceValues(func() (*classifier, error) {
-	return buildClassifier(defaultTrainOptions)
+// classifiers caches the classifier of each set of routes, so that the
+// model is trained once per set (in tens of milliseconds), not per
+// message. It holds the few most recent sets: a directory's routes change
+// rarely, when staff import new ones.
+var classifiers = &classifierCache{}
+
+type classifierCache struct {
+	mu      sync.Mutex
+	entries []*classifierBuild // oldest first
+}
+
+// classifierBuild is one set of routes' classifier, built once.
+type classifierBuild struct {
+	key uint64
+	// first and n identify the slice the build was asked for: a
+	// directory snapshot never changes, so the same slice needs no
+	// hashing.
+	first *directory.RouteInfo
+	n     int
+	once  sync.Once
+	cl    *classifier
+	err   error
+}
+
+const classifierCacheSize = 4
+
+// get returns the classifier for routes, building it on first use.
+// Concurrent callers for the same routes wait for one build.
+func (cc *classifierCache) get(routes []directory.RouteInfo) (*classifier, error) {
+	var first *directory.RouteInfo
+	if len(routes) > 0 {
+		first = &routes[0]
+	}
+	cc.mu.Lock()
+	var b *classifierBuild
+	for _, e := range cc.entries {
+		if first != nil && e.first == first && e.n == len(routes) {
+			b = e
+			break
+		}
+	}
+	if b == nil {
+		key := routesKey(routes)
+		for _, e := range cc.entries {
+			if e.key == key {
+				b = e
+				break
+			}
+		}
+	}
+	if b == nil {
+		b = &classifierBuild{key: routesKey(routes), first: first, n: len(routes)}
+		if len(cc.entries) >= classifierCacheSize {
+			cc.entries = cc.entries[1:]
+		}
+		cc.entries = append(cc.entries, b)
+	}
+	cc.mu.Unlock()
+	b.once.Do(func() { b.cl, b.err = buildClassifier(routes, defaultTrainOptions) })
+	return b.cl, b.err
+}
+
+// routesKey fingerprints what a classifier learns from: route ids and
+// examples.
+func routesKey(routes []directory.RouteInfo) uint64 {
+	h := fnv.New64a()
+	for _, r := range routes {
+		h.Write([]byte(r.ID))
+		h.Write([]byte{0})
+		for _, e := range r.Examples {
+			h.Write([]byte(e))
+			h.Write([]byte{1})
+		}
+		h.Write([]byte{2})
+	}
+	return h.Sum64()
+}
+
+// defaultRoutes are the routes of the embedded default directory, for
+// Classify without a directory.
+var defaultRoutes = sync.OnceValues(func() ([]directory.RouteInfo, error) {
+	d, err := directory.Default()
+	if err != nil {
+		return nil, err
+	}
+	return d.RouteList(), nil
 })
 
-// Warm builds the classifier now (it is otherwise built on first use, in
-// a few tens of milliseconds) and reports whether its data files are sound.
-// A service calls it at start-up so that the first person does not wait.
-func Warm() error {
-	_, err := loadClassifier()
+// Warm builds the classifier for dir's routes now (it is otherwise built
+// on first use, in tens of milliseconds) and reports whether the data it
+// learns from is sound. A service calls it at start-up so that the first
+// person does not wait.
+func Warm(dir Directory) error {
+	_, err := classifiers.get(dir.RouteList())
 	return err
 }
 
 // Decision thresholds, chosen on out-of-fold predictions over the training
 // file (docs/CLASSIFIER.md), never on the evaluation sets.
 const (
-	// dangerProb is the model's emergency probability that counts as
-	// danger on its own, when the message does not place events in the
-	// past; dangerProbPast when it does.
-	dangerProb     = 0.20
-	dangerProbPast = 0.75
+	// dangerNowProb is the model's emergency probability that counts as
+	// danger now on its own, when the message does not place events in
+	// the past; dangerCheckProb makes the bot ask.
+	dangerNowProb   = 0.80
+	dangerCheckProb = 0.20
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
-	minConfidence = 0.45
-	// secondProb is the share a second concern needs to be offered.
-	secondProb = 0.20
+	minConfidence = 0.40
+	// secondProb is the share a second concern needs to be offered;
+	// afterDangerProb the share a concern needs to be offered after the
+	// 999 answer (the message is about danger, so the model's second
+	// guess is weaker evidence).
+	secondProb      = 0.20
+	afterDangerProb = 0.50
 )
 
-// Classify reads free text and says which route it needs. Danger comes
-// first and wins over everything: the danger rules (tuned for recall), the
-// model's emergency class, and danger words in the other languages Luton
-// residents write in. Then the model picks among the other routes,
-// answering directory.RouteUnclear rather than guessing when it is not
-// confident. It is pure, safe on any input, and safe for concurrent use.
-func Classify(text string) Triage { return classify(clean(text)) }
+// Classify reads free text and says which route it needs, with the routes
+// of the embedded default directory. ClassifyFor uses a directory's own.
+func Classify(text string) Triage {
+	routes, _ := defaultRoutes()
+	return classify(clean(text), routes)
+}
+
+// ClassifyFor reads free text and says which of dir's routes it needs.
+// Danger comes first: the danger rules (tuned for recall, aware of tense
+// and negation), the model's emergency class, and danger words in the
+// other languages Luton residents write in. Then the model picks among the
+// other routes, answering directory.RouteUnclear rather than guessing when
+// it is not confident. It is pure, safe on any input, and safe for
+// concurrent use.
+func ClassifyFor(dir Directory, text string) Triage {
+	return classify(clean(text), dir.RouteList())
+}
 
 // classify is Classify on text already cleaned, so that the conversation,
 // which cleans each message first, does not clean it twice.
-func classify(c cleaned) Triage {
+func classify(c cleaned, routes []directory.RouteInfo) Triage {
 	n := normalise(c.text)
-	t := Triage{Route: directory.RouteUnclear}
-	cl, err := loadClassifier()
+	t := Triage{Route: directory.RouteUnclear, Danger: DangerNone}
+	cl, err := classifiers.get(routes)
 	if err != nil {
-		// Only a broken build gets here (a test guards the data files):
-		// keep the danger rules working.
+		// Only a broken build or directory gets here (tests guard the
+		// data): keep the danger rules working.
 		cl = &classifier{lx: compiled()}
 	}
 	m := cl.lx.match(n)
 	t.Language = detectLanguage(cl.lx, c.text, m)
+	rule := danger(cl.lx, n, c.text, m)
 	if t.Language != "" {
-		if foreignDanger(m, false) || danger(cl.lx, n, c.text, m) {
-			t.Route, t.Confidence = directory.RouteEmergency, 1
+		if foreignDanger(m, false) {
+			rule = DangerNow
+		}
+		if rule != DangerNone {
+			t.Danger = rule
+			if rule == DangerNow {
+				t.Route, t.Confidence = directory.RouteEmergency, 1
+			}
 		}
 		return t
 	}
+	if foreignDanger(m, true) {
+		rule = DangerNow
+	}
 	if cl.model == nil {
-		if danger(cl.lx, n, c.text, m) {
+		t.Danger = rule
+		if rule == DangerNow {
 			t.Route, t.Confidence = directory.RouteEmergency, 1
 		}
 		return t
 	}
 	p := cl.model.predict(n, m)
-	ruleDanger := danger(cl.lx, n, c.text, m) || foreignDanger(m, true)
-	return decide(p, ruleDanger, pastOnly(n, m))
+	return decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
 }
 
-// pastOnly reports whether the message places events in the past and says
-// nothing of them going on now.
-func pastOnly(n string, m *matches) bool {
+// timing is when a message places events, as far as the model's danger
+// is concerned.
+type timing int
+
+const (
+	// timeUnsaid: the message does not say when.
+	timeUnsaid timing = iota
+	// timeHabit: it happens again and again, or has gone on a long time.
+	timeHabit
+	// timePast: it is over, or the message asks about danger rather than
+	// reporting it.
+	timePast
+)
+
+// when reads how a message places events: in the past (or hypothetical),
+// as a habit, or unsaid; a message that says it is going on now is
+// unsaid, so that the model may still read danger.
+func when(n string, m *matches) timing {
 	past, saysNow := tense(n, m)
-	return past && !saysNow
+	switch {
+	case saysNow:
+		return timeUnsaid
+	case past:
+		return timePast
+	case m.any[listHabitMarker]:
+		return timeHabit
+	}
+	return timeUnsaid
 }
 
 // tense reads when a message places events: past is set when it speaks of
-// the past, a habit or a hypothetical; saysNow when it says they are going
-// on now ("right now", or a "now" that is not only about what followed).
+// the past or a hypothetical; saysNow when it says they are going on now
+// ("right now", or a "now" that is not only about what followed).
 func tense(n string, m *matches) (past, saysNow bool) {
 	past = m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
 	saysNow = m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence])
 	return past, saysNow
 }
 
-// decide turns the model's probabilities and the danger rules into a
-// triage.
-func decide(p [labelCount]float64, ruleDanger, past bool) Triage {
-	return decideWith(p, ruleDanger, past, dangerProb, dangerProbPast, minConfidence)
+// thresholds are the decision thresholds, as arguments for tuning.
+type thresholds struct {
+	dangerNow, dangerCheck, minConfidence float64
 }
 
-// decideWith is decide with its thresholds as arguments, for tuning.
-func decideWith(p [labelCount]float64, ruleDanger, past bool, dangerProb, dangerProbPast, minConfidence float64) Triage {
-	const emergency, unclear = 0, labelCount - 1
-	labels := classLabels()
+var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence}
+
+// decide turns the model's probabilities and the danger rules into a
+// triage.
+func decide(labels []directory.Route, p []float64, rule Danger, at timing, negated bool) Triage {
+	return decideWith(labels, p, rule, at, negated, defaultThresholds)
+}
+
+// decideWith is decide with its thresholds as an argument.
+func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, negated bool, th thresholds) Triage {
+	k := len(labels)
+	const emergency = 0
+	unclear := k - 1
 	// The best and second-best concerns other than danger, with the
 	// probabilities renormalised without the emergency class.
 	rest := 1 - p[emergency]
@@ -142,7 +339,7 @@ func decideWith(p [labelCount]float64, ruleDanger, past bool, dangerProb, danger
 		rest = 1e-9
 	}
 	best, second := -1, -1
-	for c := 1; c < labelCount; c++ {
+	for c := 1; c < k; c++ {
 		switch {
 		case best < 0 || p[c] > p[best]:
 			best, second = c, best
@@ -150,174 +347,295 @@ func decideWith(p [labelCount]float64, ruleDanger, past bool, dangerProb, danger
 			second = c
 		}
 	}
-	modelDanger := p[emergency] >= dangerProb && !past || p[emergency] >= dangerProbPast
-	if ruleDanger || modelDanger {
-		t := Triage{Route: directory.RouteEmergency, Confidence: 1}
-		if !ruleDanger {
+	// The model's own reading of danger: now only when the message does
+	// not place it in the past or make it a habit; asked about unless it
+	// is past or denied.
+	tier := rule
+	if tier == DangerNone && at != timePast && !negated {
+		switch {
+		case p[emergency] >= th.dangerNow && at == timeUnsaid:
+			tier = DangerNow
+		case p[emergency] >= th.dangerCheck:
+			tier = DangerCheck
+		}
+	}
+	conf := p[best] / rest
+	concern := labels[best]
+	if best == unclear || conf < th.minConfidence {
+		concern = directory.RouteUnclear
+	}
+	if tier == DangerNow {
+		t := Triage{Route: directory.RouteEmergency, Danger: DangerNow, Confidence: 1}
+		if rule == DangerNone {
 			t.Confidence = p[emergency]
 		}
-		// A crime in progress is reported by the 999 call itself; other
-		// concerns (hate crime, a child at risk) are offered afterwards.
-		if best != unclear && labels[best] != directory.RouteReportCrime && p[best]/rest >= secondProb {
+		// Another concern (a hate crime, a child at risk) is offered
+		// once the person is safe.
+		if best != unclear && p[best]/rest >= afterDangerProb {
 			t.Second = labels[best]
 		}
 		return t
 	}
-	conf := p[best] / rest
-	if best == unclear || conf < minConfidence {
-		return Triage{Route: directory.RouteUnclear, Confidence: conf}
-	}
-	t := Triage{Route: labels[best], Confidence: conf}
-	if second >= 0 && second != unclear && p[second]/rest >= secondProb {
+	t := Triage{Route: concern, Danger: tier, Confidence: conf}
+	if concern != directory.RouteUnclear && second >= 0 && second != unclear && p[second]/rest >= secondProb {
 		t.Second = labels[second]
 	}
 	return t
 }
 
 // negations are phrases that say there is no danger; they are removed
-// before the danger rules run so that "nobody is in danger" is not danger.
+// before the danger rules run so that "nobody is in danger" is not danger,
+// and a message that has one is asked nothing: it said it is safe.
 var negations = []string{
 	"not an emergency", "not a emergency", "no emergency", "isnt an emergency",
-	"not urgent", "no one is in danger", "nobody is in danger", "not in danger",
+	"is not an emergency", "not urgent", "no one is in danger",
+	"nobody is in danger", "no one in danger", "nobody in danger", "not in danger",
 	"no danger", "no one is hurt", "nobody is hurt", "no one was hurt",
-	"nobody was hurt", "no one hurt", "nobody hurt", "not happening now",
-	"not happening right now", "not injured", "no one injured", "nobody injured",
-	"not right now",
+	"nobody was hurt", "no one hurt", "nobody hurt", "no one got hurt",
+	"nobody got hurt", "no ones hurt", "noone is hurt", "noone hurt",
+	"not happening now", "not happening right now", "not injured",
+	"no one injured", "nobody injured", "no injuries", "not right now",
+	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
+	"everyone is safe", "everyone is ok", "everyone is okay",
+	"no one is in immediate danger", "not in immediate danger",
+	"not in danger right now", "not in danger now", "not in any danger",
+	"nobody is in danger right now", "no one is in danger right now",
+	"safe for now", "safe at the moment", "safe right now", "ok right now",
+	"okay right now", "not tonight", "but safe", "ok for now", "fine for now",
+	"quiet at the moment", "its quiet now", "im ok now", "were ok now",
 }
 
-// immediate phrases mean danger whatever the tense.
+// idioms use danger words for everyday things ("screaming the house
+// down", "my back is killing me"); like negations they are removed before
+// the danger rules run.
+var idioms = []string{
+	"screaming the house down", "is killing me", "are killing me",
+	"killing me lol", "will kill me if", "would kill me if", "gonna kill me if",
+	"going to kill me if", "kill for a", "dying to",
+	"dying for a", "killing it", "shot a photo", "shot a video",
+	"photo shoot", "fire alarm test", "fire drill", "fire safety",
+	"fire door", "fire doors", "got fired", "fired me", "been fired",
+	"heart attack survivor", "survived a heart attack", "fire brigade open day",
+	"emergency dentist", "emergency appointment", "emergency vet",
+	"emergency contact", "emergency number", "emergency plumber",
+	"emergency electrician", "emergency locksmith", "emergency housing",
+	"attack on titan", "panic attack", "panic attacks", "knife drawer",
+	"knife block", "bread knife", "butter knife", "my finger",
+	"water gun", "nerf gun", "glue gun", "gun shop", "blood test",
+	"blood tests", "give blood", "blood donation", "nosebleed", "nose bleed",
+}
+
+// immediate phrases mean danger now whatever the tense: a body in danger
+// or an act already under way.
 var immediate = []string{
 	// breathing, consciousness, poisoning
 	"cannot breathe", "can not breathe", "not breathing", "stopped breathing",
 	"struggling to breathe", "cannot breath", "cannot get my breath",
 	"cannot catch my breath", "chest pain", "heart attack", "having a stroke",
 	"unconscious", "not waking up", "will not wake",
-	"cannot wake", "going blue", "turning blue", "lips are blue",
-	// self-harm and suicide
-	"kill myself", "killing myself", "end my life", "end it all", "suicidal",
-	"suicide", "commit suicide", "no reason to live", "ending it all",
-	"ending my life", "too many pills", "took pills", "taken pills",
-	"paracetamol", "too many tablets", "hurt myself", "harm myself",
-	"take my own life", "want to die", "do not want to be here",
-	"dont want to be here", "taken all my", "took all my", "overdose",
-	"overdosed", "od d", "packet of pills", "whole packet", "want to jump",
-	"going to jump", "about to jump", "jump off",
+	"cannot wake", "going blue", "turning blue", "lips are blue", "gone blue",
+	"turned blue", "choking on", "not moving", "wont wake", "stopped moving",
+	"hanging in", "hanging from", "found him hanging", "found her hanging",
+	"holding him", "holding her", "holding my", "ransom", "kidnap",
+	// acts of self-harm already taken
+	"too many pills", "took pills", "taken pills", "took a load of",
+	"too many tablets", "taken all my", "took all my", "overdose",
+	"overdosed", "od d", "packet of pills", "whole packet", "going to jump",
+	"about to jump", "jump off", "swallowed", "drank bleach", "been poisoned",
+	"on the train tracks", "on the tracks", "on the railway line",
+	"my last message", "goodbye everyone", "goodbye forever",
 	// dying, bleeding
 	"he is dying", "she is dying", "someone is dying", "somebody is dying",
 	"they are dying", "baby is dying", "bleeding", "lots of blood",
 	"blood everywhere", "do not know where i am", "dont know where i am",
 	"cannot stand up", "cant stand up", "cannot get up", "can not get up",
-	"on the train tracks", "on the tracks", "on the railway line",
-	"my last message", "goodbye everyone", "goodbye forever", "swallowed",
-	"drank bleach", "been poisoned", "hostage", "held hostage",
+	"hostage", "held hostage",
 	// said outright
-	"in danger", "in progress", "happening now", "happening right now",
-	"going on now", "going on right now", "still going on", "sos",
-	"call an ambulance", "need an ambulance",
+	"in danger now", "in danger right now", "in progress", "happening now",
+	"happening right now", "going on now", "going on right now",
+	"still going on", "sos", "call an ambulance", "need an ambulance",
 }
 
-// present phrases mean danger unless the message places them in the past
-// ("last week", "since the burglary") or says they happen habitually
-// ("every weekend"), without saying it is going on now.
+// ideation phrases are thoughts of suicide or self-harm. They are danger
+// now only when the message says it is now ("tonight", "right now"); said
+// without a time they lead to support with the 999 line, not to 999.
+var ideation = []string{
+	"kill myself", "killing myself", "end my life", "end it all", "suicidal",
+	"suicide", "commit suicide", "no reason to live", "ending it all",
+	"ending my life", "hurt myself", "harm myself", "take my own life",
+	"want to die", "do not want to be here", "dont want to be here",
+	"want to jump", "cut myself", "cutting myself", "ending it", "end it",
+}
+
+// means are ways to end a life; said with thoughts of suicide they make
+// it danger now ("i dont want to be here and ive got the rope ready").
+var means = []string{
+	"rope", "noose", "pills", "tablets", "bridge", "ledge", "tracks",
+	"razor", "blade", "knife", "engine running", "car running", "bottle of",
+	"jump", "overdose",
+}
+
+// present phrases describe danger as it happens (an attack under way,
+// someone getting in, fire): danger now unless the message places them in
+// the past or says they happen habitually.
 var present = []string{
-	// attacks
-	"being attacked", "attacking", "attacked me", "hitting me", "hitting her",
-	"hitting him", "beating me", "beating her", "beating him", "beating up",
-	"punching", "kicking me", "strangling", "choking", "hurting me",
-	"hurting her", "hurting him", "fighting", "a fight", "assaulting",
-	"being assaulted", "being robbed", "robbing", "mugging me", "grabbed me",
-	"being stabbed", "being beaten", "being hit", "being hurt", "kicking",
-	"emergency", "999", "slashed", "been slashed", "fight at", "fight in",
-	"fight on", "armed robbery", "robbery happening", "threatening to stab",
-	"threatening to shoot", "threatening to burn", "trying the door",
+	// attacks under way
+	"being attacked", "attacking me", "attacking her", "attacking him",
+	"hitting me", "hitting her", "hitting him", "beating me",
+	"beating her", "beating him", "beating up", "punching", "kicking me",
+	"strangling", "choking", "hurting me", "hurting her",
+	"hurting him", "fighting", "a fight", "grabbing", "attacking",
+	"hitting my", "beating my", "hurting my", "kicking my", "punching my",
+	"into people", "ramming", "driving at people", "on the ledge",
+	"on the railings", "to the edge", "over the edge", "legs over",
+	"edge of the platform", "into his car", "into their car", "into his van",
+	"attacking my", "strangling my",
+	"put him in", "put her in", "snatched", "on the ground", "dog attacking",
+	"dogs attacking", "petrol bomb", "firebomb", "fire bomb", "molotov",
+	"assaulting", "being assaulted", "being robbed", "robbing me", "mugging me",
+	"being stabbed", "being beaten", "being hit", "being hurt",
+	"been slashed", "fight at", "fight in", "fight on",
+	"armed robbery", "robbery happening", "trying the door",
 	"trying the handle", "trying the window", "trying the skylight",
 	"trying doors", "trying the doors", "on the roof", "in the loft",
 	"have broken in", "have broken into", "has broken in", "has broken into",
-	"something burning", "burning through", "through our letterbox",
-	"through the letterbox", "being kept", "kept in a", "took my passport",
-	"will not let me go", "wont let me go", "cannot leave",
+	"something burning", "burning through",
+
 	"being thrown", "thrown about", "thrown around", "being dragged",
 	"fight outside", "massive fight", "big fight", "fight going on",
 	"got a bottle", "with a bottle", "glassed", "badly hurt", "badly injured",
 	"seriously hurt", "cut himself", "cut herself",
 	"battering", "stamping on", "slashing", "kicking off", "dragging",
-	"bundled into", "forcing her", "forcing him", "throwing stones",
-	"throwing bricks", "throwing bottles", "throwing stuff at",
-	"throwing things at", "throwing rocks", "locked me in", "locked her in",
-	"locked him in", "locked us in", "will not let me leave",
-	"wont let me leave", "took my phone",
-	// intrusion
+	"bundled into", "forcing her", "forcing him",
+
+	"locked me in", "locked her in",
+	"locked him in", "locked us in",
+	"took my phone",
+	// someone getting in
 	"trying to get in", "trying to break in", "breaking in", "breaking into",
 	"kicking the door", "kicking my door", "kicking down", "kicking in",
 	"smashing the door", "smashing my door", "climbing in", "climbing through",
-	"in my house", "in the house", "in my home", "in my garden", "in my flat",
-	"someone is inside", "somebody is inside", "following me", "chasing me",
+	"climbing over", "climbing up", "in my loft", "in the attic", "in my attic",
+	"someone moving", "someone downstairs", "someone upstairs",
+	"someone in the house",
+	"somebody in the house", "someones in", "stranger in my",
+	"intruder", "someone is inside", "somebody is inside",
+	"following me", "chasing me",
 	"will not let her out", "will not let him out", "will not let me out",
 	"wont let her out", "wont let him out", "wont let me out",
-	// threats to kill or hurt
-	"going to kill", "kill me", "kill you", "kill her", "kill him", "kill us",
-	"going to hurt", "hurt me", "threatening to kill", "threatening to hurt",
-	"wants to kill", "will kill", "gonna kill", "going to stab",
 	// fire and gas
 	"on fire", "set fire", "set on fire", "fire spreading", "its spreading",
 	"is spreading", "smoke coming", "smoke pouring", "house is burning",
 	"is burning", "fire in", "smoke everywhere", "smell of gas", "gas leak",
-	// weapons and shots
+	"flames", "smell gas", "gas smell", "smells of gas", "hissing", "fitting",
+	// weapons used or shown
 	"gunshot", "gunshots", "shots fired", "shooting", "stabbing", "stabbed",
 	"been stabbed", "been shot", "has a gun", "has a knife", "with a knife",
 	"with a gun", "got a knife", "got a gun", "holding a knife",
-	"waving a knife", "pulled a knife", "machete", "weapon", "knife", "gun",
-	"blade", "crowbar", "baseball bat", "acid",
+	"waving a knife", "pulled a knife", "with a machete", "has a machete",
+	"threw acid", "acid attack",
 	// other signs
 	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
 	"taken my child", "taken my son", "taken my daughter", "missing child",
 	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
-	"head injury", "passed out", "scared for my life", "fear for my life",
-	"not safe", "ending it", "carrying her",
+	"head injury", "passed out", "carrying her",
 	"carrying him", "into a car", "into a van", "into the car", "into the van",
+	"emergency", "999",
+}
+
+// intruders are who may be getting in ("someone in my garden").
+var intruders = []string{"someone in my", "somebody in my", "someone in the", "somebody in the", "man in my", "men in my", "stranger in my", "someones in my", "someone is in my", "somebody is in my"}
+
+// placesIn are where someone getting in is danger ("someone in my
+// garden").
+var placesIn = []string{"house", "garden", "flat", "home", "room", "loft", "attic", "shed", "kitchen", "bedroom", "hallway", "back garden"}
+
+// habit phrases describe violence or threats without saying when ("he hits
+// me", "she says she will kill me"): danger now if the message says now;
+// otherwise possible, so the bot asks once whether it is happening now.
+var habit = []string{
+	"hits me", "hit me", "hits her", "hits him", "beats me", "beat me",
+	"beats her", "hurts me", "punches me", "kicks me", "chokes me",
+	"strangles me", "slaps me", "slapping me", "pushes me", "pushed me",
+	"attacks me", "violent", "going to kill", "kill me", "kill you", "kill her",
+	"kill him", "kill us", "going to hurt", "hurt me", "threatening to kill",
+	"threatening to hurt", "threatening to stab", "threatening to shoot",
+	"threatening to burn", "threatens to kill", "threatened to kill",
+	"wants to kill", "will kill", "gonna kill", "going to stab",
+	"threatening me", "threatening us", "threatens me", "not safe",
+	"scared for my life", "fear for my life", "afraid for my life",
+	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
+	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
+	"being kept", "kept in a", "took my passport", "will not let me go",
+	"wont let me go", "cannot leave", "throwing stones", "throwing bricks",
+	"throwing bottles", "throwing stuff at", "throwing things at",
+	"throwing rocks", "will not let me leave", "wont let me leave",
+	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
+	"kicking",
 }
 
 // needsNow phrases are danger only when the message says it is happening
-// now ("he's outside my house now", "threatening me right now").
+// now ("he's outside my house now").
 var needsNow = []string{
-	"threatening me", "threatening us", "will not leave me", "wont leave me",
-	"will not go away", "refusing to leave",
+	"will not leave me", "wont leave me", "will not go away", "refusing to leave",
 	"outside my house", "outside my door", "outside the house", "banging on",
 	"shouting", "left alone", "home alone", "on his own", "on her own",
-	"drunk and", "high and",
+	"drunk and", "high and", "in my house", "in the house", "in my home",
+	"in my garden", "in my flat",
 }
 
-// childWho and childRisk together describe a child in danger ("my 5 year
-// old ... cant find her", "little boy on his own by the dual carriageway").
+// childWho and childRisk together describe a child at risk ("my 5 year
+// old ... cant find her"); childPlace makes it danger now ("little boy on
+// his own by the dual carriageway").
 var childWho = []string{
 	"child", "children", "kid", "kids", "boy", "girl", "toddler", "baby",
-	"son", "daughter", "year old", "yr old", "little one", "infant",
+	"son", "daughter", "year old", "years old", "yr old", "little one", "infant",
 }
 
 var childRisk = []string{
 	"on his own", "on her own", "alone", "wandering", "cannot find",
-	"cant find", "can not find", "missing", "lost", "carriageway",
-	"main road", "motorway", "in the road", "hot car", "locked in",
-	"near the river", "near the canal", "in the water", "fell",
+	"cant find", "can not find", "missing", "lost", "fell",
+	"should have been home", "not come home", "hasnt come home",
+	"not home yet", "no one has seen", "none of his", "none of her",
 }
 
-// pastMarkers place an event in the past or say it happens habitually.
+var childPlace = []string{
+	"carriageway", "main road", "motorway", "in the road", "hot car",
+	"near the river", "near the canal", "in the water", "on the road",
+	"by the road",
+}
+
+// pastMarkers place an event in the past.
 var pastMarkers = []string{
 	"yesterday", "last night", "last week", "last month", "last year",
 	"last weekend", "last time", "ago", "earlier", "the other day",
 	"in the past", "used to", "previously", "back in", "this morning",
-	"few days", "few weeks", "weeks", "months", "years", "ever since",
-	"since the", "since i", "since my", "since he", "since she", "since they",
-	"since we", "after the", "after being", "after a", "after seeing",
-	"after my", "after he", "after she", "on monday", "on tuesday",
-	"on wednesday", "on thursday", "on friday", "on saturday", "on sunday",
+	"few days", "few weeks", "ever since", "since the", "since i", "since my",
+	"since he", "since she", "since they", "since we", "after the",
+	"after being", "after a", "after seeing", "after my", "after he",
+	"after she", "on monday", "on tuesday", "on wednesday", "on thursday",
+	"on friday", "on saturday", "on sunday", "was stabbed", "got stabbed",
+	"were stabbed", "was attacked", "got attacked", "was robbed",
+	"got robbed", "was mugged", "got mugged", "was assaulted", "was burgled",
+	"got burgled", "knife crime", "knifepoint", "was spiked", "got spiked",
+	"was raped", "got raped", "was hit", "got hit", "got beaten",
+	"was beaten", "when i was", "as a child", "as a kid", "i know who", "i know whos", "know whos",
+	"know who did", "reported it", "i reported", "we reported",
+	"police are dealing", "crime number", "court case",
+}
+
+// habitMarkers say something happens again and again, or has gone on for a
+// long time: not necessarily now, not safely past.
+var habitMarkers = []string{
 	"every weekend", "every night", "every day", "every week", "all the time",
-	"always", "constantly", "regularly", "often", "for months",
-	"for weeks", "for years", "has been going on", "was stabbed",
-	"got stabbed", "were stabbed", "was attacked", "got attacked",
-	"was robbed", "got robbed", "was mugged", "got mugged", "was assaulted",
-	"was burgled", "got burgled", "knife crime", "knifepoint", "was spiked",
-	"got spiked", "keeps going missing", "goes missing", "go missing",
+	"always", "constantly", "regularly", "often", "for months", "for weeks",
+	"for years", "has been going on", "keeps going missing", "goes missing",
+	"go missing", "keeps", "keep", "sometimes", "when he drinks",
+	"when she drinks", "when he is drunk", "when hes drunk", "when he gets",
+	"when she gets", "weeks", "months", "years", "has been", "have been",
+	"every time", "again and again", "over and over", "most evenings",
+	"most nights", "most days", "most weekends", "every evening",
+	"every morning", "most of the time",
 }
 
 // nowMarkers say an event is still happening.
@@ -327,18 +645,28 @@ var nowMarkers = []string{
 	"still here", "still outside", "still in the", "still inside",
 	"is coming", "are coming", "coming to get", "coming for", "coming back to",
 	"on his way", "on her way", "on their way", "as we speak", "as i type",
-	"hurry", "quick",
+	"hurry", "quick", "rn", "just been", "just got", "has just", "have just",
+	"just hit", "just saw", "just smashed", "just broke", "just now", "again now",
+	"in an hour", "any minute", "when he gets home", "when she gets home",
+	"when they get here", "an hour ago", "half an hour ago",
 }
 
 // weakNow is "now", which says an event goes on unless it only says what
 // followed ("... two weeks ago and now im scared").
 var weakNow = []string{"now"}
 
-// consequence phrases use "now" for what followed an event.
+// consequence phrases use "now" for what followed an event or for how
+// things are once it is over.
 var consequence = []string{
 	"and now", "now i am", "now i", "now he is", "now she is", "now we are",
 	"now they are", "now my", "now our", "since then", "for months now",
-	"for weeks now", "for years now", "going on for",
+	"for weeks now", "for years now", "going on for", "out now", "its out",
+	"gone now", "over now", "safe now", "fine now", "ok now", "okay now",
+	"left now", "calm now", "stopped now", "all good now", "now gone",
+	"a year now", "year now", "years now", "months now", "weeks now",
+	"while now", "home now", "own now", "now wont", "now cant", "now dont",
+	"now doesnt", "now shes scared", "now hes scared", "what can i do now",
+	"what do i do now", "what now",
 }
 
 // hypothetical phrases ask about danger rather than report it.
@@ -349,134 +677,118 @@ var hypothetical = []string{
 	"should i report", "is it a crime", "awareness", "talk at school",
 	"i saw", "saw a", "witnessed", "all night", "what happens when",
 	"what counts as", "or 999", "for a non emergency", "when should i call",
-	"should i call", "would i be allowed",
+	"should i call", "would i be allowed", "where can i", "how do i",
+	"who do i", "who can i", "what number", "phone number", "number for",
 }
 
-// shortDanger words are danger on their own in a message of at most three
-// words ("fire", "knife!!", "help police").
+// shortDanger words in a message of at most three words ("fire", "knife!!",
+// "help") make danger possible: the bot asks whether it is happening now.
 var shortDanger = []string{
 	"fire", "knife", "gun", "help", "stabbed", "attack", "attacked",
 	"ambulance", "burglar", "burglars", "intruder", "rape", "emergency",
 	"999", "hepl", "hlep", "halp", "hellp", "helpp", "heelp",
-	"raped", "shot", "bleeding", "danger", "hurt",
+	"raped", "shot", "bleeding", "danger", "hurt", "police",
 }
 
-// urgentHelp phrases are cries for help. With urgency (an exclamation mark,
-// "now", "please", repetition) they are danger.
+// urgentHelp phrases are cries for help: possible danger with "please" or
+// an exclamation mark, danger now with "now", "quick" or "hurry".
 var urgentHelp = []string{
 	"help me", "help us", "please help", "somebody help", "someone help",
 	"need help now", "help help", "need the police", "call the police",
+	"make him stop", "make her stop", "make them stop", "make it stop",
 	"send the police", "send police", "call an ambulance", "need an ambulance",
 }
 
-// urgency words turn a cry for help into danger.
-var urgency = []string{"now", "please", "quick", "quickly", "urgent", "asap"}
+// urgency words make a cry for help possible danger; strongUrgency words
+// make it danger now.
+var urgency = []string{"please", "pls", "plz", "urgent"}
+
+var strongUrgency = []string{"now", "quick", "quickly", "asap", "hurry", "right now"}
 
 // danger applies the danger rules to the normalised text n (raw is the
-// cleaned original, for punctuation). It is tuned for recall: a false alarm
-// costs a line of text, a miss can cost a life.
-func danger(lx *lexicon, n, raw string, m *matches) bool {
-	if m.any[listNegation] {
-		for _, neg := range lx.negations {
-			n = strings.ReplaceAll(n, neg, " ")
+// cleaned original, for punctuation) and says how close danger is. It is
+// tuned for recall with two tiers: "now" only when the message says danger
+// is happening now, "check" when it is possible but the message does not
+// say when.
+func danger(lx *lexicon, n, raw string, m *matches) Danger {
+	negated := m.any[listNegation]
+	if negated || m.any[listIdiom] {
+		n = " " + n + " "
+		for _, p := range lx.removed {
+			for strings.Contains(n, p) {
+				n = strings.ReplaceAll(n, p, " ")
+			}
 		}
+		n = strings.TrimSpace(n)
 		m = lx.match(n)
 	}
+	pastTime, saysNow := m.any[listPast], m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence])
+	habitual := m.any[listHabitMarker]
 	if m.any[listImmediate] {
-		return true
+		// A body in danger is danger now, unless the message says it was
+		// before ("last week i nearly took an overdose") or happens at
+		// times ("i cant breathe sometimes"): then the bot asks.
+		if (pastTime || habitual) && !saysNow {
+			return DangerCheck
+		}
+		return DangerNow
 	}
-	if m.any[listUrgentHelp] && (strings.Contains(raw, "!") || m.any[listUrgency] || strings.Count(n, " help ") > 1) {
-		return true
+	hypo := m.any[listHypothetical]
+	quiet := pastTime || habitual || hypo
+	tier := DangerNone
+	raise := func(d Danger) {
+		if d == DangerNow || tier == DangerNone {
+			tier = d
+		}
+	}
+	if m.any[listUrgentHelp] {
+		switch {
+		case m.any[listStrongUrgency] || saysNow:
+			raise(DangerNow)
+		case m.any[listUrgency] || strings.Contains(raw, "!") || strings.Count(n, " help ") > 1:
+			raise(DangerCheck)
+		}
 	}
 	if m.words <= 3 && m.any[listShortDanger] {
-		return true
+		if m.any[listStrongUrgency] || saysNow {
+			raise(DangerNow)
+		} else {
+			raise(DangerCheck)
+		}
 	}
-	past, saysNow := tense(n, m)
-	now := saysNow || !past
 	switch {
-	case m.any[listPresent] && now:
-		return true
-	case m.any[listNeedsNow] && saysNow:
-		return true
-	case m.any[listChildWho] && m.any[listChildRisk] && now:
-		return true
+	case m.any[listIdeation] && (saysNow || m.any[listMeans]) && !pastTime:
+		raise(DangerNow)
+	case m.any[listPresent] && saysNow:
+		raise(DangerNow)
+	case m.any[listPresent] && !quiet:
+		raise(DangerNow)
+	case m.any[listPresent] && habitual && !pastTime && !hypo:
+		raise(DangerCheck)
 	}
-	return false
-}
-
-// keyword is one piece of evidence for a route. Phrases match whole words;
-// prefixes (ending in '*') match the start of a word.
-type keyword struct {
-	phrase string
-	weight float64
-}
-
-// routeKeywords are words and phrases that are evidence for a route,
-// weighted by how specific they are. The model takes their matches as
-// features, which carries knowledge the training examples may lack.
-var routeKeywords = map[directory.Route][]keyword{
-	directory.RouteEnvironmental: {
-		{"fly tip*", 3}, {"flytip*", 3}, {"fly tipped", 3}, {"dumped", 2}, {"dumping", 2},
-		{"rubbish", 2}, {"litter*", 2}, {"graffiti", 3}, {"dog fouling", 3}, {"dog poo", 3},
-		{"dog mess", 3}, {"abandoned car", 3}, {"abandoned vehicle", 3}, {"abandoned van", 3},
-		{"parking", 2}, {"parked", 1.5}, {"bins", 1.5}, {"bin bags", 2}, {"waste", 2},
-		{"mattress*", 2}, {"fridge", 1}, {"sofa", 1}, {"tyres", 1.5}, {"needles", 1.5},
-		{"environmental", 3}, {"mess", 1}, {"spray paint*", 2}, {"tagging", 2},
-		{"overflowing", 1.5}, {"fouling", 3}, {"pavement", 1}, {"blocking my drive", 2},
-		{"noise", 1}, {"burning rubbish", 2}, {"pest*", 1}, {"rats", 1.5},
-	},
-	directory.RouteHateCrime: {
-		{"hate crime", 4}, {"hate incident", 4}, {"racis*", 3}, {"racial*", 3},
-		{"homophob*", 3}, {"transphob*", 3}, {"islamophob*", 3}, {"antisemit*", 3},
-		{"anti semit*", 3}, {"because of my race", 3}, {"because of my religion", 3},
-		{"because i am gay", 3}, {"because i am black", 3}, {"because i am muslim", 3},
-		{"because i am disabled", 3}, {"because i am trans", 3}, {"because of my disability", 3},
-		{"because of who", 2}, {"my skin", 2}, {"colour", 1}, {"religion", 2}, {"religious", 2},
-		{"mosque", 2}, {"synagogue", 2}, {"gurdwara", 2}, {"temple", 1.5}, {"church", 1},
-		{"headscarf", 2}, {"hijab", 2}, {"turban", 2}, {"slur*", 2}, {"go back to", 2},
-		{"gay", 1.5}, {"lesbian", 1.5}, {"trans", 1.5}, {"transgender", 2}, {"disabled", 1},
-		{"disability", 1.5}, {"wheelchair", 1}, {"muslim", 1.5}, {"jewish", 1.5}, {"sikh", 1.5},
-		{"hindu", 1.5}, {"black", 1}, {"asian", 1}, {"polish", 1}, {"foreigner", 1.5},
-		{"immigrant*", 1.5}, {"targeted", 1.5}, {"hate", 1.5}, {"hostility", 2},
-	},
-	directory.RouteSafeguarding: {
-		{"safeguarding", 4}, {"child", 2}, {"children", 2}, {"kid", 2}, {"kids", 2},
-		{"baby", 2}, {"toddler", 2}, {"teenager", 1.5}, {"girl", 1}, {"boy", 1},
-		{"pupil", 2}, {"student", 1}, {"grandchild", 2}, {"niece", 1}, {"nephew", 1},
-		{"neglect*", 3}, {"abuse", 2}, {"abused", 2}, {"abusing", 2}, {"groom*", 3},
-		{"exploit*", 3}, {"cuckoo*", 3}, {"county lines", 3}, {"vulnerable", 2.5},
-		{"elderly", 2}, {"old lady", 1.5}, {"old man", 1.5}, {"dementia", 2},
-		{"carer", 2}, {"care home", 2}, {"not being fed", 3}, {"not fed", 2},
-		{"bruises", 2}, {"bruised", 2}, {"self harm*", 2}, {"at risk", 2.5},
-		{"radicalis*", 3}, {"forced marriage", 3}, {"fgm", 3}, {"modern slavery", 3},
-		{"trafficked", 3}, {"trafficking", 3}, {"unsafe at home", 3}, {"social services", 3},
-		{"social worker", 3}, {"worried about", 1.5}, {"concerned about", 1.5},
-		{"mash", 4}, {"domestic abuse", 2}, {"domestic violence", 2}, {"coercive", 2},
-		{"controlling", 1.5}, {"under 18", 1.5}, {"underage", 2}, {"school", 1},
-	},
-	directory.RouteVictimSupport: {
-		{"support", 2}, {"someone to talk to", 3}, {"talk to someone", 3}, {"cope", 2.5},
-		{"coping", 2.5}, {"counsel*", 2.5}, {"upset", 1.5}, {"scared", 1.5}, {"anxious", 1.5},
-		{"anxiety", 1.5}, {"traumatis*", 2.5}, {"trauma", 2.5}, {"cannot sleep", 2},
-		{"struggling", 2}, {"victim", 2}, {"victims", 2}, {"affected by", 2}, {"after a crime", 2},
-		{"after the crime", 2}, {"since the", 1}, {"since i was", 1.5}, {"advice", 1},
-		{"help after", 2}, {"emotional", 2}, {"feel", 1}, {"feeling", 1}, {"shaken", 2},
-		{"signpost", 4}, {"bereaved", 2.5}, {"grief", 2}, {"court", 1.5}, {"witness", 1},
-		{"what now", 1}, {"need help", 1}, {"get help", 1},
-	},
-	directory.RouteReportCrime: {
-		{"report a crime", 3}, {"report crime", 3}, {"crime", 1.5}, {"stole*", 2.5}, {"steal*", 2.5},
-		{"stolen", 2.5}, {"theft", 2.5}, {"thief", 2.5}, {"nicked", 2.5}, {"pinched", 2},
-		{"burgl*", 3}, {"broke in", 3}, {"broken into", 3}, {"robbed", 3}, {"robbery", 3},
-		{"mugged", 3}, {"assault*", 2.5}, {"attacked", 2}, {"punched", 2}, {"vandal*", 2.5},
-		{"criminal damage", 3}, {"smashed", 1.5}, {"keyed", 2}, {"drug*", 2.5}, {"dealing", 2.5},
-		{"dealer*", 2.5}, {"weed", 2}, {"cannabis", 2}, {"anti social", 3}, {"antisocial", 3},
-		{"asb", 3}, {"youths", 2}, {"gang", 1.5}, {"fraud", 2.5}, {"scam*", 2.5},
-		{"harass*", 2.5}, {"stalk*", 2.5}, {"threat*", 2}, {"shoplift*", 3}, {"intelligence", 2},
-		{"information about", 1.5}, {"suspicious", 2}, {"police", 1.5}, {"report", 1},
-		{"car broken", 3}, {"catalytic", 3}, {"bike", 1}, {"phone", 0.5}, {"wallet", 1.5},
-		{"purse", 1.5}, {"handbag", 1.5}, {"speeding", 1.5}, {"nuisance", 1.5},
-		{"motorbikes", 1.5}, {"off road bikes", 2}, {"loud music", 1.5},
-		{"knife", 2.5}, {"gun", 2.5}, {"weapon", 2.5}, {"pulled a knife", 3}, {"threatened", 2},
-	},
+	switch {
+	case m.any[listHabit] && saysNow:
+		raise(DangerNow)
+	case m.any[listHabit] && !pastTime && !hypo:
+		raise(DangerCheck)
+	}
+	if m.any[listNeedsNow] && saysNow {
+		raise(DangerNow)
+	}
+	if m.any[listIntruder] && m.any[listPlaceIn] && !quiet {
+		raise(DangerNow)
+	}
+	if m.any[listChildWho] && m.any[listChildRisk] {
+		switch {
+		case saysNow || (m.any[listChildPlace] && !quiet):
+			raise(DangerNow)
+		case !pastTime && !hypo:
+			raise(DangerCheck)
+		}
+	}
+	if negated && !saysNow {
+		// The person said no one is in danger: believe them.
+		return DangerNone
+	}
+	return tier
 }

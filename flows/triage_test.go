@@ -9,60 +9,77 @@ import (
 )
 
 func TestClassify(t *testing.T) {
+	const (
+		now   = flows.DangerNow
+		check = flows.DangerCheck
+		none  = flows.DangerNone
+	)
 	tests := []struct {
 		name   string
 		text   string
-		want   directory.Route
+		want   directory.Route // "" when only the danger matters
+		danger flows.Danger
 		second directory.Route
 	}{
-		{"weapon outside now", "theres a man with a knife outside the shop NOW", directory.RouteEmergency, ""},
-		{"someone trying to get in", "someone is trying to get in through my back door", directory.RouteEmergency, ""},
-		{"cannot breathe", "i cant breathe", directory.RouteEmergency, ""},
-		{"fire", "the flat downstairs is on fire", directory.RouteEmergency, ""},
-		{"threat to kill tonight", "he said he is going to kill me tonight", directory.RouteEmergency, ""},
-		{"screaming next door", "screaming and glass breaking next door", directory.RouteEmergency, ""},
-		{"help with urgency", "help me please!!", directory.RouteEmergency, ""},
-		{"suicide", "suicide", directory.RouteEmergency, ""},
-		{"wanting to commit suicide", "i want to commit suicide", directory.RouteEmergency, ""},
-		{"no reason to live", "theres no reason to live", directory.RouteEmergency, ""},
-		{"ending it", "i feel like ending it", directory.RouteEmergency, ""},
-		{"too many pills", "i've taken too many pills", directory.RouteEmergency, ""},
-		{"paracetamol", "i have taken 20 paracetamol", directory.RouteEmergency, ""},
-		{"took pills", "i took pills", directory.RouteEmergency, ""},
-		{"scared for my life", "im scared for my life", directory.RouteEmergency, ""},
-		{"not safe", "i'm not safe", directory.RouteEmergency, ""},
-		{"bare help", "help", directory.RouteEmergency, ""},
-		{"racist attack now is danger first", "they are attacking him and shouting racist abuse", directory.RouteEmergency, directory.RouteHateCrime},
-		{"past knife is not 999", "last week a man pulled a knife on me", directory.RouteReportCrime, ""},
-		{"past threat is not 999", "my ex threatened me last month", directory.RouteReportCrime, ""},
-		{"negated danger", "it's not an emergency but my shed was broken into", directory.RouteReportCrime, ""},
-		{"fly tipping", "someone dumped a load of rubbish outside my house", directory.RouteEnvironmental, ""},
-		{"graffiti", "graffiti all over the bus shelter", directory.RouteEnvironmental, ""},
-		{"dog fouling", "dog fouling on our street every day", directory.RouteEnvironmental, ""},
-		{"threatening texts", "my ex wont stop texting me threats", directory.RouteReportCrime, ""},
-		{"bike nicked", "my bike got nicked from outside the station", directory.RouteReportCrime, ""},
-		{"drug dealing", "people dealing drugs from the flat opposite", directory.RouteReportCrime, ""},
-		{"racist graffiti is hate", "someone shouted racist abuse at me", directory.RouteHateCrime, ""},
-		{"homophobic", "we get homophobic comments from a neighbour", directory.RouteHateCrime, ""},
-		{"child neglect", "my neighbours kids are not being fed and look neglected", directory.RouteSafeguarding, ""},
-		{"cuckooing", "i think my vulnerable uncle is being cuckooed", directory.RouteSafeguarding, ""},
-		{"support", "i was burgled and i'm struggling to cope, i need someone to talk to", directory.RouteVictimSupport, ""},
-		{"greeting is unclear", "hello", directory.RouteUnclear, ""},
-		{"empty is unclear", "", directory.RouteUnclear, ""},
-		{"emoji only is unclear", "🙂🙂", directory.RouteUnclear, ""},
-		{"numbers only is unclear", "0123456789", directory.RouteUnclear, ""},
-		{"a url is unclear", "https://example.com/a?b=c", directory.RouteUnclear, ""},
-		{"whitespace is unclear", " \t\n  ", directory.RouteUnclear, ""},
-		{"invalid UTF-8 is unclear", "\xff\xfe\xfd", directory.RouteUnclear, ""},
-		{"a phone number is unclear", "07700 900123", directory.RouteUnclear, ""},
-		{"repeated characters are unclear", strings.Repeat("z", 5000), directory.RouteUnclear, ""},
-		{"invalid UTF-8 around words still reads", "\xffsomeone dumped a sofa in the alley\xfe", directory.RouteEnvironmental, ""},
+		{"weapon outside now", "theres a man with a knife outside the shop NOW", directory.RouteEmergency, now, ""},
+		{"someone trying to get in", "someone is trying to get in through my back door", directory.RouteEmergency, now, ""},
+		{"cannot breathe", "i cant breathe", directory.RouteEmergency, now, ""},
+		{"fire", "the flat downstairs is on fire", directory.RouteEmergency, now, ""},
+		{"threat to kill tonight", "he said he is going to kill me tonight", directory.RouteEmergency, now, ""},
+		{"screaming next door", "screaming and glass breaking next door", directory.RouteEmergency, now, ""},
+		{"too many pills", "i've taken too many pills", directory.RouteEmergency, now, ""},
+		{"paracetamol taken", "i took a load of paracetamol", directory.RouteEmergency, now, ""},
+		{"suicide tonight", "i am going to end my life tonight", directory.RouteEmergency, now, ""},
+		{"racist attack now is danger first", "they are attacking him and shouting racist abuse", directory.RouteEmergency, now, "hate-crime"},
+		{"help with urgency asks", "help me please!!", "", check, ""},
+		{"bare help asks", "help", directory.RouteUnclear, check, ""},
+		{"help please asks", "help please", directory.RouteUnclear, check, ""},
+		{"i need help asks", "i need help", "", check, ""},
+		{"he hits me asks", "he hits me", "", check, ""},
+		{"partner beats me asks", "my partner beats me", "domestic-abuse", check, ""},
+		{"scared for my life asks", "im scared for my life", "", check, ""},
+		{"not safe asks", "i'm not safe", "", check, ""},
+		{"suicidal thoughts are support", "i have been having suicidal thoughts", "mental-health", none, ""},
+		{"wanting to die is support", "i want to commit suicide", "mental-health", none, ""},
+		{"ending it is support", "i feel like ending it", "mental-health", none, ""},
+		{"control is domestic abuse", "my husband controls all my money and wont let me see my friends", "domestic-abuse", none, ""},
+		{"abusive boyfriend", "my boyfriend is abusive", "domestic-abuse", none, ""},
+		{"past knife is not 999", "last week a man pulled a knife on me", "report-crime", none, ""},
+		{"past threat from an ex", "my ex threatened me last month", "domestic-abuse", none, ""},
+		{"abuse over months asks, never 999", "my ex has been threatening me for months", "", check, ""},
+		{"negated danger", "it's not an emergency but my shed was broken into", "report-crime", none, ""},
+		{"no one in danger", "no one is in danger, but there is a van parked across my drive again", "environmental", none, ""},
+		{"fire that is out", "there was a fire in the park bins earlier, it's out now", "", none, ""},
+		{"parked car", "a car has been parked on the pavement outside my house for weeks", "environmental", none, ""},
+		{"fly tipping", "someone dumped a load of rubbish outside my house", "environmental", none, ""},
+		{"graffiti", "graffiti all over the bus shelter", "environmental", none, ""},
+		{"dog fouling", "dog fouling on our street every day", "environmental", none, ""},
+		{"bike nicked", "my bike got nicked from outside the station", "report-crime", none, ""},
+		{"drug dealing", "people dealing drugs from the flat opposite", "report-crime", none, ""},
+		{"racist abuse is hate", "someone shouted racist abuse at me", "hate-crime", none, ""},
+		{"homophobic", "we get homophobic comments from a neighbour", "hate-crime", none, ""},
+		{"child neglect", "my neighbours kids are not being fed and look neglected", "safeguarding", none, ""},
+		{"scam", "i got scammed out of 200 quid on facebook marketplace", "fraud", none, ""},
+		{"support", "i was burgled and i'm struggling to cope, i need someone to talk to", "victim-support", none, ""},
+		{"greeting is unclear", "hello", directory.RouteUnclear, none, ""},
+		{"empty is unclear", "", directory.RouteUnclear, none, ""},
+		{"emoji only is unclear", "🙂🙂", directory.RouteUnclear, none, ""},
+		{"numbers only is unclear", "0123456789", directory.RouteUnclear, none, ""},
+		{"a url is unclear", "https://example.com/a?b=c", directory.RouteUnclear, none, ""},
+		{"whitespace is unclear", " \t\n  ", directory.RouteUnclear, none, ""},
+		{"invalid UTF-8 is unclear", "\xff\xfe\xfd", directory.RouteUnclear, none, ""},
+		{"a phone number is unclear", "07700 900123", directory.RouteUnclear, none, ""},
+		{"repeated characters are unclear", strings.Repeat("z", 5000), directory.RouteUnclear, none, ""},
+		{"invalid UTF-8 around words still reads", "\xffsomeone dumped a sofa in the alley\xfe", "environmental", none, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := flows.Classify(tt.text)
-			if got.Route != tt.want {
-				t.Errorf("Classify(%q).Route = %q, want %q (confidence %.2f)", tt.text, got.Route, tt.want, got.Confidence)
+			if tt.want != "" && got.Route != tt.want {
+				t.Errorf("Classify(%q).Route = %q, want %q (confidence %.2f, danger %s)", tt.text, got.Route, tt.want, got.Confidence, got.Danger)
+			}
+			if got.Danger != tt.danger {
+				t.Errorf("Classify(%q).Danger = %q, want %q (route %s)", tt.text, got.Danger, tt.danger, got.Route)
 			}
 			if tt.second != "" && got.Second != tt.second {
 				t.Errorf("Classify(%q).Second = %q, want %q", tt.text, got.Second, tt.second)
@@ -88,8 +105,8 @@ func TestClassifyLanguage(t *testing.T) {
 		{"pomocy! on ma nóż", "other", directory.RouteEmergency},
 		{"pomocy, mój mąż ma nóż i jest w domu", "polish", directory.RouteEmergency},
 		{"ajutor, este foc în casă", "romanian", directory.RouteEmergency},
-		{"my bag was stolen", "", directory.RouteReportCrime},
-		{"my bag was stolen from the café", "", directory.RouteReportCrime},
+		{"my bag was stolen", "", "report-crime"},
+		{"my bag was stolen from the café", "", "report-crime"},
 	}
 	for _, tt := range tests {
 		got := flows.Classify(tt.text)
@@ -101,7 +118,7 @@ func TestClassifyLanguage(t *testing.T) {
 
 func TestClassifyHugeInput(t *testing.T) {
 	long := strings.Repeat("someone dumped rubbish in the alley ", 3000) // ~100 KB
-	if got := flows.Classify(long).Route; got != directory.RouteEnvironmental {
+	if got := flows.Classify(long).Route; got != "environmental" {
 		t.Errorf("100 KB message: route %q, want environmental", got)
 	}
 	repeated := strings.Repeat("a", 100<<10)
@@ -114,10 +131,22 @@ func FuzzClassify(f *testing.F) {
 	for _, s := range []string{"", "help", "knife", "fly tipping", "\xff\xfe", "میرا", strings.Repeat("x ", 1000), "last week he had a knife now"} {
 		f.Add(s)
 	}
+	dir, err := directory.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := flows.Classify(s)
-		if got.Route != directory.RouteUnclear && !got.Route.Known() {
+		if got.Route != directory.RouteUnclear && !dir.Knows(got.Route) {
 			t.Fatalf("Classify(%q) = unknown route %q", s, got.Route)
+		}
+		switch got.Danger {
+		case flows.DangerNow, flows.DangerCheck, flows.DangerNone:
+		default:
+			t.Fatalf("Classify(%q) danger %q", s, got.Danger)
+		}
+		if (got.Danger == flows.DangerNow) != (got.Route == directory.RouteEmergency) {
+			t.Fatalf("Classify(%q) = route %q with danger %q", s, got.Route, got.Danger)
 		}
 		if got.Confidence < 0 || got.Confidence > 1 {
 			t.Fatalf("Classify(%q) confidence %v", s, got.Confidence)
@@ -126,7 +155,7 @@ func FuzzClassify(f *testing.F) {
 }
 
 func TestClassifyIgnoresTerminalEscapes(t *testing.T) {
-	if got := flows.Classify("\x1b[31mgraffiti\x1b[0m on the bridge").Route; got != directory.RouteEnvironmental {
+	if got := flows.Classify("\x1b[31mgraffiti\x1b[0m on the bridge").Route; got != "environmental" {
 		t.Errorf("route %q, want environmental", got)
 	}
 }

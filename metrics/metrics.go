@@ -59,6 +59,10 @@ type Options struct {
 	// Build is reported by whereto_build_info; the zero value means
 	// ReadBuild().
 	Build Build
+	// Routes are the route ids accepted as labels (the directory's, at
+	// start); others become Other. Empty means the embedded default
+	// directory's routes.
+	Routes []string
 	// NoRuntimeCollectors leaves out the Go runtime and process
 	// collectors (tests that compare whole outputs use it).
 	NoRuntimeCollectors bool
@@ -104,7 +108,7 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 	if o.Build == (Build{}) {
 		o.Build = ReadBuild()
 	}
-	m := &Metrics{routes: knownRoutes()}
+	m := &Metrics{routes: knownRoutes(o.Routes)}
 	known := KnownChannels()
 	m.channels.Store(&known)
 	byChannel := []string{"channel"}
@@ -178,8 +182,10 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 	// Series at zero for what is configured, so that a rate is defined
 	// from the first scrape.
 	m.AddChannels(o.Channels...)
-	for _, r := range directory.Routes() {
-		m.ended.WithLabelValues(string(r))
+	for _, r := range m.routes {
+		if r != string(directory.RouteUnclear) {
+			m.ended.WithLabelValues(r)
+		}
 	}
 	return m, nil
 }
@@ -278,10 +284,15 @@ func validLabel(s string) bool {
 	return true
 }
 
-func knownRoutes() []string {
-	var out []string
-	for _, r := range directory.Routes() {
-		out = append(out, string(r))
+// knownRoutes is routes (or the default directory's) and unclear.
+func knownRoutes(routes []string) []string {
+	out := slices.Clone(routes)
+	if len(out) == 0 {
+		if d, err := directory.Default(); err == nil {
+			for _, r := range d.RouteIDs() {
+				out = append(out, string(r))
+			}
+		}
 	}
 	return append(out, string(directory.RouteUnclear))
 }

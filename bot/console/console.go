@@ -1,7 +1,9 @@
 // Package console is the terminal chat: the resident conversation on
 // standard input and output, with no account or network. Choices are
-// numbered; typing the number or the words chooses. It behaves the same
-// with input piped in, so a whole conversation can be scripted.
+// numbered; typing the number or the words chooses. Replies are wrapped to
+// the terminal's width (Chat.Width), never inside a word, a web or email
+// address or a phone number. It behaves the same with input piped in, so a
+// whole conversation can be scripted.
 package console
 
 import (
@@ -35,6 +37,11 @@ type Chat struct {
 	Prompt string
 	// Conversation names the session; default "terminal".
 	Conversation string
+	// Width is the terminal's width in columns, to which replies are
+	// wrapped; 0 means DefaultWidth (80), and a negative width turns
+	// wrapping off. The package reads no environment: the caller passes
+	// the width of its terminal (or $COLUMNS).
+	Width int
 }
 
 // New returns a Chat reading lines from in and writing replies to out.
@@ -166,7 +173,11 @@ func (c *Chat) send(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(c.out, flows.RenderText(resp.Replies)+"\n"); err != nil {
+	width := c.Width
+	if width == 0 {
+		width = DefaultWidth
+	}
+	if _, err := io.WriteString(c.out, wrap(flows.RenderText(resp.Replies), width)+"\n"); err != nil {
 		return fmt.Errorf("writing reply: %w", err)
 	}
 	return nil

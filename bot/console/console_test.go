@@ -26,19 +26,24 @@ var testNow = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 // Replies the tests look for. They are the conversation's wording (flows),
 // repeated here on purpose: a change of wording should be a visible diff.
 const (
-	welcome       = "Hello. I can tell you where to report something"
-	menuQuestion  = "What would you like to do?"
-	reportQ       = "What would you like to report?"
-	crimeNowQ     = "Is it happening now, or is anyone in danger or hurt right now?"
-	crimeHateQ    = "Was anyone targeted because of who they are"
-	emptyReply    = "I didn't get any words there."
-	unclearReply  = "I'm not sure I understood, and I don't want to guess."
-	truncReply    = "That was a long message, so I only read the first part."
-	englishOnly   = "Sorry, I can only read English for now."
-	emergencyLine = "If you are in danger now or a crime is happening, call 999."
-	police101     = "Phone (Non-emergency): 101"
-	policeOnline  = "https://www.bedfordshire.police.uk/report"
-	anythingElse  = "Is there anything else I can help with?"
+	welcome      = "Hello. I can tell you where to report something"
+	menuQuestion = "What do you want to do?"
+	reportQ      = "What do you want to report?"
+	nowQ         = "Is this happening now?"
+	emptyReply   = "I did not get any words there."
+	unclearReply = "Sorry, I am not sure what you mean, and I do not want to guess."
+	truncReply   = "That was a long message, so I only read the first part."
+	englishOnly  = "Sorry, I can only read English for now."
+	englishOnly9 = "In an emergency, call 999 even if you do not speak"
+	// dangerChoice is the menu's first choice, the way to the 999 answer;
+	// the welcome's menu has it once, every later menu once more.
+	dangerChoice = "\n  1. Someone is in danger now\n"
+	crimeIntro   = "To report a crime when it is not an emergency:"
+	police101    = "Police non-emergency line: Call 101"
+	policeOnline = "https://www.bedfordshire.police.uk/report"
+	moreIntro    = "Other places that can help:"
+	crimestopper = "Crimestoppers: Call 0800 555 111"
+	startAgain   = ". Start again\n"
 )
 
 // newRunner returns a real runner over the default directory with the clock
@@ -110,21 +115,27 @@ func TestRunConversations(t *testing.T) {
 	}{
 		{
 			name:  "scripted report ends at EOF with the report-crime services",
-			input: "2\n1\nno\nno\nLU1\n",
-			want:  []string{welcome, reportQ, crimeNowQ, crimeHateQ, policeOnline, police101, anythingElse},
-			sent:  []string{"2", "1", "no", "no", "LU1"},
+			input: "2\n1\n1\n",
+			want:  []string{welcome, reportQ, crimeIntro, policeOnline, police101, moreIntro, crimestopper, startAgain},
+			sent:  []string{"2", "1", "1"},
+		},
+		{
+			name:  "words ask the danger question, then give the report-crime services",
+			input: "someone hit me\nno\n",
+			want:  []string{nowQ, crimeIntro, policeOnline, police101},
+			sent:  []string{"someone hit me", "no"},
 		},
 		{
 			name:  "last line without newline is still answered",
-			input: "2\n1\nno\nno\nLU1",
-			want:  []string{policeOnline, police101},
-			sent:  []string{"2", "1", "no", "no", "LU1"},
+			input: "2\n1\n1",
+			want:  []string{policeOnline, police101, crimestopper},
+			sent:  []string{"2", "1", "1"},
 		},
 		{
 			name:  "CRLF line endings are stripped",
-			input: "2\r\n1\r\nno\r\nno\r\nLU1\r\n",
-			want:  []string{policeOnline, police101},
-			sent:  []string{"2", "1", "no", "no", "LU1"},
+			input: "2\r\n1\r\n1\r\n",
+			want:  []string{policeOnline, police101, crimestopper},
+			sent:  []string{"2", "1", "1"},
 		},
 		{
 			name:      "empty and whitespace-only lines get a clear reply",
@@ -138,10 +149,11 @@ func TestRunConversations(t *testing.T) {
 			wantCount: map[string]int{truncReply: 1},
 		},
 		{
-			name:    "invalid UTF-8 gets an answer",
-			input:   "\xff\xfe\xfd \xc3\x28 \xed\xa0\x80\n",
-			want:    []string{unclearReply, emergencyLine},
-			notWant: []string{"\xff", "\xfe", "\xed\xa0\x80"},
+			name:      "invalid UTF-8 gets an answer",
+			input:     "\xff\xfe\xfd \xc3\x28 \xed\xa0\x80\n",
+			want:      []string{unclearReply},
+			wantCount: map[string]int{dangerChoice: 2},
+			notWant:   []string{"\xff", "\xfe", "\xed\xa0\x80"},
 		},
 		{
 			name:    "control characters and escape sequences are never echoed",
@@ -150,22 +162,25 @@ func TestRunConversations(t *testing.T) {
 			notWant: []string{"\x1b", "\x00", "\x07", "\x08", "pwned"},
 		},
 		{
-			name:    "emoji only",
-			input:   "😀🙈🔥\n",
-			want:    []string{unclearReply, emergencyLine},
-			notWant: []string{"😀", "🙈"},
+			name:      "emoji only",
+			input:     "😀🙈🔥\n",
+			want:      []string{unclearReply},
+			wantCount: map[string]int{dangerChoice: 2},
+			notWant:   []string{"😀", "🙈"},
 		},
 		{
-			name:    "right-to-left Urdu gets the English-only reply with 999",
-			input:   "میرا فون چوری ہو گیا\n",
-			want:    []string{englishOnly, "call 999", menuQuestion},
-			notWant: []string{"میرا", "چوری"},
+			name:      "right-to-left Urdu gets the English-only reply with 999",
+			input:     "میرا فون چوری ہو گیا\n",
+			want:      []string{englishOnly, englishOnly9},
+			wantCount: map[string]int{dangerChoice: 2},
+			notWant:   []string{"میرا", "چوری"},
 		},
 		{
-			name:    "markup characters are not echoed",
-			input:   "<b>&amp;</b> *x* _y_ [z](w)\n",
-			want:    []string{unclearReply},
-			notWant: []string{"<b>", "&amp;", "[z](w)", "*x*", "_y_"},
+			name:      "markup characters are not echoed",
+			input:     "<b>&amp;</b> *x* _y_ [z](w)\n",
+			want:      []string{unclearReply},
+			wantCount: map[string]int{dangerChoice: 2},
+			notWant:   []string{"<b>", "&amp;", "[z](w)", "*x*", "_y_"},
 		},
 	}
 	for _, tt := range tests {
@@ -228,7 +243,7 @@ func TestRunLineLongerThanMaxLine(t *testing.T) {
 	if !strings.Contains(out, truncReply) {
 		t.Errorf("output lacks %q", truncReply)
 	}
-	if !strings.HasSuffix(out, reportQ+"\n  1. A crime or anti-social behaviour\n  2. Fly-tipping, graffiti, litter or another environmental problem\n  3. A hate crime: targeted because of who they are\n  4. Back to the menu\n\n") {
+	if !strings.HasSuffix(out, reportQ+"\n  1. A crime or anti-social behaviour\n  2. Fly-tipping, litter or graffiti\n  3. Someone was targeted for who they are\n  4. A scam or fraud\n  5. I reported anti-social behaviour and nothing changed\n  6. Back to the menu\n\n") {
 		t.Errorf("the line after the long one was not answered as 2 (Report something); output ends:\n%s", tail(out))
 	}
 }
@@ -248,7 +263,7 @@ func TestRunPromptBeforeEachRead(t *testing.T) {
 	if len(parts) != 4 {
 		t.Fatalf("got %d prompts, want 3 (one per read); output:\n%s", len(parts)-1, out.String())
 	}
-	for i, want := range []string{welcome, reportQ, crimeNowQ} {
+	for i, want := range []string{welcome, reportQ, crimeIntro} {
 		if !strings.HasPrefix(parts[i], want) {
 			t.Errorf("segment %d starts %q, want %q", i, head(parts[i]), want)
 		}
@@ -270,7 +285,7 @@ func TestRunPromptInteractive(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- c.Run(context.Background()) }()
 
-	for _, line := range []string{"2\n", "1\n", "no\n"} {
+	for _, line := range []string{"2\n", "1\n", "1\n"} {
 		select {
 		case <-out.prompted:
 		case <-time.After(5 * time.Second):
@@ -294,8 +309,8 @@ func TestRunPromptInteractive(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after end of input")
 	}
-	if got := out.String(); !strings.Contains(got, crimeHateQ) {
-		t.Errorf("output lacks %q:\n%s", crimeHateQ, got)
+	if got := out.String(); !strings.Contains(got, crimestopper) {
+		t.Errorf("output lacks %q, the answer to the last line:\n%s", crimestopper, got)
 	}
 }
 
@@ -396,6 +411,87 @@ func TestRunConversationName(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fixedHandler answers every message with the same replies.
+type fixedHandler []flows.Reply
+
+func (f fixedHandler) Handle(context.Context, bot.Message) (bot.Response, error) {
+	return bot.Response{Replies: f}, nil
+}
+
+// TestRunWrapsToWidth: replies are wrapped to Chat.Width (80 when 0, none
+// when negative) without losing or cutting a word, a web or email address
+// or a phone number, and numbered choices keep their indent.
+func TestRunWrapsToWidth(t *testing.T) {
+	const (
+		url   = "https://www.bedfordshire.police.uk/report/anti-social-behaviour"
+		phone = "0808 2000 247"
+		email = "info@signpostforbedfordshire.com"
+	)
+	replies := fixedHandler{
+		{Heading: "Police non-emergency: 101", Text: "The police non-emergency number: report crime, anti-social behaviour or information about crime when it is not an emergency.\n\nWebsite (Report online): " + url + "\nPhone (24/7 helpline, free from landlines and mobiles): " + phone + "\nEmail (we answer within two working days): " + email},
+		{Text: "If you are in danger now or a crime is happening, call 999. If you cannot speak, call 999, listen to the operator and press 55 when asked.", Choices: []flows.Choice{
+			{ID: "a", Label: "Fly-tipping, graffiti, litter or another environmental problem"},
+			{ID: "b", Label: "Someone was targeted because of who they are, or a hate crime"},
+		}},
+	}
+	run := func(t *testing.T, h console.Handler, width int) string {
+		t.Helper()
+		var out bytes.Buffer
+		c := console.New(h, strings.NewReader("hello\n"), &out)
+		c.Width = width
+		if err := c.Run(context.Background()); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return out.String()
+	}
+	tests := []struct {
+		name    string
+		width   int
+		longest int // the longest line allowed, but for one unbreakable unit
+	}{
+		{"default is 80 columns", 0, 80},
+		{"80 columns", 80, 80},
+		{"40 columns", 40, 40},
+		{"20 columns", 20, 20},
+		{"negative is no wrapping", -1, 1 << 20},
+	}
+	unwrapped := run(t, replies, -1)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := run(t, replies, tt.width)
+			for _, line := range strings.Split(out, "\n") {
+				if utf8.RuneCountInString(line) <= tt.longest {
+					continue
+				}
+				if unit := strings.TrimSpace(line); strings.Contains(unit, " ") && tt.width > 0 {
+					t.Errorf("line of %d characters, want at most %d or one unbreakable word: %q", utf8.RuneCountInString(line), tt.longest, line)
+				}
+			}
+			for _, w := range []string{url, phone, email} {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q whole:\n%s", w, out)
+				}
+			}
+			if got, want := strings.Fields(out), strings.Fields(unwrapped); !slices.Equal(got, want) {
+				t.Errorf("wrapping changed the words:\n%s", out)
+			}
+			if !strings.Contains(out, "\n  1. Fly-tipping,") || !strings.Contains(out, "\n  2. Someone") {
+				t.Errorf("numbered choices lost their place:\n%s", out)
+			}
+			if tt.width == 20 && !strings.Contains(out, "\n  1. Fly-tipping,\n     graffiti,\n") {
+				t.Errorf("a choice does not continue under its first word:\n%s", out)
+			}
+			if tt.width < 0 && out != unwrapped {
+				t.Errorf("output changed without wrapping")
+			}
+		})
+	}
+	// The real conversation keeps every word at 20 columns too.
+	if got, want := strings.Fields(run(t, newRunner(t), 20)), strings.Fields(run(t, newRunner(t), -1)); !slices.Equal(got, want) {
+		t.Errorf("wrapping the conversation changed its words")
 	}
 }
 

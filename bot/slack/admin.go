@@ -40,7 +40,7 @@ func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminComma
 			meta = formMeta{Mode: modeAdd, Channel: c.ChannelID, ResponseURL: c.ResponseURL}
 			svc = directory.Service{}
 		}
-		view, err := editModal(meta, svc)
+		view, err := editModal(meta, svc, routeNames(h.dir.Directory()))
 		if err != nil {
 			res.reply = textReply("This service cannot be edited in Slack: " + esc(err.Error()) + ". Use `whereto directory export` and import instead.")
 			return res
@@ -293,13 +293,13 @@ func (h *handler) stats(ctx context.Context, days int) *reply {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading stats failed", slog.String("err", err.Error()))
 		return textReply("The figures could not be read just now. Please try again.")
 	}
-	return statsReply(rows, from, days)
+	return statsReply(h.dir.Directory().RouteIDs(), rows, from, days)
 }
 
 // statsReply renders rows as a table: a line per day, a column per route.
-func statsReply(rows []statRow, from string, days int) *reply {
+func statsReply(known []directory.Route, rows []statRow, from string, days int) *reply {
 	var routes []string
-	for _, r := range directory.Routes() {
+	for _, r := range known {
 		routes = append(routes, string(r))
 	}
 	counts := map[string]map[string]uint64{}
@@ -314,7 +314,7 @@ func statsReply(rows []statRow, from string, days int) *reply {
 		counts[r.Day][r.Route] += r.Count
 		total += r.Count
 	}
-	slices.Sort(routes[len(directory.Routes()):])
+	slices.Sort(routes[len(known):])
 	header := append([]string{"day       "}, routes...)
 	header = append(header, "total")
 	var lines []string

@@ -267,10 +267,13 @@ func (a *App) Run(ctx context.Context) error {
 	defer a.stop()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		// Build the classifier now, not on the first look-up.
-		flows.Classify("")
-		a.checkBotToken(ctx)
+		// Build the classifier for the directory's routes now, not on the
+		// first look-up; beside auth.test, which need not wait for it.
+		if err := flows.Warm(a.h.dir.Directory()); err != nil {
+			a.log.Warn("slack: building the classifier failed", slog.String("err", err.Error()))
+		}
 	})
+	wg.Go(func() { a.checkBotToken(ctx) })
 	if a.socket != nil {
 		wg.Go(func() { a.socketEvents(ctx) })
 		a.runSocket(ctx)

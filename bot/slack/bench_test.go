@@ -37,7 +37,7 @@ func bigDirectory(tb testing.TB, n int) *directory.Directory {
 		"free", "confidential", "drop-in", "sessions", "weekly", "volunteers", "trained", "staff", "referrals", "welcome")
 	r := rand.New(rand.NewPCG(1, 2))
 	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
-	routes := directory.Routes()[1:] // never the emergency route
+	routes := d.RouteIDs()[1:] // never the emergency route
 	for i := len(d.Services); i < n; i++ {
 		topic := pick(topics)
 		var desc []string

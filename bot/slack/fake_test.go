@@ -296,7 +296,8 @@ type testEnv struct {
 var night = time.Date(2026, 11, 25, 22, 0, 0, 0, time.UTC)
 
 // newEnv is an env on the test directory (testdata/directory.json: the
-// seven page-10 services, fixed so that tests do not follow data edits).
+// seven page-10 services and the six routes they serve, fixed so that
+// tests do not follow data edits).
 func newEnv(t *testing.T, configure ...func(*Config)) *testEnv {
 	t.Helper()
 	f, err := os.Open("testdata/directory.json")

@@ -34,7 +34,7 @@ func TestSignedCommandReturnsMASHCard(t *testing.T) {
 			}
 			all := joined(m)
 			for _, want := range []string{
-				"Multi-Agency Safeguarding Hub (MASH)",
+				"MASH: Multi-Agency Safeguarding Hub",
 				tc.callNow,
 				tc.notNowTag,
 				"<mailto:mash@luton.gov.uk|mash@luton.gov.uk>",
@@ -254,6 +254,12 @@ func TestLookUpBySituation(t *testing.T) {
 		i999 := strings.Index(all, "*Call now:* *999*")
 		if i999 < 0 || !strings.Contains(all, "press 55") {
 			t.Errorf("danger answer lacks 999 or the Silent Solution:\n%s", all)
+		}
+	})
+	t.Run("situation answers name the route by the directory's label", func(t *testing.T) {
+		all := joined(e.command(testOther, "my neighbours kids are not being fed"))
+		if !strings.Contains(all, "This sounds like *A child or an adult at risk*") {
+			t.Errorf("no route label:\n%s", all)
 		}
 	})
 	t.Run("situation answers carry the 999 line", func(t *testing.T) {

@@ -103,7 +103,7 @@ func lookUp(ix *index, text string) answer {
 	if len(res.full) > 0 {
 		return answer{kind: answerName, services: ix.at(res.full), total: res.fullTotal}
 	}
-	if t := flows.Classify(q); t.Route != directory.RouteUnclear && t.Route != "" {
+	if t := flows.ClassifyFor(ix.dir, q); t.Route != directory.RouteUnclear && t.Route != "" {
 		if a := situation(ix, t.Route, t.Second); a.total > 0 {
 			return a
 		}

@@ -74,7 +74,7 @@ func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 		Contacts: []directory.Contact{{Kind: directory.KindPhone, Value: "101", Hours: directory.InHours}},
 		Hours: &directory.Schedule{Weekly: []directory.Period{{Days: []string{"mon"}, Opens: "09:00", Closes: "17:00"}},
 			BankHolidays: directory.BankHolidaysOpen, Exceptions: []directory.Exception{{Date: "2026-12-24", Closed: true}}},
-		Routes: []directory.RouteRef{{Route: directory.RouteSafeguarding, Order: 90, Fallback: true}},
+		Routes: []directory.RouteRef{{Route: directory.Route("safeguarding"), Order: 90, Fallback: true}},
 	}
 	st := stateOf(s, modeEdit)
 	st.Values[blockHours][actionValue] = slack.BlockAction{Value: "mon-tue 09:00-17:00"}

@@ -75,7 +75,9 @@ type formField struct {
 	multiline, optional             bool
 }
 
-func formFields() []formField {
+// formFields lists the form's inputs; routes names the directory's routes
+// for the routes field's hint.
+func formFields(routes string) []formField {
 	return []formField{
 		{block: blockName, label: "Name"},
 		{block: blockOrg, label: "Organisation", optional: true},
@@ -92,7 +94,7 @@ func formFields() []formField {
 		{block: blockAreaName, label: "Areas served, in words", optional: true,
 			hint: "How people would say it, e.g. Luton (LU1 to LU4)."},
 		{block: blockRoutes, label: "Routes", multiline: true,
-			hint: "One per line: route and order (1 is shown first), e.g. safeguarding 1; add fallback for a service shown only where no local one serves. Routes: " + routeNames() + "."},
+			hint: "One per line: route and order (1 is shown first), e.g. safeguarding 1; add fallback for a service shown only where no local one serves. Add when: word / word to offer it first only to people who use one of the words. Routes: " + routes + "."},
 		{block: blockKeywords, label: "Keywords", optional: true,
 			hint: "Separated by commas, e.g. fly tipping, litter."},
 		{block: blockSource, label: "Source", hint: "Where these details come from."},
@@ -105,9 +107,10 @@ func formFields() []formField {
 	}
 }
 
-func routeNames() string {
+// routeNames lists the ids of d's routes.
+func routeNames(d *directory.Directory) string {
 	var names []string
-	for _, r := range directory.Routes() {
+	for _, r := range d.RouteIDs() {
 		names = append(names, string(r))
 	}
 	return strings.Join(names, ", ")
@@ -177,13 +180,16 @@ func routesText(rs []directory.RouteRef) string {
 		if r.Fallback {
 			lines[i] += " fallback"
 		}
+		if len(r.When) > 0 {
+			lines[i] += " when: " + strings.Join(r.When, " / ")
+		}
 	}
 	return strings.Join(lines, "\n")
 }
 
 // editModal builds the edit (or, for an empty service and modeAdd, the
 // add) form, filled with s.
-func editModal(meta formMeta, s directory.Service) (slack.ModalViewRequest, error) {
+func editModal(meta formMeta, s directory.Service, routes string) (slack.ModalViewRequest, error) {
 	md, err := json.Marshal(meta)
 	if err != nil {
 		return slack.ModalViewRequest{}, err
@@ -197,7 +203,7 @@ func editModal(meta formMeta, s directory.Service) (slack.ModalViewRequest, erro
 	} else {
 		blocks = append(blocks, section("Editing `"+esc(s.ID)+"`. Every change is recorded with your name; `/whereto history "+esc(s.ID)+"` lists them."))
 	}
-	for _, f := range formFields() {
+	for _, f := range formFields(routes) {
 		text := fieldText(s, f.block)
 		if len(text) > maxInput {
 			return slack.ModalViewRequest{}, fmt.Errorf("field %s is %d characters, more than a Slack form takes (%d)", f.block, len(text), maxInput)
@@ -503,13 +509,25 @@ func parseRoutes(text string, ps formProblems) ([]directory.RouteRef, []int) {
 	var lines []int
 	n := 0
 	for _, line := range strings.Split(text, "\n") {
-		for _, entry := range strings.Split(line, ",") {
+		var when []string
+		entries := strings.Split(line, ",")
+		if head, words, ok := strings.Cut(line, "when:"); ok {
+			// "route order when: word / word": one entry, its words
+			// separated by slashes (they may hold commas).
+			entries = []string{head}
+			for _, w := range strings.Split(words, "/") {
+				if w = strings.ToLower(strings.TrimSpace(w)); w != "" {
+					when = append(when, w)
+				}
+			}
+		}
+		for _, entry := range entries {
 			f := strings.FieldsFunc(entry, func(r rune) bool { return r == ' ' || r == ':' || r == '=' || r == '\t' })
 			if len(f) == 0 {
 				continue
 			}
 			n++
-			ref := directory.RouteRef{Route: directory.Route(strings.ToLower(f[0])), Order: 1}
+			ref := directory.RouteRef{Route: directory.Route(strings.ToLower(f[0])), Order: 1, When: when}
 			if len(f) == 3 && strings.EqualFold(f[2], "fallback") {
 				ref.Fallback = true
 				f = f[:2]
@@ -599,7 +617,7 @@ func formBlocks(mode string) []string {
 	if mode == modeAdd {
 		out = append(out, blockID)
 	}
-	for _, f := range formFields() {
+	for _, f := range formFields("") {
 		out = append(out, f.block)
 	}
 	return append(out, blockVerified)

@@ -188,21 +188,10 @@ func contactValue(c directory.Contact) string {
 	}
 }
 
-// routeTitle names a route for staff.
-func routeTitle(r directory.Route) string {
-	switch r {
-	case directory.RouteEmergency:
-		return "Emergency: danger now"
-	case directory.RouteReportCrime:
-		return "Report a crime or anti-social behaviour"
-	case directory.RouteEnvironmental:
-		return "Environmental crime"
-	case directory.RouteHateCrime:
-		return "Hate crime"
-	case directory.RouteSafeguarding:
-		return "Safeguarding: a child or adult at risk"
-	case directory.RouteVictimSupport:
-		return "Support after a crime"
+// routeTitle names a route for staff: its label from the directory.
+func routeTitle(d *directory.Directory, r directory.Route) string {
+	if ri, ok := d.Route(r); ok {
+		return esc(ri.Label)
 	}
 	return esc(string(r))
 }
@@ -420,9 +409,9 @@ func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
 	var blocks []slack.Block
 	switch a.kind {
 	case answerSituation:
-		intro := "This sounds like *" + routeTitle(a.route) + "*"
+		intro := "This sounds like *" + routeTitle(ix.dir, a.route) + "*"
 		if a.second != "" && a.second != directory.RouteUnclear {
-			intro += ", and also *" + routeTitle(a.second) + "*"
+			intro += ", and also *" + routeTitle(ix.dir, a.second) + "*"
 		}
 		intro += ". The services for it, best first:"
 		blocks = append(blocks, contextBlock(intro))

@@ -17,6 +17,12 @@
 // Updates of one chat are answered one at a time, in order; different
 // chats in parallel (a goroutine per chat with work).
 //
+// An edited message in a private chat is read as a new message at the
+// step the conversation is at; in a group, edits are not answered. A
+// second press of the same button (same chat, message and data) within
+// DoublePressWindow (2 s, by Config.Now) is answered, so its spinner
+// stops, but does not run the conversation again.
+//
 // # Never lose, never repeat
 //
 // The poller asks getUpdates only with the offset of the lowest update not
@@ -46,14 +52,20 @@
 //
 // Replies are rendered in Telegram HTML with every piece of text escaped;
 // choices become an inline keyboard, links URL buttons. Messages over
-// 4,096 characters are split on line boundaries.
+// 4,096 characters are split on line boundaries. In a group every message
+// of an answer is a reply to the person's message (or to the question
+// whose button was pressed), so that it shows whom it answers among other
+// people's messages; private chats are not threaded.
 //
 // # Privacy
 //
 // Nothing a person typed is stored or logged. Logs carry update ids, a
 // keyed hash of the chat id, methods, error codes and timings. For /forget,
 // a private chat's message ids (never text) are kept with the sessions,
-// expiring like them. The bot token never appears in a log line or an
+// expiring like them. /forget there deletes those messages that are under
+// 48 hours old, then replies with flows.Forgotten: what it deleted, what
+// is too old or was refused, and, only if some remain, to delete the chat
+// in the app. In a group it deletes no messages and says so. The bot token never appears in a log line or an
 // error: the library's own logger is replaced by one that drops everything,
 // and errors are stripped of the request URL.
 //

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -37,24 +38,27 @@ type fakeAPI struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu         sync.Mutex
-	wake       chan struct{} // closed and replaced when updates are added
-	updates    []fakeUpdate
-	nextUpdate int
-	nextMsg    int
-	confirmed  int // the highest offset seen in a getUpdates
-	sent       []sent
-	calls      map[string]int
-	callLog    []string
-	edits      []edit
-	answered   []string
-	deleted    []deleted
-	commands   string
-	webhook    url.Values
-	faults     map[string][]fault
-	alive      map[[2]int64]bool // chat, message id -> exists
-	// holdSends, if set, is called before a sendMessage is answered.
-	holdSends func()
+	mu          sync.Mutex
+	wake        chan struct{} // closed and replaced when updates are added
+	updates     []fakeUpdate
+	nextUpdate  int
+	nextMsg     int
+	confirmed   int // the highest offset seen in a getUpdates
+	sent        []sent
+	calls       map[string]int
+	callLog     []string
+	edits       []edit
+	answered    []string
+	deleted     []deleted
+	deleteTries []deleted // every deleteMessage asked for, deleted or not
+	commands    string
+	webhook     url.Values
+	faults      map[string][]fault
+	alive       map[[2]int64]bool // chat, message id -> exists
+	// holdSends, if set, is called before a sendMessage is answered; if
+	// it returns false the message is not sent and nothing is answered
+	// (the bot gave up on the request while it was held).
+	holdSends func(r *http.Request) bool
 	// light keeps only the first 64 bytes of each sent text (benchmarks).
 	light bool
 }
@@ -73,6 +77,8 @@ type sent struct {
 	ParseMode string
 	Markup    *tgbotapi.InlineKeyboardMarkup
 	At        time.Time
+	// ReplyTo is the message it replies to (reply_to_message_id), or 0.
+	ReplyTo int
 }
 
 type edit struct {
@@ -189,6 +195,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		chat, _ := strconv.ParseInt(r.Form.Get("chat_id"), 10, 64)
 		id, _ := strconv.Atoi(r.Form.Get("message_id"))
 		f.mu.Lock()
+		f.deleteTries = append(f.deleteTries, deleted{chat, id})
 		key := [2]int64{chat, int64(id)}
 		exists := f.alive[key]
 		delete(f.alive, key)
@@ -320,17 +327,31 @@ func (f *fakeAPI) sendMessage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	var replyTo int
+	if v := r.Form.Get("reply_to_message_id"); v != "" {
+		if replyTo, err = strconv.Atoi(v); err != nil || replyTo <= 0 {
+			apiError(w, 400, "Bad Request: wrong reply_to_message_id", 0)
+			return
+		}
+		f.mu.Lock()
+		exists := f.alive[[2]int64{chat, int64(replyTo)}]
+		f.mu.Unlock()
+		if !exists && r.Form.Get("allow_sending_without_reply") != "true" {
+			apiError(w, 400, "Bad Request: message to be replied not found", 0)
+			return
+		}
+	}
 	f.mu.Lock()
 	hold := f.holdSends
 	f.mu.Unlock()
-	if hold != nil {
-		hold()
+	if hold != nil && !hold(r) {
+		return
 	}
 	now := time.Now()
 	f.mu.Lock()
 	f.nextMsg++
 	id := f.nextMsg
-	rec := sent{Chat: chat, ID: id, Text: text, ParseMode: mode, Markup: markup, At: now}
+	rec := sent{Chat: chat, ID: id, Text: text, ParseMode: mode, Markup: markup, At: now, ReplyTo: replyTo}
 	if f.light {
 		rec.Text, rec.Markup = strings.Clone(text[:min(len(text), 64)]), nil
 	}
@@ -508,6 +529,54 @@ func (f *fakeAPI) press(s sent, data string) int {
 	return f.addUpdate(tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
 		ID: qid, From: &tgbotapi.User{ID: s.Chat}, Message: msg, ChatInstance: "ci", Data: data,
 	}})
+}
+
+// deletesIn returns the message ids of chat that the bot asked to delete
+// (tried) and those that were deleted (gone), in order.
+func (f *fakeAPI) deletesIn(chat int64) (tried, gone []int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, d := range f.deleteTries {
+		if d.Chat == chat {
+			tried = append(tried, d.ID)
+		}
+	}
+	for _, d := range f.deleted {
+		if d.Chat == chat {
+			gone = append(gone, d.ID)
+		}
+	}
+	return tried, gone
+}
+
+// answeredCount is the number of callback queries answered so far.
+func (f *fakeAPI) answeredCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.answered)
+}
+
+// holdAfter lets n messages be sent, then holds every further sendMessage
+// until the bot gives up on it (its request is cancelled, or its process
+// killed: nothing is sent) or the test ends (it is sent then). A bot
+// stopped after n sends has sent exactly n, however busy the machine.
+func (f *fakeAPI) holdAfter(t testing.TB, n int) {
+	gate := make(chan struct{})
+	t.Cleanup(func() { close(gate) }) // before the server closes: it waits for held requests
+	var passed atomic.Int64
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.holdSends = func(r *http.Request) bool {
+		if passed.Add(1) <= int64(n) {
+			return true
+		}
+		select {
+		case <-gate:
+			return true
+		case <-r.Context().Done():
+			return false
+		}
+	}
 }
 
 // release drops what the fake recorded (benchmarks, between runs).

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -28,9 +29,16 @@ type msgLog struct {
 	m [][2]int64
 }
 
+// add records a message id, once: an edited message comes again with the
+// id it had, and deleting it twice would count it twice.
 func (l *msgLog) add(id int, date int64) {
 	if l == nil || id == 0 {
 		return
+	}
+	for i := len(l.m) - 1; i >= 0; i-- {
+		if l.m[i][0] == int64(id) {
+			return
+		}
 	}
 	l.m = append(l.m, [2]int64{int64(id), date})
 	if n := len(l.m) - maxMsgLog; n > 0 {
@@ -114,14 +122,17 @@ func (b *Bot) saveMsgLog(log updateLog, chat int64, l *msgLog, now time.Time) {
 
 // forget deletes the conversation's messages that Telegram still lets a
 // bot delete (in a private chat, under 48 hours old), newest first, then
-// the list of their ids. Messages already gone, or that Telegram refuses
-// to delete, are skipped. Only counts are logged.
-func (b *Bot) forget(ctx context.Context, log updateLog, chat int64, l *msgLog, now time.Time) {
-	deleted, skipped, failed := 0, 0, 0
+// the list of their ids, and says how it went: deleted, tooOld (not tried:
+// past Telegram's 48 hours) and failed (refused or not reached). A message
+// already gone (the person deleted it) is in none of them: nothing of it
+// remains. Only counts are logged. If ctx ends, it stops and returns the
+// counts so far, keeping the list.
+func (b *Bot) forget(ctx context.Context, log updateLog, chat int64, l *msgLog, now time.Time) (deleted, tooOld, failed int) {
+	gone := 0
 	for i := len(l.m) - 1; i >= 0; i-- {
 		id, date := l.m[i][0], l.m[i][1]
 		if date > 0 && now.Sub(time.Unix(date, 0)) > deleteWindow {
-			skipped++
+			tooOld++
 			continue
 		}
 		err := b.request(ctx, "deleteMessage", chat, classGlobal, tgbotapi.NewDeleteMessage(chat, int(id)))
@@ -130,9 +141,9 @@ func (b *Bot) forget(ctx context.Context, log updateLog, chat int64, l *msgLog, 
 			deleted++
 		case ctx.Err() != nil:
 			log.Warn("stopped while deleting the conversation's messages", "deleted", deleted)
-			return
-		case codeOf(err) == 400:
-			skipped++ // already deleted by the person, or too old
+			return deleted, tooOld, failed
+		case alreadyGone(err):
+			gone++
 		default:
 			failed++
 			log.Warn("deleting a message failed", "err", err)
@@ -141,5 +152,13 @@ func (b *Bot) forget(ctx context.Context, log updateLog, chat int64, l *msgLog, 
 	if err := b.store.DeleteSession(ctx, msgLogKey(chat)); err != nil {
 		log.Error("deleting the chat's message ids failed", "err", err)
 	}
-	log.Info("forget: deleted the conversation's messages", "deleted", deleted, "skipped", skipped, "failed", failed)
+	log.Info("forget: deleted the conversation's messages", "deleted", deleted, "too_old", tooOld, "gone", gone, "failed", failed)
+	return deleted, tooOld, failed
+}
+
+// alreadyGone reports whether a deleteMessage failed because the message
+// no longer exists (Telegram: 400 "message to delete not found").
+func alreadyGone(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.code == 400 && strings.Contains(strings.ToLower(ae.text), "not found")
 }

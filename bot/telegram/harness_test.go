@@ -86,6 +86,8 @@ type options struct {
 	store *bolt.Store
 	// noRun leaves Run to the test.
 	noRun bool
+	// handler, if set, wraps the runner: the bot is given what it returns.
+	handler func(*bot.Runner) telegram.Handler
 }
 
 func openStore(t testing.TB) *bolt.Store {
@@ -142,7 +144,11 @@ func newHarness(t testing.TB, o options) *harness {
 	if o.cfg != nil {
 		o.cfg(&cfg)
 	}
-	b, err := telegram.New(context.Background(), cfg, h.runner, h.store)
+	var handler telegram.Handler = h.runner
+	if o.handler != nil {
+		handler = o.handler(h.runner)
+	}
+	b, err := telegram.New(context.Background(), cfg, handler, h.store)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -244,6 +250,31 @@ func buttons(s sent) []string {
 		}
 	}
 	return out
+}
+
+// callbackData is the data of the callback buttons on s (not links).
+func callbackData(s sent) []string {
+	var out []string
+	if s.Markup != nil {
+		for _, row := range s.Markup.InlineKeyboard {
+			for _, b := range row {
+				if b.CallbackData != nil {
+					out = append(out, *b.CallbackData)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// firstChoice is the data of the first callback button on s.
+func firstChoice(t testing.TB, s sent) string {
+	t.Helper()
+	data := callbackData(s)
+	if len(data) == 0 {
+		t.Fatalf("message %d has no callback button:\n%s", s.ID, s.Text)
+	}
+	return data[0]
 }
 
 func hasButton(s sent, data string) bool {

@@ -19,8 +19,6 @@ const (
 	// kindUnreadable: a sticker, photo, voice note, location... with no
 	// words.
 	kindUnreadable
-	// kindEdited: an edited message, which is not read again.
-	kindEdited
 	// kindAnswerOnly: a callback query to answer and nothing else (a
 	// button on an inline message, or with no data).
 	kindAnswerOnly
@@ -36,7 +34,8 @@ type inbound struct {
 	chat    int64
 	private bool
 	// msgID and date identify the person's message (0 for a button), kept
-	// so that /forget can delete it.
+	// so that /forget can delete it, and in a group threaded to. For an
+	// edited message they are the original's: the same message.
 	msgID int
 	date  int64
 	// text is the words (kindText) and choice the button's data
@@ -49,6 +48,19 @@ type inbound struct {
 	pressedMarkup *tgbotapi.InlineKeyboardMarkup
 }
 
+// replyTo is the message the bot's answer replies to: in a group, the
+// person's message, or the bot's message whose button was pressed; in a
+// private chat, none (0).
+func (in inbound) replyTo() int {
+	switch {
+	case in.private:
+		return 0
+	case in.kind == kindChoice:
+		return in.pressed
+	}
+	return in.msgID
+}
+
 // convert reduces an update to what the bot will do with it. ok is false
 // for updates the bot does not answer: service messages (members joining,
 // pins), channel posts, group messages not addressed to the bot, and
@@ -58,6 +70,12 @@ type inbound struct {
 // particular), messages that mention the bot and replies to the bot's own
 // messages are answered; the mention is taken out of the text. Buttons
 // are answered everywhere.
+//
+// An edited message in a private chat is read as a new message, at the
+// step the conversation is at: the person changed what they said, and the
+// answer should follow. In a group, edits are not answered: there they are
+// mostly typos fixed in a conversation among people, and answering each
+// would be noise.
 func (b *Bot) convert(u tgbotapi.Update) (inbound, bool) {
 	in := inbound{update: u.UpdateID}
 	switch {
@@ -88,10 +106,10 @@ func (b *Bot) convertMessage(in inbound, m *tgbotapi.Message, edited bool) (inbo
 		return in, false
 	}
 	in.chat = m.Chat.ID
-	if !edited { // an edited message was recorded when it first came
-		in.msgID = m.MessageID
-		in.date = int64(m.Date)
-	}
+	// An edited message keeps its id and its first date (Telegram's 48
+	// hours to delete it run from then); the id log holds each id once.
+	in.msgID = m.MessageID
+	in.date = int64(m.Date)
 	switch m.Chat.Type {
 	case "private":
 		in.private = true
@@ -119,11 +137,13 @@ func (b *Bot) convertMessage(in inbound, m *tgbotapi.Message, edited bool) (inbo
 		}
 	}
 	switch {
-	case edited:
-		in.kind = kindEdited
 	case text != "":
 		in.kind = kindText
 		in.text = text
+	case edited:
+		// An edit that leaves no words (a photo's caption taken off, a
+		// file replaced) says nothing new.
+		return in, false
 	case hasContent(m):
 		in.kind = kindUnreadable
 	default:

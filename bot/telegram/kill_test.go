@@ -64,9 +64,8 @@ func TestKill9MidBurst(t *testing.T) {
 		}
 	}
 	total := chats * len(cmds)
-	api.mu.Lock()
-	api.holdSends = func() { time.Sleep(time.Millisecond) }
-	api.mu.Unlock()
+	// The child's sends after a third are held until it is killed.
+	api.holdAfter(t, total/3)
 
 	var childOut bytes.Buffer
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$")

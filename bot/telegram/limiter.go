@@ -23,9 +23,14 @@ const globalMargin = 0.05
 //
 // It needs no goroutine: whoever changes the state (a new waiter, a
 // cancelled one, the timer) grants what can be granted and arms one timer
-// for the next grant. It is safe for concurrent use; a nil *limiter grants
+// for the next grant. It reads the time and arms its timer through clock
+// only, so a test can drive it with a fake clock and see each grant at the
+// time it was made. It is safe for concurrent use; a nil *limiter grants
 // everything at once.
 type limiter struct {
+	// clock is the limiter's time; realClock unless a test sets it before
+	// the first wait.
+	clock clock
 	// global is the sliding-window limit, nil for none.
 	global *slidingLimit
 	// chat is the interval of a chat's bucket and tol its burst tolerance
@@ -39,9 +44,30 @@ type limiter struct {
 	// ring holds the chats with waiters, in turn order: a chat granted a
 	// send goes to the back.
 	ring   []int64
-	timer  *time.Timer
+	timer  clockTimer
 	grants int
 }
+
+// clock is where the limiter reads the time and arms its timer.
+type clock interface {
+	Now() time.Time
+	// AfterFunc calls f in its own goroutine once d has passed, and returns
+	// a timer that can be stopped or reset.
+	AfterFunc(d time.Duration, f func()) clockTimer
+}
+
+// clockTimer is the part of *time.Timer the limiter uses.
+type clockTimer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+// realClock is the time package's clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) AfterFunc(d time.Duration, f func()) clockTimer { return time.AfterFunc(d, f) }
 
 // slidingLimit allows n grants in any window of span, at least gap apart.
 type slidingLimit struct {
@@ -97,7 +123,7 @@ func newLimiter(globalRate, chatRate float64, burst int) *limiter {
 	if globalRate <= 0 && chatRate <= 0 {
 		return nil
 	}
-	l := &limiter{lanes: map[int64]*lane{}}
+	l := &limiter{clock: realClock{}, lanes: map[int64]*lane{}}
 	if globalRate > 0 {
 		l.global = newSlidingLimit(globalRate)
 	}
@@ -116,9 +142,29 @@ func (l *limiter) wait(ctx context.Context, chat int64, perChat bool) (time.Dura
 	if l == nil || (l.global == nil && (!perChat || l.chat == 0)) {
 		return 0, ctx.Err()
 	}
-	start := time.Now()
-	w := &waiter{perChat: perChat, ready: make(chan struct{})}
+	start := l.clock.Now()
+	w, atOnce := l.add(chat, perChat, start)
+	if atOnce {
+		return 0, nil
+	}
+	select {
+	case <-w.ready:
+		return l.clock.Now().Sub(start), nil
+	case <-ctx.Done():
+		if l.cancel(chat, w) {
+			return l.clock.Now().Sub(start), nil
+		}
+		return l.clock.Now().Sub(start), ctx.Err()
+	}
+}
+
+// add queues a waiter for chat at now and grants what may go. The waiter's
+// ready channel is closed when it is granted; atOnce reports that this
+// happened before add returned.
+func (l *limiter) add(chat int64, perChat bool, now time.Time) (w *waiter, atOnce bool) {
+	w = &waiter{perChat: perChat, ready: make(chan struct{})}
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	ln := l.lanes[chat]
 	if ln == nil {
 		ln = &lane{}
@@ -128,25 +174,21 @@ func (l *limiter) wait(ctx context.Context, chat int64, perChat bool) (time.Dura
 		l.ring = append(l.ring, chat)
 	}
 	ln.waiters = append(ln.waiters, w)
-	l.scheduleLocked(start)
-	immediate := w.granted
-	l.mu.Unlock()
-	if immediate {
-		return 0, nil
+	l.scheduleLocked(now)
+	return w, w.granted
+}
+
+// cancel takes w out of chat's queue, unless it was granted meanwhile:
+// then it reports true, and the grant stands.
+func (l *limiter) cancel(chat int64, w *waiter) (granted bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w.granted {
+		return true
 	}
-	select {
-	case <-w.ready:
-		return time.Since(start), nil
-	case <-ctx.Done():
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if w.granted {
-			return time.Since(start), nil
-		}
-		l.removeLocked(chat, w)
-		l.scheduleLocked(time.Now())
-		return time.Since(start), ctx.Err()
-	}
+	l.removeLocked(chat, w)
+	l.scheduleLocked(l.clock.Now())
+	return false
 }
 
 // scheduleLocked grants every waiter that may go at now, in ring order,
@@ -224,7 +266,7 @@ func (l *limiter) removeLocked(chat int64, w *waiter) {
 
 func (l *limiter) armLocked(d time.Duration) {
 	if l.timer == nil {
-		l.timer = time.AfterFunc(d, l.tick)
+		l.timer = l.clock.AfterFunc(d, l.tick)
 		return
 	}
 	l.timer.Reset(d)
@@ -233,7 +275,7 @@ func (l *limiter) armLocked(d time.Duration) {
 func (l *limiter) tick() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.scheduleLocked(time.Now())
+	l.scheduleLocked(l.clock.Now())
 }
 
 // stop releases the timer. Waiters still blocked stay blocked until their

@@ -13,11 +13,9 @@ import (
 	"github.com/whereto-bot/whereto/flows"
 )
 
-// Words the adapter adds in front of the conversation's own answer.
-const (
-	msgUnreadable = "I can only read text messages and buttons."
-	msgEdited     = "I don't read edited messages. Please send what you want to say as a new message."
-)
+// msgUnreadable is what the adapter adds in front of the conversation's
+// own answer to a message with no words.
+const msgUnreadable = "I can only read text messages and buttons."
 
 // job is one update being answered.
 type job struct {
@@ -190,7 +188,7 @@ func (b *Bot) apologise(ctx context.Context, in inbound) {
 	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for _, om := range render(flows.Apology(nil), func(string, int) {}) {
-		if _, err := b.sendMessage(actx, b.logFor(in), in.chat, om); err != nil {
+		if _, err := b.sendMessage(actx, b.logFor(in), in.chat, in.replyTo(), om); err != nil {
 			b.logFor(in).Error("sending the apology failed", "err", err)
 			return
 		}
@@ -205,9 +203,18 @@ func (b *Bot) apologise(ctx context.Context, in inbound) {
 // must now be marked answered (MarkSeen), which the caller does.
 //
 // Order: skip the update if it was answered before (Seen); answer the
-// callback query; run the conversation; send every reply in order; only
-// then mark the update answered (the dispatcher does, after letting the
-// offset move past the update).
+// callback query; skip a button pressed again within DoublePressWindow;
+// run the conversation; after /forget in a private chat, delete the
+// chat's messages and say what was and was not deleted; send every reply
+// in order; only then mark the update answered (the dispatcher does, after
+// letting the offset move past the update).
+//
+// In a group, every message of the answer is a reply to the person's
+// message (to the bot's message whose button was pressed, for a button):
+// other people's messages can fall between the bot's, which come at most
+// one a second in a chat after a short burst and may be split at 4,096
+// characters, so each part shows whom it answers. Private chats have one
+// person and are not threaded.
 func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 	start := time.Now()
 	log := b.logFor(in)
@@ -232,6 +239,11 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 	if in.kind == kindAnswerOnly {
 		return true, true
 	}
+	press := pressKey{chat: in.chat, msg: in.pressed, data: in.choice}
+	if in.kind == kindChoice && b.presses.repeat(press, now) {
+		log.Info("the same button pressed again at once; answered the first press only")
+		return true, true
+	}
 
 	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10)}
 	var prefix string
@@ -240,18 +252,18 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 		m.Text = in.text
 	case kindChoice:
 		m.Choice = in.choice
-	case kindUnreadable, kindEdited:
+	case kindUnreadable:
 		// /help is the conversation's own short answer that carries the
 		// 999 line from the directory, and the menu.
 		m.Text = "/help"
 		prefix = msgUnreadable
-		if in.kind == kindEdited {
-			prefix = msgEdited
-		}
 	}
 	resp, err := b.h.Handle(ctx, m)
 	if err != nil {
 		return false, false
+	}
+	if in.kind == kindChoice {
+		b.presses.record(press, now)
 	}
 	replies := resp.Replies
 	if prefix != "" {
@@ -266,16 +278,20 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 		}
 	}
 	if resp.Forget && in.private {
-		b.forget(ctx, log, in.chat, msgs, now)
+		report := resp.Forgotten
+		report.CanDeleteMessages = true
+		report.Deleted, report.TooOld, report.Failed = b.forget(ctx, log, in.chat, msgs, now)
+		replies = resp.ForgetReplies(report)
 		msgs = nil // the forget reply itself is not remembered
 	}
+	replyTo := in.replyTo()
 
 	out := render(replies, func(what string, n int) {
 		log.Warn("left a button out", "button", what, "bytes", n)
 	})
 	sent, failed := 0, 0
 	for _, om := range out {
-		msg, err := b.sendMessage(ctx, log, in.chat, om)
+		msg, err := b.sendMessage(ctx, log, in.chat, replyTo, om)
 		if err != nil {
 			if ctx.Err() != nil {
 				b.saveMsgLog(log, in.chat, msgs, now)
@@ -316,17 +332,19 @@ func (b *Bot) markSeen(in inbound) {
 	}
 }
 
-// sendMessage sends one rendered message. If Telegram refuses it with a
-// 400 (which escaping should make impossible, but a person must never be
-// left without the answer), it is sent once more as plain text, without
-// URL buttons.
-func (b *Bot) sendMessage(ctx context.Context, log updateLog, chat int64, om outMessage) (sentMessage, error) {
+// sendMessage sends one rendered message, as a reply to message replyTo if
+// it is not 0 (sent all the same if that message is gone). If Telegram
+// refuses it with a 400 (which escaping should make impossible, but a
+// person must never be left without the answer), it is sent once more as
+// plain text, without URL buttons.
+func (b *Bot) sendMessage(ctx context.Context, log updateLog, chat int64, replyTo int, om outMessage) (sentMessage, error) {
 	mc := tgbotapi.NewMessage(chat, om.html)
 	mc.ParseMode = tgbotapi.ModeHTML
 	mc.DisableWebPagePreview = true
 	if om.keyboard != nil {
 		mc.ReplyMarkup = *om.keyboard
 	}
+	threadTo(&mc, replyTo)
 	msg, err := b.send(ctx, chat, mc)
 	if err == nil || codeOf(err) != 400 {
 		return msg, err
@@ -337,7 +355,18 @@ func (b *Bot) sendMessage(ctx context.Context, log updateLog, chat int64, om out
 	if om.plainKeyboard != nil {
 		mc.ReplyMarkup = *om.plainKeyboard
 	}
+	threadTo(&mc, replyTo)
 	return b.send(ctx, chat, mc)
+}
+
+// threadTo makes mc a reply to message id, if id is not 0. Telegram sends
+// it even if that message was deleted meanwhile: the answer matters more
+// than the thread.
+func threadTo(mc *tgbotapi.MessageConfig, id int) {
+	if id != 0 {
+		mc.ReplyToMessageID = id
+		mc.AllowSendingWithoutReply = true
+	}
 }
 
 // sentMessage is what the bot keeps of a message it sent.

@@ -1,14 +1,17 @@
 package telegram_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/telegram"
 )
 
@@ -218,11 +221,12 @@ func TestRestartMidBurst(t *testing.T) {
 		}
 	}
 	total := chats * len(cmds)
-	// Slow the first bot's sends so that the stop lands mid-burst.
-	api.mu.Lock()
-	api.holdSends = func() { time.Sleep(20 * time.Millisecond) }
-	api.mu.Unlock()
-	h1 := newHarness(t, options{api: api, store: store})
+	// The first bot answers a third of the updates; the rest wait in the
+	// handler, so the stop lands mid-burst (and between updates, however
+	// busy the machine): they are cancelled when the grace period ends.
+	h1 := newHarness(t, options{api: api, store: store, handler: func(r *bot.Runner) telegram.Handler {
+		return &gatedHandler{h: r, n: int64(total / 3)}
+	}})
 	waitFor(t, "a third of the replies", 10*time.Second, func() bool { return len(api.allSent()) >= total/3 })
 	if err := h1.stop(); err != nil {
 		t.Fatalf("first Run: %v", err)
@@ -231,9 +235,6 @@ func TestRestartMidBurst(t *testing.T) {
 	if first >= total {
 		t.Fatalf("the first bot answered everything (%d) before it was stopped; the test proves nothing", first)
 	}
-	api.mu.Lock()
-	api.holdSends = nil
-	api.mu.Unlock()
 	t.Logf("first bot sent %d of %d replies before stopping", first, total)
 
 	h2 := newHarness(t, options{api: api, store: store})
@@ -243,6 +244,22 @@ func TestRestartMidBurst(t *testing.T) {
 	h2.awaitHandled(lastID)
 	time.Sleep(100 * time.Millisecond)
 	checkExactlyOnce(t, api, chats, cmds)
+}
+
+// gatedHandler passes the first n messages to its handler and holds every
+// later one until the bot's work is cancelled, when it is handed back.
+type gatedHandler struct {
+	h      telegram.Handler
+	n      int64
+	passed atomic.Int64
+}
+
+func (g *gatedHandler) Handle(ctx context.Context, m bot.Message) (bot.Response, error) {
+	if g.passed.Add(1) > g.n {
+		<-ctx.Done()
+		return bot.Response{}, ctx.Err()
+	}
+	return g.h.Handle(ctx, m)
 }
 
 func (f *fakeAPI) nextUpdateID() int {

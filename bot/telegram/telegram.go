@@ -149,7 +149,8 @@ type Config struct {
 	MaxTries  int
 	RetryBase time.Duration
 	// Now returns the current time (default time.Now): the age of messages
-	// for /forget and the expiry of remembered ids and message ids.
+	// for /forget, the expiry of remembered ids and message ids, and the
+	// DoublePressWindow of buttons.
 	Now func() time.Time
 }
 
@@ -221,8 +222,10 @@ type Bot struct {
 	client tgbotapi.HTTPClient
 	self   tgbotapi.User
 	lim    *limiter
-	secret []byte
-	logKey []byte
+	// presses are the buttons answered in the last DoublePressWindow.
+	presses *presses
+	secret  []byte
+	logKey  []byte
 
 	started atomic.Bool
 	// disp is the dispatcher while Run takes updates; nil before and after.
@@ -277,6 +280,7 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 		red:     newRedactor(cfg.Token),
 		client:  cfg.HTTPClient,
 		lim:     newLimiter(cfg.GlobalRate, cfg.PerChatRate, cfg.PerChatBurst),
+		presses: newPresses(),
 		logKey:  make([]byte, 32),
 	}
 	_, _ = rand.Read(b.logKey) // crypto/rand.Read never fails on supported platforms

@@ -40,7 +40,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	if err := flows.Warm(); err != nil {
+	if err := flows.Warm(dir); err != nil {
 		return fmt.Errorf("building the classifier: %w", err)
 	}
 	runner := bot.NewRunner(bot.StaticDirectory{D: dir}, &bot.MemorySessions{})

@@ -99,7 +99,7 @@ func TestChatFlagWinsOverEnvironment(t *testing.T) {
 // --at reaches the conversation: a safeguarding concern at night is given
 // the out-of-hours number.
 func TestChatAt(t *testing.T) {
-	const worried = "4\nno\nLU1\n" // "Worried about a child or an adult", not in danger now, a Luton postcode
+	const worried = "4\n1\nLU1\n" // "Worried about someone", "A child or an adult at risk", a Luton postcode
 	tests := []struct {
 		name, at, want, notWant string
 	}{
@@ -113,7 +113,7 @@ func TestChatAt(t *testing.T) {
 			if err != nil {
 				t.Fatalf("chat: %v", err)
 			}
-			if !strings.Contains(stdout, "Phone (") || !strings.Contains(stdout, tt.want) {
+			if !strings.Contains(stdout, "Call "+tt.want) {
 				t.Errorf("stdout lacks %q; got:\n%s", tt.want, stdout)
 			}
 			if strings.Contains(stdout, tt.notWant) {
@@ -134,7 +134,7 @@ func TestChatInterrupted(t *testing.T) {
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, []string{"chat", "-db", db}, inR, out, io.Discard) }()
-	waitFor(t, out, "What would you like to do?")
+	waitFor(t, out, "What do you want to do?")
 	cancel()
 	select {
 	case err := <-done:

@@ -158,9 +158,6 @@ func validateFile(c *common, path string, stdout io.Writer) error {
 	if whole != nil {
 		fmt.Fprintf(stdout, "after merging into the directory from %s:\n  %s\n", from, strings.ReplaceAll(whole.Error(), "\n", "\n  "))
 	}
-	if soon, warning := merged.HolidaysRunOut(time.Now()); soon {
-		fmt.Fprintln(stdout, "warning:", warning)
-	}
 	fmt.Fprintf(stdout, "%s (%s): %d services, %d rejected\n", path, format, len(results), rejected)
 	if rejected > 0 || whole != nil {
 		return fmt.Errorf("%s is not valid", path)
@@ -261,9 +258,6 @@ func listStale(w io.Writer, d *directory.Directory, from string, days int, now t
 		n++
 	}
 	fmt.Fprintf(w, "%d of %d services need verifying (not verified since %s, or marked for review), from %s\n", n, len(d.List()), cutoff, from)
-	if soon, warning := d.HolidaysRunOut(now); soon {
-		fmt.Fprintln(w, "warning:", warning)
-	}
 	return nil
 }
 

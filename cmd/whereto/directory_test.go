@@ -83,7 +83,7 @@ func TestDirectoryShow(t *testing.T) {
 		{
 			name:    "mash on Wednesday night is out of office hours",
 			args:    []string{"mash", "--at", wedNight},
-			want:    []string{"Multi-Agency Safeguarding Hub (MASH) (mash)", "At Wed 25 Nov 2026 22:00 GMT:", "out of office hours: outside weekly hours (mon-fri 09:00-17:00)", "use: phone " + mashOOH, "use: email mash@luton.gov.uk"},
+			want:    []string{"MASH: Multi-Agency Safeguarding Hub (mash)", "At Wed 25 Nov 2026 22:00 GMT:", "out of office hours: outside weekly hours (mon-fri 09:00-17:00)", "use: phone " + mashOOH, "use: email mash@luton.gov.uk"},
 			notWant: []string{"use: phone " + mashInHours},
 		},
 		{
@@ -106,8 +106,14 @@ func TestDirectoryShow(t *testing.T) {
 		},
 		{
 			name: "service without hours",
-			args: []string{"police-emergency"},
-			want: []string{"Emergency: 999 (police-emergency)", "no opening hours: every contact applies at all times", "use: phone 999", "Routes: emergency (order 1)", "Areas: everywhere"},
+			args: []string{"report-it"},
+			want: []string{"True Vision: report hate crime (report-it)", "no opening hours: every contact applies at all times", "use: web https://www.report-it.org.uk", "Routes: hate-crime (order 1)", "Areas: everywhere"},
+		},
+		{
+			name:    "service open day and night",
+			args:    []string{"police-emergency", "--at", wedNight},
+			want:    []string{"Emergency services (police-emergency)", "Opening hours (Europe/London): 24 hours a day, every day, including bank holidays", "use: phone 999", "Routes: emergency (order 1)", "Areas: everywhere"},
+			notWant: []string{"no opening hours", "out of office hours"},
 		},
 	}
 	for _, tt := range tests {

@@ -27,13 +27,16 @@ const (
 	mashOOH      = "0300 300 8123"
 )
 
-// defaultIDs are the ids of the services in the default directory.
 // defaultIDs are the default directory's service ids, sorted (the order
 // the store and directory list use).
 var defaultIDs = []string{
-	"council-environmental", "crimestoppers", "domestic-abuse-helpline",
-	"find-local-council", "mash", "police-emergency", "police-non-emergency",
-	"police-online", "relay-uk", "report-fraud", "report-it", "signpost-hub",
+	"act-early", "anti-terrorist-hotline", "childline", "council-environmental",
+	"crimestoppers", "domestic-abuse-helpline", "find-a-sarc",
+	"find-local-council", "frank", "galop", "luton-asb-case-review", "mash",
+	"mens-advice-line", "modern-slavery-helpline", "nhs-111-mental-health",
+	"police-emergency", "police-non-emergency", "police-online", "rape-crisis",
+	"relay-uk", "report-fraud", "report-it", "revenge-porn-helpline",
+	"samaritans", "shout", "signpost-hub", "stop-scams-159",
 	"victim-support-line",
 }
 

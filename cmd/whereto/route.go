@@ -19,16 +19,20 @@ const routeHelp = `Usage: whereto route [flags] < messages.txt
 Read messages, one per line, and print one JSON object per line saying
 where each leads:
 
-  {"text":"...","route":"environmental","services":["council-environmental"],
+  {"text":"...","route":"environmental","danger":"none",
+   "services":["council-environmental"],
    "contacts":["01582 510 330","https://www.luton.gov.uk"],"confidence":0.93}
 
-route is one of emergency, report-crime, environmental, hate-crime,
-safeguarding, victim-support or unclear. contacts are what the person would
-be shown at that moment, most useful first. Nothing is stored.
+route is one of the directory's route ids (whereto directory routes lists
+them) or unclear. danger is "now" (the answer is "Call 999 now"), "check"
+(danger is possible: the bot asks whether it is happening now) or "none".
+contacts are what the person would be shown at that moment, most useful
+first. Nothing is stored.
 
 With --eval FILE it instead reads a labelled set (ROUTE<TAB>MESSAGE per
-line, '#' comments) and prints accuracy, per-route precision and recall and
-a confusion matrix; -v lists every misclassified example.
+line, '#' comments) and prints accuracy, emergency recall (now or check),
+how often others were told to call 999 or asked, per-route precision and
+recall and a confusion matrix; -v lists every misclassified example.
 
   echo "someone dumped a mattress in the alley" | whereto route`
 
@@ -36,6 +40,7 @@ a confusion matrix; -v lists every misclassified example.
 type routeLine struct {
 	Text       string   `json:"text"`
 	Route      string   `json:"route"`
+	Danger     string   `json:"danger"`
 	Services   []string `json:"services"`
 	Contacts   []string `json:"contacts"`
 	Confidence float64  `json:"confidence"`
@@ -55,9 +60,6 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fs.Usage()
 		return errUsage
 	}
-	if evalFile != "" {
-		return runEval(evalFile, verbose, stdout)
-	}
 	clock, err := c.clock()
 	if err != nil {
 		return err
@@ -65,6 +67,9 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	dir, _, err := readDirectory(&c)
 	if err != nil {
 		return err
+	}
+	if evalFile != "" {
+		return runEval(dir, evalFile, verbose, stdout)
 	}
 	lines := console.NewLineReader(stdin, flows.MaxReadBytes)
 	defer lines.Close()
@@ -83,6 +88,7 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		out := routeLine{
 			Text:       text,
 			Route:      string(rec.Route),
+			Danger:     string(rec.Danger),
 			Services:   rec.Services,
 			Contacts:   rec.Contacts,
 			Confidence: math.Round(rec.Confidence*1000) / 1000,
@@ -103,7 +109,7 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 }
 
 // runEval prints how the classifier does on a labelled file.
-func runEval(path string, verbose bool, stdout io.Writer) error {
+func runEval(dir flows.Directory, path string, verbose bool, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("--eval: %w", err)
@@ -113,7 +119,10 @@ func runEval(path string, verbose bool, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--eval %s: %w", path, err)
 	}
-	rep := flows.Evaluate(examples)
+	rep, err := flows.Evaluate(dir, examples)
+	if err != nil {
+		return fmt.Errorf("--eval %s: %w", path, err)
+	}
 	if err := rep.Write(stdout); err != nil {
 		return err
 	}
@@ -121,7 +130,7 @@ func runEval(path string, verbose bool, stdout io.Writer) error {
 		rep.SortMisses()
 		fmt.Fprintf(stdout, "\nmisclassified (%d):\n", len(rep.Misses))
 		for _, m := range rep.Misses {
-			fmt.Fprintf(stdout, "line %d\t%s -> %s\t%q\n", m.Line, m.Route, m.Got, m.Text)
+			fmt.Fprintf(stdout, "line %d\t%s -> %s (%s)\t%q\n", m.Line, m.Route, m.Got, m.Danger, m.Text)
 		}
 	}
 	return nil

@@ -17,8 +17,8 @@ import (
 )
 
 // parseRouteOutput checks that stdout is one JSON object per line with
-// exactly route's fields, services and contacts always arrays, and returns
-// the lines.
+// exactly route's fields, services and contacts always arrays, danger one
+// of now, check or none, and returns the lines.
 func parseRouteOutput(t *testing.T, stdout string) []routeLine {
 	t.Helper()
 	if !utf8.ValidString(stdout) {
@@ -44,7 +44,7 @@ func parseRouteOutput(t *testing.T, stdout string) []routeLine {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if want := []string{"confidence", "contacts", "route", "services", "text"}; !slices.Equal(keys, want) {
+		if want := []string{"confidence", "contacts", "danger", "route", "services", "text"}; !slices.Equal(keys, want) {
 			t.Errorf("line %d: got fields %q, want %q", i+1, keys, want)
 		}
 		for _, k := range []string{"services", "contacts"} {
@@ -61,6 +61,9 @@ func parseRouteOutput(t *testing.T, stdout string) []routeLine {
 		if rl.Confidence < 0 || rl.Confidence > 1 {
 			t.Errorf("line %d: confidence %v outside [0, 1]", i+1, rl.Confidence)
 		}
+		if !slices.Contains([]string{"now", "check", "none"}, rl.Danger) {
+			t.Errorf("line %d: danger %q, want now, check or none", i+1, rl.Danger)
+		}
 		out = append(out, rl)
 	}
 	return out
@@ -74,10 +77,12 @@ func TestRoute(t *testing.T) {
 		notFedKids = "I am worried my neighbours kids are not being fed"
 	)
 	tests := []struct {
-		name         string
-		at           string
-		text         string
-		wantRoute    string
+		name      string
+		at        string
+		text      string
+		wantRoute string
+		// wantDanger, if set, must be the danger field.
+		wantDanger   string
 		wantServices []string
 		// wantContacts, if set, must equal the contacts; wantFirst must
 		// start them; wantContains must be among them; notWant must not.
@@ -86,12 +91,15 @@ func TestRoute(t *testing.T) {
 		wantContains string
 		notWant      string
 	}{
-		{name: "knife now is an emergency", text: knife, wantRoute: "emergency", wantServices: []string{"police-emergency", "relay-uk"}, wantContacts: []string{"999", "18000", "18001 101"}},
-		{name: "dumped rubbish is environmental", text: rubbish, wantRoute: "environmental", wantServices: []string{"council-environmental"}, wantContacts: []string{councilPhone, "https://www.luton.gov.uk"}},
+		{name: "knife now is an emergency", text: knife, wantRoute: "emergency", wantDanger: "now", wantServices: []string{"police-emergency", "relay-uk"}, wantContacts: []string{"999", "18000", "18001 101"}},
+		{name: "dumped rubbish is environmental", text: rubbish, wantRoute: "environmental", wantDanger: "none", wantServices: []string{"council-environmental"}, wantContacts: []string{councilPhone, "https://www.luton.gov.uk"}},
 		{name: "fly tipping is environmental", text: "I want to report fly tipping", wantRoute: "environmental", wantFirst: councilPhone},
-		{name: "stolen bike is report-crime", text: "my bike was stolen last week", wantRoute: "report-crime", wantServices: []string{"police-online", "police-non-emergency", "report-fraud", "crimestoppers"}, wantContains: "101"},
-		{name: "safeguarding on Wednesday night gets the out-of-hours number", at: wedNight, text: neglected, wantRoute: "safeguarding", wantServices: []string{"mash", "domestic-abuse-helpline"}, wantFirst: mashOOH, notWant: mashInHours},
-		{name: "safeguarding on Wednesday morning gets the office number", at: wedMorning, text: neglected, wantRoute: "safeguarding", wantServices: []string{"mash", "domestic-abuse-helpline"}, wantFirst: mashInHours, notWant: mashOOH},
+		{name: "stolen bike is report-crime", text: "my bike was stolen last week", wantRoute: "report-crime", wantDanger: "none", wantServices: []string{"police-online", "police-non-emergency"}, wantContains: "101"},
+		// Crimestoppers is on report-crime only for words such as "anonymously".
+		{name: "an anonymous tip-off also gets Crimestoppers", text: "I want to report drug dealing anonymously", wantRoute: "report-crime", wantContains: "0800 555 111"},
+		{name: "a partner's violence asks whether it is happening now", text: "my partner hit me", wantRoute: "domestic-abuse", wantDanger: "check", wantFirst: "0808 2000 247"},
+		{name: "safeguarding on Wednesday night gets the out-of-hours number", at: wedNight, text: neglected, wantRoute: "safeguarding", wantServices: []string{"mash"}, wantFirst: mashOOH, notWant: mashInHours},
+		{name: "safeguarding on Wednesday morning gets the office number", at: wedMorning, text: neglected, wantRoute: "safeguarding", wantServices: []string{"mash"}, wantFirst: mashInHours, notWant: mashOOH},
 		{name: "safeguarding on Saturday midday is out of hours", at: "2026-11-28T12:00:00Z", text: notFedKids, wantRoute: "safeguarding", wantFirst: mashOOH},
 		// In summer London is an hour ahead of UTC: 16:30Z is 17:30 there.
 		{name: "safeguarding at 17:30 BST is out of hours", at: "2026-07-01T16:30:00Z", text: neglected, wantRoute: "safeguarding", wantFirst: mashOOH, notWant: mashInHours},
@@ -122,6 +130,9 @@ func TestRoute(t *testing.T) {
 			}
 			if got.Route != tt.wantRoute {
 				t.Errorf("route: got %q, want %q", got.Route, tt.wantRoute)
+			}
+			if tt.wantDanger != "" && got.Danger != tt.wantDanger {
+				t.Errorf("danger: got %q, want %q", got.Danger, tt.wantDanger)
 			}
 			if tt.wantServices != nil && !slices.Equal(got.Services, tt.wantServices) {
 				t.Errorf("services: got %q, want %q", got.Services, tt.wantServices)

@@ -16,6 +16,7 @@ import (
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/slack"
 	"github.com/whereto-bot/whereto/bot/telegram"
+	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/directory/bolt"
 	"github.com/whereto-bot/whereto/flows"
 	"github.com/whereto-bot/whereto/metrics"
@@ -228,16 +229,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg, &metrics.Options{
 		DirectorySize: func() int { return len(st.Directory().List()) },
+		Routes:        routeIDs(st.Directory()),
 		Build:         b,
 	})
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	if err := flows.Warm(); err != nil {
+	if err := flows.Warm(st.Directory()); err != nil {
 		return fmt.Errorf("building the classifier: %w", err)
-	}
-	if soon, warning := st.Directory().HolidaysRunOut(time.Now()); soon {
-		log.Warn(warning)
 	}
 	runner := bot.NewRunner(st, st)
 	runner.Counter = st
@@ -325,4 +324,13 @@ func checkServe(cfg serveConfig, stdout io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, newRedactor(cfg.secrets()).String(b.String()))
 	return err
+}
+
+// routeIDs lists the directory's route ids, for metric labels.
+func routeIDs(d *directory.Directory) []string {
+	var out []string
+	for _, r := range d.RouteIDs() {
+		out = append(out, string(r))
+	}
+	return out
 }

@@ -293,6 +293,7 @@ func TestServeHealthReadinessAndMetrics(t *testing.T) {
 		fmt.Sprintf(`whereto_conversations_ended_total{route="hate-crime"} %d`, routes["hate-crime"]),
 		fmt.Sprintf(`whereto_conversations_ended_total{route="emergency"} %d`, routes["emergency"]),
 		`whereto_conversations_ended_total{route="victim-support"} 0`,
+		`whereto_conversations_ended_total{route="fraud"} 0`, // defined by the directory, not the code
 		`whereto_send_errors_total{channel="fake"} 0`,
 		`whereto_send_retries_total{channel="fake"} 0`,
 		`whereto_rate_limit_waits_total{channel="fake"} 0`,

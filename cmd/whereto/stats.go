@@ -67,6 +67,12 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	from, to := dayRange(clock(), *days)
 	var rows []bolt.StatRow
+	// Columns: the stored directory's routes, or (through a running
+	// serve) the default's; any other route counted follows them.
+	var routes []directory.Route
+	if def, err := directory.Default(); err == nil {
+		routes = def.RouteIDs()
+	}
 	st, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: 500 * time.Millisecond})
 	switch {
 	case errors.Is(err, bolt.ErrInUse):
@@ -77,6 +83,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err != nil:
 		return err
 	default:
+		routes = st.Directory().RouteIDs()
 		rows, err = st.Stats(ctx, from[0], to)
 		if cerr := st.Close(); err == nil {
 			err = cerr
@@ -85,7 +92,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rep := newStatsReport(from, rows)
+	rep := newStatsReport(routes, from, rows)
 	switch *format {
 	case "csv":
 		return rep.writeCSV(stdout)
@@ -130,12 +137,12 @@ type statsDay struct {
 
 // newStatsReport lays rows out over days: the routes of the directory in
 // menu order, then any other route found in rows.
-func newStatsReport(days []string, rows []bolt.StatRow) statsReport {
+func newStatsReport(routes []directory.Route, days []string, rows []bolt.StatRow) statsReport {
 	rep := statsReport{
 		From: days[0], To: days[len(days)-1], TimeZone: "Europe/London",
 		Totals: map[string]uint64{},
 	}
-	for _, r := range directory.Routes() {
+	for _, r := range routes {
 		rep.Routes = append(rep.Routes, string(r))
 	}
 	var extra []string

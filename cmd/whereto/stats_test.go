@@ -61,26 +61,50 @@ func TestStatsFormats(t *testing.T) {
 2026-11-23,report-crime,0
 2026-11-23,environmental,2
 2026-11-23,hate-crime,0
-2026-11-23,safeguarding,1
+2026-11-23,fraud,0
+2026-11-23,asb-case-review,0
 2026-11-23,victim-support,0
+2026-11-23,domestic-abuse,0
+2026-11-23,sexual-violence,0
+2026-11-23,mental-health,0
+2026-11-23,drugs-alcohol,0
+2026-11-23,safeguarding,1
+2026-11-23,exploitation,0
+2026-11-23,radicalisation,0
 2026-11-24,emergency,0
 2026-11-24,report-crime,0
 2026-11-24,environmental,0
 2026-11-24,hate-crime,0
-2026-11-24,safeguarding,0
+2026-11-24,fraud,0
+2026-11-24,asb-case-review,0
 2026-11-24,victim-support,0
+2026-11-24,domestic-abuse,0
+2026-11-24,sexual-violence,0
+2026-11-24,mental-health,0
+2026-11-24,drugs-alcohol,0
+2026-11-24,safeguarding,0
+2026-11-24,exploitation,0
+2026-11-24,radicalisation,0
 2026-11-25,emergency,3
 2026-11-25,report-crime,0
 2026-11-25,environmental,1
 2026-11-25,hate-crime,0
-2026-11-25,safeguarding,0
+2026-11-25,fraud,0
+2026-11-25,asb-case-review,0
 2026-11-25,victim-support,0
+2026-11-25,domestic-abuse,0
+2026-11-25,sexual-violence,0
+2026-11-25,mental-health,0
+2026-11-25,drugs-alcohol,0
+2026-11-25,safeguarding,0
+2026-11-25,exploitation,0
+2026-11-25,radicalisation,0
 `},
-		{"table has a day per row, a route per column and totals", "table", `         DAY  emergency  report-crime  environmental  hate-crime  safeguarding  victim-support  TOTAL
-  2026-11-23          0             0              2           0             1               0      3
-  2026-11-24          0             0              0           0             0               0      0
-  2026-11-25          3             0              1           0             0               0      4
-       TOTAL          3             0              3           0             1               0      7
+		{"table has a day per row, a route per column and totals", "table", `         DAY  emergency  report-crime  environmental  hate-crime  fraud  asb-case-review  victim-support  domestic-abuse  sexual-violence  mental-health  drugs-alcohol  safeguarding  exploitation  radicalisation  TOTAL
+  2026-11-23          0             0              2           0      0                0               0               0                0              0              0             1             0               0      3
+  2026-11-24          0             0              0           0      0                0               0               0                0              0              0             0             0               0      0
+  2026-11-25          3             0              1           0      0                0               0               0                0              0              0             0             0               0      4
+       TOTAL          3             0              3           0      0                0               0               0                0              0              0             1             0               0      7
 
 Conversations that ended on each route, 2026-11-23 to 2026-11-25 (Europe/London days), from ` + db + `.
 `},

@@ -115,7 +115,7 @@ func TestStaffEditIsUsed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("chat: %v", err)
 		}
-		if !strings.Contains(stdout, "Phone: "+edited) || strings.Contains(stdout, councilPhone) {
+		if !strings.Contains(stdout, "Call "+edited) || strings.Contains(stdout, councilPhone) {
 			t.Errorf("chat after the edit (pass %d) does not give %q alone; stdout:\n%s", i+1, edited, stdout)
 		}
 

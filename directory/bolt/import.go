@@ -78,6 +78,10 @@ func (s *Store) Import(ctx context.Context, who string, in *directory.Directory)
 			d.BankHolidays = slices.Clone(in.BankHolidays)
 			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: bank holidays"})
 		}
+		if in.Routes != nil && !reflect.DeepEqual(storedRoutes{in.Routes, in.Menu, in.PlaceNames}, storedRoutes{d.Routes, d.Menu, d.PlaceNames}) {
+			d.Routes, d.Menu, d.PlaceNames = in.Routes, in.Menu, in.PlaceNames
+			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: routes"})
+		}
 		slices.SortFunc(d.Services, func(a, b directory.Service) int { return strings.Compare(a.ID, b.ID) })
 		if err := d.Validate(); err != nil {
 			return err
@@ -129,7 +133,10 @@ func writeDirectory(tx *bbolt.Tx, d *directory.Directory) error {
 	if err := tx.Bucket([]byte(bucketMeta)).Put([]byte(keyPartnership), p); err != nil {
 		return err
 	}
-	return putHolidays(tx, d.BankHolidays)
+	if err := putHolidays(tx, d.BankHolidays); err != nil {
+		return err
+	}
+	return putRoutes(tx, d)
 }
 
 // Backup writes a consistent copy of the whole database file to w, from

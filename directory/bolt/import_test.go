@@ -25,7 +25,7 @@ func TestImport(t *testing.T) {
 	police, _ := st.Directory().Service("police-non-emergency")
 	added := police.Clone()
 	added.ID = "police-101-copy"
-	added.Routes = []directory.RouteRef{{Route: directory.RouteReportCrime, Order: 9}}
+	added.Routes = []directory.RouteRef{{Route: directory.Route("report-crime"), Order: 9}}
 	in.Services = []directory.Service{mash, police, added}
 
 	got, err := st.Import(ctx, "import-test", in)
@@ -146,7 +146,7 @@ func BenchmarkImport10000(b *testing.B) {
 		s := base.Clone()
 		s.ID = fmt.Sprintf("service-%05d", i)
 		s.Name = fmt.Sprintf("Community service %d", i)
-		s.Routes = []directory.RouteRef{{Route: directory.RouteSafeguarding, Order: 10 + i}}
+		s.Routes = []directory.RouteRef{{Route: directory.Route("safeguarding"), Order: 10 + i}}
 		in.Services = append(in.Services, s)
 	}
 	b.ResetTimer()

@@ -260,6 +260,9 @@ func seed(tx *bbolt.Tx, d *directory.Directory) error {
 	if err := putHolidays(tx, d.BankHolidays); err != nil {
 		return err
 	}
+	if err := putRoutes(tx, d); err != nil {
+		return err
+	}
 	return meta.Put([]byte(keySeeded), []byte(at.Format(time.RFC3339)))
 }
 
@@ -272,12 +275,28 @@ func putHolidays(tx *bbolt.Tx, hs []directory.Holiday) error {
 	return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyHolidays), v)
 }
 
+// storedRoutes is the value of meta "routes".
+type storedRoutes struct {
+	Routes []directory.RouteInfo `json:"routes"`
+	Menu   []directory.MenuGroup `json:"menu,omitempty"`
+	Places directory.PlaceNames  `json:"places"`
+}
+
+// putRoutes stores the route definitions and the menu in meta.
+func putRoutes(tx *bbolt.Tx, d *directory.Directory) error {
+	v, err := json.Marshal(storedRoutes{Routes: d.Routes, Menu: d.Menu, Places: d.PlaceNames})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyRoutes), v)
+}
+
 // loadDirectory decodes the stored directory: the partnership and the
 // services in key (id) order. It does not validate. The result shares no
 // memory with the transaction.
 func loadDirectory(tx *bbolt.Tx) (*directory.Directory, error) {
 	d := &directory.Directory{Schema: directory.SchemaVersion}
-	holidaysStored := false
+	holidaysStored, routesStored := false, false
 	if meta := tx.Bucket([]byte(bucketMeta)); meta != nil {
 		if v := meta.Get([]byte(keyPartnership)); v != nil {
 			if err := json.Unmarshal(v, &d.Partnership); err != nil {
@@ -289,6 +308,14 @@ func loadDirectory(tx *bbolt.Tx) (*directory.Directory, error) {
 				return nil, fmt.Errorf("stored bank holidays: %w", err)
 			}
 			holidaysStored = true
+		}
+		if v := meta.Get([]byte(keyRoutes)); v != nil {
+			var sr storedRoutes
+			if err := json.Unmarshal(v, &sr); err != nil {
+				return nil, fmt.Errorf("stored routes: %w", err)
+			}
+			d.Routes, d.Menu, d.PlaceNames = sr.Routes, sr.Menu, sr.Places
+			routesStored = true
 		}
 	}
 	if !holidaysStored {
@@ -313,6 +340,13 @@ func loadDirectory(tx *bbolt.Tx) (*directory.Directory, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !routesStored {
+		// A file written before routes were data: the default routes
+		// that its services are on.
+		if def, err := directory.Default(); err == nil {
+			d.AdoptRoutes(def)
+		}
 	}
 	return d, nil
 }

@@ -28,7 +28,7 @@ func TestPutServiceRejectsInvalid(t *testing.T) {
 			// only the helpline and a fallback stay, which is allowed, so
 			// mark it inactive on a route nobody else serves instead.
 			svc.ID = "council-environmental"
-			svc.Routes = []directory.RouteRef{{Route: directory.RouteEnvironmental}}
+			svc.Routes = []directory.RouteRef{{Route: directory.Route("environmental")}}
 			svc.Status = directory.StatusInactive
 		}},
 	} {

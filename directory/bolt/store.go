@@ -65,6 +65,7 @@ const (
 	keySeeded      = "seeded"
 	keyPartnership = "partnership"
 	keyHolidays    = "bank_holidays"
+	keyRoutes      = "routes"
 )
 
 // allBuckets returns the buckets Open creates.
