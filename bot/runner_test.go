@@ -255,11 +255,11 @@ func TestRunnerLogsNoText(t *testing.T) {
 }
 
 // serialSessions detects two calls for the same key at once. Until calls
-// for keys distinct keys are inside it at the same time, every call waits
-// for them (up to waitAll, which only a runner that does not run
-// conversations in parallel reaches): that proves the parallelism without
-// timing anything, and holds each early call open so that a second call for
-// its key, were it let in, would overlap it.
+// for as many different keys as its keys field says are inside it at the
+// same time, every call waits (up to waitAll, which only a runner that does
+// not handle conversations in parallel reaches). That proves the
+// parallelism without timing anything, and holds each early call open so
+// that a second call for its key, were it let in, would overlap it.
 type serialSessions struct {
 	bot.MemorySessions
 	keys int // distinct keys to see inside at once

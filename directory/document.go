@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -31,11 +32,15 @@ const maxDocument = 64 << 20
 // field name is not silently ignored. It returns ErrSchema for a newer
 // schema and a *ValidationError for invalid content.
 func Parse(r io.Reader) (*Directory, error) {
-	dec := json.NewDecoder(io.LimitReader(r, maxDocument))
+	data, err := io.ReadAll(io.LimitReader(r, maxDocument))
+	if err != nil {
+		return nil, fmt.Errorf("directory: reading: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var d Directory
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("directory: reading JSON: %w", err)
+		return nil, fmt.Errorf("directory: reading JSON%s: %w", jsonPlace(data, err, dec.InputOffset()), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("directory: reading JSON: unexpected data after the document")
@@ -61,4 +66,25 @@ func (d *Directory) Export(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(&c)
+}
+
+// jsonPlace says where in data a decoding error is, as " at line L,
+// column C", so that a person editing the file can find it.
+func jsonPlace(data []byte, err error, fallback int64) string {
+	off := fallback
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if off <= 0 || off > int64(len(data)) {
+		return ""
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := off - int64(bytes.LastIndexByte(before, '\n'))
+	return fmt.Sprintf(" at line %d, column %d", line, col)
 }

@@ -421,8 +421,8 @@ func TestDirectoryValidate(t *testing.T) {
 			return []string{`partnership.website: "www.luton.gov.uk" is not an http or https URL`}
 		}},
 		{"rejects empty about paragraph", func(t *testing.T, d *directory.Directory) []string {
-			d.Partnership.About[1] = ""
-			return []string{`partnership.about[1]: is empty`}
+			d.Partnership.About = append(d.Partnership.About, "")
+			return []string{fmt.Sprintf(`partnership.about[%d]: is empty`, len(d.Partnership.About)-1)}
 		}},
 	}
 	for _, tt := range tests {

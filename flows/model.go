@@ -222,8 +222,12 @@ type trainOptions struct {
 	trigramValue, pairValue, keywordValue float32
 }
 
-var defaultTrainOptions = trainOptions{epochs: 20, rate: 0.2, trigrams: true, pairs: true, keywords: true,
-	trigramValue: 0.2, pairValue: 0.5, keywordValue: 1}
+var defaultTrainOptions = trainOptions{epochs: 10, rate: 0.2, trigrams: true, pairs: false, keywords: true,
+	trigramValue: 0.1, pairValue: 0.5, keywordValue: 1}
+
+// minGradient is the smallest gradient trainModel applies to a class's
+// weights.
+const minGradient = 1e-3
 
 // trainModel fits the classifier to examples. The lexicon gives the keyword
 // features. It is deterministic: examples are visited in a fixed shuffled
@@ -282,6 +286,12 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 				}
 				bg2[c] += g * g
 				m.bias[c] -= opt.rate * g / float32(math.Sqrt(float64(bg2[c]))+1e-8)
+				if g > -minGradient && g < minGradient && opt.l2 == 0 {
+					// The class is already near certain for this example:
+					// its weights would barely move. Skipping them keeps
+					// training fast as the model converges.
+					continue
+				}
 				for _, f := range x {
 					j := int(f)*k + c
 					gk := g*m.values[f] + opt.l2*m.weights[j]

@@ -721,9 +721,13 @@ func (c *conv) about() {
 	if b.Len() == 0 {
 		b.WriteString(fmt.Sprintf(msgAboutRun, p.Name))
 	}
+	// What it helps with, as the menu offers it: danger now, each menu
+	// group with its routes, and routes outside any group.
 	var labels []string
-	for _, r := range c.dir.RouteList() {
-		labels = append(labels, "- "+r.Label)
+	for _, ch := range c.menuChoices() {
+		if strings.HasPrefix(ch.ID, prefixRoute) || strings.HasPrefix(ch.ID, prefixGroup) {
+			labels = append(labels, "- "+ch.Label)
+		}
 	}
 	b.WriteString("\n\n" + msgAboutRoutes + "\n" + strings.Join(labels, "\n"))
 	var links []Link

@@ -61,7 +61,7 @@ func BenchmarkThroughput(b *testing.B) {
 			// runner's, at info; the bot's own per-update line is debug).
 			c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 		}})
-		waitFor(b, "every update to be answered", 60*time.Second, func() bool { return api.confirmedPast(lastID) })
+		api.await(b, "every update to be answered", 60*time.Second, func() bool { return api.confirmedPast(lastID) })
 		took, cpu := time.Since(start), cpuTime()-cpu0
 		b.StopTimer()
 		stopSampling()
@@ -120,7 +120,7 @@ func BenchmarkLimiter(b *testing.B) {
 		h := newHarness(b, options{api: api, cfg: func(c *telegram.Config) {
 			c.GlobalRate, c.PerChatRate, c.PerChatBurst = 0, 0, 0 // the defaults
 		}})
-		waitFor(b, "every reply", 30*time.Second, func() bool { return api.confirmedPast(lastID) })
+		api.await(b, "every reply", 30*time.Second, func() bool { return api.confirmedPast(lastID) })
 		b.StopTimer()
 		_ = h.stop()
 

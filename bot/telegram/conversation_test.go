@@ -40,26 +40,49 @@ func TestStartupRegistersCommands(t *testing.T) {
 	}
 }
 
-// TestEveryRoute walks a whole conversation to each route by pressing
-// buttons, as a person would: each press is answered, its question's
-// buttons are taken off, and the answer names the route's contacts.
+// routeWants are what each route's answer must hold, beyond what every
+// answer holds: the first service's contacts and the link buttons.
+var routeWants = map[directory.Route]struct {
+	want []string // in the final answer
+	link string   // a URL button on the answer
+}{
+	directory.RouteEmergency: {[]string{"Call 999 now.", "press 55"}, ""},
+	"report-crime":           {[]string{"<b>Bedfordshire Police: report online</b>", "Or:", "Police non-emergency line: Call 101"}, "https://www.bedfordshire.police.uk/report"},
+	"environmental":          {[]string{"<b>Luton Council: fly-tipping, litter and graffiti</b>", "Call 01582 510 330"}, "https://www.luton.gov.uk"},
+	"hate-crime":             {[]string{"<b>True Vision: report hate crime</b>", "Police non-emergency line: Call 101"}, "https://www.report-it.org.uk"},
+	"fraud":                  {[]string{"<b>Report Fraud</b>", "Call 0300 123 2040"}, "https://reportfraud.police.uk"},
+	"victim-support":         {[]string{"<b>Signpost Hub</b>", "Call 0800 0282 887"}, ""},
+	"domestic-abuse":         {[]string{"<b>National Domestic Abuse Helpline</b>", "Call 0808 2000 247"}, ""},
+	"sexual-violence":        {[]string{"<b>Rape Crisis 24/7 Support Line</b>", "Call 0808 500 2222"}, ""},
+	"mental-health":          {[]string{"<b>Samaritans</b>", "Call 116 123"}, ""},
+	"safeguarding":           {[]string{"<b>MASH: Multi-Agency Safeguarding Hub</b>", "Call 01582 547 653", "mash@luton.gov.uk"}, ""},
+	"exploitation":           {[]string{"Call 08000 121 700"}, ""},
+}
+
+// dangerLine is the 999 line that ends the answers of danger_check routes.
+const dangerLine = "If you are in danger now, call 999."
+
+// TestEveryRoute walks a whole conversation to each route of the default
+// directory by pressing buttons, as a person would (the menu, the route's
+// group, the route, and the place question where it is asked): each press
+// is answered, its question's buttons are taken off, and the answer
+// starts with the route's intro, names the route's contacts, offers at
+// most two alternatives, and carries the 999 line exactly when the route
+// is a danger_check route.
 func TestEveryRoute(t *testing.T) {
-	h := newHarness(t, options{})
-	tests := []struct {
-		route   directory.Route
-		presses []string
-		want    []string // in the final answer
-		link    string   // a URL button on the answer
-	}{
-		{directory.RouteEmergency, []string{"go:emergency"}, []string{"Call 999 now.", "press 55"}, ""},
-		{directory.Route("report-crime"), []string{"report", "go:report-crime", "crime-now:no", "crime-hate:no"}, []string{"101"}, "https://www.bedfordshire.police.uk/report"},
-		{directory.Route("environmental"), []string{"report", "go:environmental"}, []string{"01582 510 330"}, "https://www.luton.gov.uk"},
-		{directory.Route("hate-crime"), []string{"report", "go:hate-crime", "hate-now:no"}, []string{"101"}, "https://www.report-it.org.uk"},
-		{directory.Route("safeguarding"), []string{"go:safeguarding", "safe-now:no"}, []string{"01582 547 653", "mash@luton.gov.uk"}, ""},
-		{directory.Route("victim-support"), []string{"go:victim-support"}, []string{"0800 0282 887"}, ""},
+	d, err := directory.Default()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, tt := range tests {
-		t.Run(string(tt.route), func(t *testing.T) {
+	for r := range routeWants {
+		if !d.Knows(r) {
+			t.Errorf("routeWants names %q, which the default directory does not define", r)
+		}
+	}
+	h := newHarness(t, options{dir: d})
+	for i, route := range d.RouteIDs() {
+		ri, _ := d.Route(route)
+		t.Run(string(route), func(t *testing.T) {
 			chat := int64(100 + i)
 			h.t = t
 			welcome := h.say(chat, "/start")
@@ -69,34 +92,58 @@ func TestEveryRoute(t *testing.T) {
 			if !strings.Contains(welcome[0].Text, "call 999") {
 				t.Errorf("welcome lacks the 999 line:\n%s", welcome[0].Text)
 			}
+			var presses []string
+			if ri.Group != "" {
+				presses = append(presses, "grp:"+ri.Group)
+			}
+			presses = append(presses, "go:"+string(route))
 			answeredBefore := h.api.count("answerCallbackQuery")
 			msgs := welcome
 			var pressed []sent
-			for _, data := range tt.presses {
+			for _, data := range presses {
 				on := last(t, msgs)
 				pressed = append(pressed, on)
 				msgs = h.press(on, data)
 			}
+			if ri.Where != directory.WhereNone && route != directory.RouteEmergency {
+				// A private chat answers the place question by typing
+				// (throughArea), so its buttons stay.
+				q := last(t, msgs)
+				if !hasButton(q, "area:skip:"+string(route)) {
+					t.Errorf("no place question before the answer of a route with where %q; got:\n%s\nbuttons %v", ri.Where, joined(msgs), buttons(q))
+				}
+			}
 			msgs = h.throughArea(msgs)
-			if got := h.api.count("answerCallbackQuery") - answeredBefore; got != len(tt.presses) {
-				t.Errorf("%d callback queries answered, want %d", got, len(tt.presses))
+			if got := h.api.count("answerCallbackQuery") - answeredBefore; got != len(presses) {
+				t.Errorf("%d callback queries answered, want %d", got, len(presses))
 			}
 			text := joined(msgs)
-			for _, want := range tt.want {
+			if ri.Intro != "" && !strings.HasPrefix(visible(msgs), ri.Intro) {
+				t.Errorf("answer does not start with the route's intro %q:\n%s", ri.Intro, text)
+			}
+			for _, want := range routeWants[route].want {
 				if !strings.Contains(text, want) {
 					t.Errorf("answer lacks %q:\n%s", want, text)
 				}
 			}
-			if tt.route != directory.RouteEmergency && !strings.Contains(text, "call 999") {
-				t.Errorf("answer lacks the 999 line:\n%s", text)
+			if route != directory.RouteEmergency {
+				if !strings.Contains(text, "<b>") {
+					t.Errorf("answer names no service in a heading:\n%s", text)
+				}
+				if got, want := strings.Contains(text, dangerLine), ri.DangerCheck; got != want {
+					t.Errorf("answer has the 999 line %v, want %v (danger_check):\n%s", got, want, text)
+				}
+				if n := alternatives(text); n > 2 {
+					t.Errorf("answer lists %d alternatives after \"Or:\", want at most 2:\n%s", n, text)
+				}
 			}
-			if tt.link != "" {
+			if link := routeWants[route].link; link != "" {
 				found := false
 				for _, m := range msgs {
-					found = found || hasButton(m, tt.link)
+					found = found || hasButton(m, link)
 				}
 				if !found {
-					t.Errorf("no URL button for %s in the answer", tt.link)
+					t.Errorf("no URL button for %s in the answer", link)
 				}
 			}
 			for _, m := range msgs {
@@ -104,8 +151,8 @@ func TestEveryRoute(t *testing.T) {
 					t.Errorf("message %d sent with parse mode %q, want HTML", m.ID, m.ParseMode)
 				}
 			}
-			if last(t, msgs).Markup == nil {
-				t.Errorf("the last message of the answer has no buttons")
+			if end := last(t, msgs); !hasButton(end, "menu") {
+				t.Errorf("the last message of the answer has no Start again button: %v", buttons(end))
 			}
 			// Each pressed message lost its callback buttons.
 			h.api.mu.Lock()
@@ -129,26 +176,76 @@ func TestEveryRoute(t *testing.T) {
 	}
 }
 
-func TestDeepLink(t *testing.T) {
-	h := newHarness(t, options{})
-	msgs := h.say(7, "/start hate-crime")
-	m := last(t, msgs)
-	if !strings.Contains(m.Text, "Is anyone in danger or hurt right now?") || !hasButton(m, "hate-now:no") {
-		t.Fatalf("/start hate-crime answered:\n%s\nbuttons %v", joined(msgs), buttons(m))
+// alternatives counts the "- " lines after the first "Or:" line of text,
+// up to the end of that message.
+func alternatives(text string) int {
+	_, after, ok := strings.Cut(text, "Or:\n")
+	if !ok {
+		return 0
 	}
-	msgs = h.throughArea(h.press(m, "hate-now:no"))
-	if !strings.Contains(joined(msgs), "report-it.org.uk") {
-		t.Errorf("hate crime answer lacks True Vision:\n%s", joined(msgs))
+	after, _, _ = strings.Cut(after, "\n---\n")
+	n := 0
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, "- ") {
+			n++
+		}
 	}
+	return n
 }
 
+// TestDeepLink: /start with a route id (a poster's t.me link) goes
+// straight into that route, asking only what the route asks; an unknown
+// one gets the welcome.
+func TestDeepLink(t *testing.T) {
+	h := newHarness(t, options{})
+	t.Run("a route without questions answers at once", func(t *testing.T) {
+		h.t = t
+		msgs := h.say(7, "/start hate-crime")
+		text := joined(msgs)
+		if !strings.HasPrefix(visible(msgs), "This is a hate crime.") || !strings.Contains(text, "<b>True Vision: report hate crime</b>") {
+			t.Errorf("/start hate-crime answered:\n%s", text)
+		}
+		found := false
+		for _, m := range msgs {
+			found = found || hasButton(m, "https://www.report-it.org.uk")
+		}
+		if !found || !hasButton(last(t, msgs), "go:victim-support") {
+			t.Errorf("/start hate-crime lacks the True Vision link or Help after a crime:\n%s", text)
+		}
+		if strings.Contains(text, "Is this happening now?") {
+			t.Errorf("a deep link was asked the danger question, which only unclear words get:\n%s", text)
+		}
+	})
+	t.Run("a route with a place question asks it first", func(t *testing.T) {
+		h.t = t
+		msgs := h.say(8, "/start safeguarding")
+		m := last(t, msgs)
+		if !strings.Contains(m.Text, "Where does the person live?") || !hasButton(m, "area:skip:safeguarding") {
+			t.Fatalf("/start safeguarding answered:\n%s\nbuttons %v", joined(msgs), buttons(m))
+		}
+		msgs = h.press(m, "area:skip:safeguarding")
+		if text := joined(msgs); !strings.Contains(text, "<b>MASH: Multi-Agency Safeguarding Hub</b>") || !strings.Contains(text, dangerLine) {
+			t.Errorf("safeguarding answer after Skip:\n%s", text)
+		}
+	})
+	t.Run("an unknown route gets the welcome", func(t *testing.T) {
+		h.t = t
+		msgs := h.say(9, "/start nothing-like-this")
+		if text := visible(msgs); !strings.HasPrefix(text, "Hello.") || !hasButton(last(t, msgs), "go:emergency") {
+			t.Errorf("/start nothing-like-this answered:\n%s", text)
+		}
+	})
+}
+
+// TestDangerTextMidFlow: danger typed while a question waits for its
+// answer gets the 999 answer first.
 func TestDangerTextMidFlow(t *testing.T) {
 	h := newHarness(t, options{})
 	msgs := h.say(8, "/start")
-	msgs = h.press(last(t, msgs), "report")
-	msgs = h.press(last(t, msgs), "go:report-crime")
-	if !strings.Contains(last(t, msgs).Text, "Is it happening now") {
-		t.Fatalf("not at the crime-now question:\n%s", joined(msgs))
+	msgs = h.press(last(t, msgs), "grp:report")
+	msgs = h.press(last(t, msgs), "go:environmental")
+	if !strings.Contains(last(t, msgs).Text, "Where did it happen?") {
+		t.Fatalf("not at the place question:\n%s", joined(msgs))
 	}
 	msgs = h.say(8, "hes outside my house with a knife right now")
 	text := joined(msgs)
@@ -209,8 +306,9 @@ func TestMarkupInDirectory(t *testing.T) {
 	}
 }
 
-// TestLongDirectoryEntry: a description far over 4,096 characters is
-// split into messages that Telegram accepts, the buttons on the last.
+// TestLongDirectoryEntry: a description far over 4,096 characters (shown
+// when the service is chosen from Find a contact) is split into messages
+// that Telegram accepts, the buttons on the last.
 func TestLongDirectoryEntry(t *testing.T) {
 	d, err := directory.Default()
 	if err != nil {
@@ -218,15 +316,22 @@ func TestLongDirectoryEntry(t *testing.T) {
 	}
 	d = d.Clone()
 	long := strings.Repeat("Fly-tipping & graffiti <report> ", 400) // ~13,000 characters, one line
+	found := false
 	for i, s := range d.Services {
 		if s.ID == "council-environmental" {
 			d.Services[i].Description = long
+			found = true
 		}
 	}
+	if !found {
+		t.Fatal("the default directory has no service council-environmental")
+	}
 	h := newHarness(t, options{dir: d})
-	msgs := h.throughArea(h.say(10, "fly tipping on my road"))
+	msgs := h.say(10, "/start")
+	msgs = h.press(last(t, msgs), "find")
+	msgs = h.press(last(t, msgs), "svc:council-environmental")
 	if len(msgs) < 4 {
-		t.Fatalf("sent %d messages, want the long one split into several", len(msgs))
+		t.Fatalf("sent %d messages, want the long one split into several:\n%s", len(msgs), joined(msgs))
 	}
 	var parts []string
 	for i, m := range msgs {
@@ -242,6 +347,12 @@ func TestLongDirectoryEntry(t *testing.T) {
 	// takes out.
 	if c := strings.Count(strings.Join(parts, " "), "Fly-tipping &amp; graffiti &lt;report&gt;"); c != 400 {
 		t.Errorf("the description arrived with %d of 400 repetitions intact", c)
+	}
+	if !strings.Contains(parts[0], "<b>Luton Council: fly-tipping, litter and graffiti</b>") {
+		t.Errorf("the first part lacks the service's name:\n%.300s", parts[0])
+	}
+	if !strings.Contains(joined(msgs), "01582 510 330") {
+		t.Errorf("the phone number is missing after the long description")
 	}
 	if last(t, msgs).Markup == nil {
 		t.Error("the last message has no buttons")
@@ -298,25 +409,40 @@ func TestNonTextMessages(t *testing.T) {
 
 // TestExpiredSessionButton presses buttons of a conversation the bot no
 // longer remembers (expired, or a restart with a fresh session store): the
-// button still works, an unknown one gets a friendly restart, and every
-// press is answered.
+// buttons still work, an earlier version's danger button still gives the
+// 999 answer, an unknown one gets a friendly restart, and every press is
+// answered.
 func TestExpiredSessionButton(t *testing.T) {
 	h := newHarness(t, options{})
-	old := sent{Chat: 40, ID: 1, At: time.Now().Add(-3 * time.Hour), Markup: &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{
-		{tgbotapi.NewInlineKeyboardButtonData("No", "crime-now:no")},
-		{tgbotapi.NewInlineKeyboardButtonData("?", "svc:no-such-service")},
-	}}}
-	msgs := h.press(old, "crime-now:no")
-	if !strings.Contains(joined(msgs), "Was anyone targeted") {
-		t.Errorf("an old button did not carry on the conversation:\n%s", joined(msgs))
+	presses := []struct {
+		data string
+		want []string // in what follows, as a person sees it
+	}{
+		{"now:report-crime:no", []string{"To report a crime when it is not an emergency:", "Police non-emergency line: Call 101"}},
+		{"area:skip:environmental", []string{"Luton Council: fly-tipping, litter and graffiti", "01582 510 330"}},
+		{"more:report-crime", []string{"Other places that can help:", "Crimestoppers"}},
+		{"crime-now:yes", []string{"Call 999 now.", "press 55"}},
+		{"svc:no-such-service", []string{"Sorry, I lost track of where we were.", "Let us start again.", "What do you want to do?"}},
 	}
-	msgs = h.press(old, "svc:no-such-service")
-	text := visible(msgs)
-	if !strings.Contains(text, "Let's start again") || !hasButton(last(t, msgs), "go:emergency") {
-		t.Errorf("an unknown button did not get a friendly restart:\n%s", text)
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, p := range presses {
+		rows = append(rows, []tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardButtonData("?", p.data)})
 	}
-	if got := h.api.count("answerCallbackQuery"); got != 2 {
-		t.Errorf("%d callback queries answered, want 2", got)
+	old := sent{Chat: 40, ID: 1, At: time.Now().Add(-3 * time.Hour), Markup: &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}}
+	for _, p := range presses {
+		msgs := h.press(old, p.data)
+		text := visible(msgs)
+		for _, want := range p.want {
+			if !strings.Contains(text, want) {
+				t.Errorf("old button %q: answer lacks %q:\n%s", p.data, want, text)
+			}
+		}
+		if p.data == "svc:no-such-service" && !hasButton(last(t, msgs), "go:emergency") {
+			t.Errorf("the friendly restart has no menu: %v", buttons(last(t, msgs)))
+		}
+	}
+	if got := h.api.count("answerCallbackQuery"); got != len(presses) {
+		t.Errorf("%d callback queries answered, want %d", got, len(presses))
 	}
 }
 

@@ -38,8 +38,12 @@ type fakeAPI struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu          sync.Mutex
-	wake        chan struct{} // closed and replaced when updates are added
+	mu      sync.Mutex
+	wake    chan struct{} // closed and replaced when updates are added
+	changed chan struct{} // closed and replaced after every call, and when an offset is confirmed
+	// onCall, if set, is called as each call arrives, with whether a
+	// queued fault answers it, before it is answered.
+	onCall      func(method string, faulted bool)
 	updates     []fakeUpdate
 	nextUpdate  int
 	nextMsg     int
@@ -103,6 +107,7 @@ func newFakeAPI(t testing.TB) *fakeAPI {
 	f := &fakeAPI{
 		t:          t,
 		wake:       make(chan struct{}),
+		changed:    make(chan struct{}),
 		nextUpdate: 1000,
 		nextMsg:    500,
 		calls:      map[string]int{},
@@ -137,6 +142,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 400, "Bad Request: bad form", 0)
 		return
 	}
+	defer f.notify() // whatever the call changed
 	f.mu.Lock()
 	f.calls[method]++
 	f.callLog = append(f.callLog, method)
@@ -145,7 +151,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		ft = &q[0]
 		f.faults[method] = q[1:]
 	}
+	onCall := f.onCall
+	f.notifyLocked()
 	f.mu.Unlock()
+	if onCall != nil {
+		onCall(method, ft != nil)
+	}
 	if token != testToken {
 		apiError(w, 401, "Unauthorized", 0)
 		return
@@ -237,6 +248,7 @@ func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		if offset > f.confirmed {
 			f.confirmed = offset
+			f.notifyLocked() // while the poll is held open
 		}
 		// Updates below the offset are confirmed: Telegram forgets them.
 		drop := 0
@@ -618,7 +630,43 @@ func (f *fakeAPI) confirmedPast(id int) bool {
 	return f.confirmed > id
 }
 
-// waitFor polls cond until it holds or the timeout passes.
+// notify wakes everything waiting in await.
+func (f *fakeAPI) notify() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notifyLocked()
+}
+
+func (f *fakeAPI) notifyLocked() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// await waits until cond, which must depend only on what the fake
+// records, holds, checking it after each call the fake takes; it fails the
+// test if the timeout passes first.
+func (f *fakeAPI) await(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+	}
+}
+
+// waitFor polls cond until it holds or the timeout passes. It is for
+// states nothing signals (the bot's Ready, the number of goroutines); for
+// what the fake records, use fakeAPI.await.
 func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)

@@ -210,7 +210,7 @@ func (h *harness) press(s sent, data string) []sent {
 // which the bot does only once it has answered it.
 func (h *harness) awaitHandled(id int) {
 	h.t.Helper()
-	waitFor(h.t, "the update to be answered", 10*time.Second, func() bool { return h.api.confirmedPast(id) })
+	h.api.await(h.t, "the update to be answered", 10*time.Second, func() bool { return h.api.confirmedPast(id) })
 }
 
 // throughArea answers the postcode question if the bot just asked it: by

@@ -187,8 +187,9 @@ func (g *grants) pending() int {
 	return n
 }
 
-// order is the chats in the order they were granted (stable for grants at
-// the same instant, which are made in turn).
+// order is the chats in the order they were granted; grants at the same
+// instant (possible only without a global limit) keep the order they were
+// added in.
 func (g *grants) order() []int64 {
 	s := slices.Clone(g.all)
 	slices.SortStableFunc(s, func(a, b *grant) int { return a.at.Compare(b.at) })

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -160,30 +161,54 @@ func TestTokenNeverLogged(t *testing.T) {
 	}()
 
 	h := newHarness(t, options{})
-	var readyErrs []string
-	for i := range 4 {
+	// Ready() is read as the first getUpdates after each outage arrives,
+	// before it is answered: the bot has seen only failures since the
+	// outage began, so Ready must report it then.
+	var (
+		mu        sync.Mutex
+		outage    bool
+		readyErrs []string
+		readyOK   int // Ready() nil at the end of an outage
+	)
+	h.api.mu.Lock()
+	h.api.onCall = func(method string, faulted bool) {
+		if method != "getUpdates" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if faulted {
+			outage = true
+			return
+		}
+		if outage {
+			outage = false
+			if err := h.bot.Ready(); err != nil {
+				readyErrs = append(readyErrs, err.Error())
+			} else {
+				readyOK++
+			}
+		}
+	}
+	h.api.mu.Unlock()
+	const outages = 4
+	for i := range outages {
 		h.api.fail("getUpdates", 2, fault{status: 502, retryAfter: -1})
 		h.api.fail("getUpdates", 2, fault{close: true})
 		h.api.fail("getUpdates", 1, fault{status: 500})
 		h.api.fail("sendMessage", 2, fault{close: true})
 		h.api.fail("sendMessage", 1, fault{status: 503})
 		h.api.fail("answerCallbackQuery", 1, fault{close: true})
-		id := h.api.text(int64(80+i), "/help")
-		deadline := time.Now().Add(10 * time.Second)
-		for !h.api.confirmedPast(id) && time.Now().Before(deadline) {
-			if err := h.bot.Ready(); err != nil {
-				readyErrs = append(readyErrs, err.Error())
-			}
-			time.Sleep(time.Millisecond)
-		}
-		h.awaitHandled(id)
+		h.awaitHandled(h.api.text(int64(80+i), "/help"))
 	}
 	runErr := h.stop()
 	out := restore()
 
-	if len(readyErrs) == 0 {
-		t.Error("Ready() never reported the outage")
+	mu.Lock()
+	if len(readyErrs) != outages || readyOK != 0 {
+		t.Errorf("Ready() reported %d of %d outages (nil at the end of %d)", len(readyErrs), outages, readyOK)
 	}
+	mu.Unlock()
 	logs := h.logs.String()
 	if !strings.Contains(logs, "getUpdates failed") {
 		t.Errorf("the outage was not logged:\n%s", logs)
@@ -227,7 +252,7 @@ func TestRestartMidBurst(t *testing.T) {
 	h1 := newHarness(t, options{api: api, store: store, handler: func(r *bot.Runner) telegram.Handler {
 		return &gatedHandler{h: r, n: int64(total / 3)}
 	}})
-	waitFor(t, "a third of the replies", 10*time.Second, func() bool { return len(api.allSent()) >= total/3 })
+	api.await(t, "a third of the replies", 10*time.Second, func() bool { return len(api.allSent()) >= total/3 })
 	if err := h1.stop(); err != nil {
 		t.Fatalf("first Run: %v", err)
 	}
@@ -238,11 +263,13 @@ func TestRestartMidBurst(t *testing.T) {
 	t.Logf("first bot sent %d of %d replies before stopping", first, total)
 
 	h2 := newHarness(t, options{api: api, store: store})
-	waitFor(t, "every reply", 20*time.Second, func() bool { return len(api.allSent()) >= total })
-	// Let anything extra show up.
+	api.await(t, "every reply", 20*time.Second, func() bool { return len(api.allSent()) >= total })
 	lastID := api.nextUpdateID()
 	h2.awaitHandled(lastID)
-	time.Sleep(100 * time.Millisecond)
+	// Stopping drains the bot, so anything extra has been sent by then.
+	if err := h2.stop(); err != nil {
+		t.Fatalf("second Run: %v", err)
+	}
 	checkExactlyOnce(t, api, chats, cmds)
 }
 
@@ -306,7 +333,7 @@ func TestShutdownGraceCancels(t *testing.T) {
 	api.fail("sendMessage", 1, fault{status: 429, retryAfter: 30})
 	h1 := newHarness(t, options{api: api, store: store, cfg: func(c *telegram.Config) { c.ShutdownGrace = 200 * time.Millisecond }})
 	id := api.text(5, "/help")
-	waitFor(t, "the 429", 5*time.Second, func() bool { return api.count("sendMessage") == 1 })
+	api.await(t, "the 429", 5*time.Second, func() bool { return api.count("sendMessage") == 1 })
 	start := time.Now()
 	if err := h1.stop(); err != nil {
 		t.Fatal(err)

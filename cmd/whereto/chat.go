@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/console"
@@ -20,7 +22,9 @@ numbered: type the number or the words. Send /help, /about, /forget or
 
   printf 'I want to report fly tipping\n' | whereto chat
 
-The conversation is kept in memory only and nothing you type is stored.`
+Replies are wrapped to the width in $COLUMNS (80 columns if it is not
+set). The conversation is kept in memory only and nothing you type is
+stored.`
 
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
@@ -46,10 +50,22 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	runner := bot.NewRunner(bot.StaticDirectory{D: dir}, &bot.MemorySessions{})
 	runner.Now = clock
 	chat := console.New(runner, stdin, stdout)
+	chat.Width = columns(os.Getenv("COLUMNS"))
 	if isTerminal(stdin) {
 		chat.Prompt = "> "
 	}
 	return chat.Run(ctx)
+}
+
+// columns is the terminal width that $COLUMNS gives, v: a positive
+// integer, or 0 (the console's default of 80 columns) when v is empty or
+// anything else.
+func columns(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }
 
 // helpOK turns the -h outcome into success.

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/whereto-bot/whereto/directory/bolt"
 )
@@ -150,15 +151,20 @@ func TestChatInterrupted(t *testing.T) {
 }
 
 // lockedBuffer is a strings.Builder safe for a writer and a reader in
-// different goroutines.
+// different goroutines; waitFor wakes on each write.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu    sync.Mutex
+	b     strings.Builder
+	wrote chan struct{} // closed and replaced on each write
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.wrote != nil {
+		close(b.wrote)
+		b.wrote = nil
+	}
 	return b.b.Write(p)
 }
 
@@ -168,14 +174,70 @@ func (b *lockedBuffer) String() string {
 	return b.b.String()
 }
 
-// waitFor waits up to 5 seconds for out to contain s.
+// contains reports whether the output holds s, and if not returns a
+// channel closed at the next write.
+func (b *lockedBuffer) contains(s string) (bool, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if strings.Contains(b.b.String(), s) {
+		return true, nil
+	}
+	if b.wrote == nil {
+		b.wrote = make(chan struct{})
+	}
+	return false, b.wrote
+}
+
+// waitFor waits for out to contain s, checking at each write; it fails
+// the test after 30 s (the chat builds its classifier first, which takes
+// a while on a busy machine).
 func waitFor(t *testing.T, out *lockedBuffer, s string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("output lacks %q after 5s; got:\n%s", s, out.String())
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	for {
+		ok, wrote := out.contains(s)
+		if ok {
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-wrote:
+		case <-deadline.C:
+			t.Fatalf("output lacks %q after 30s; got:\n%s", s, out.String())
+		}
+	}
+}
+
+// TestChatWidthFromColumns: replies are wrapped to $COLUMNS when it is a
+// positive integer, and to 80 columns otherwise.
+func TestChatWidthFromColumns(t *testing.T) {
+	tests := []struct {
+		name, columns string
+		// The longest line of the welcome must be longer than min and at
+		// most max columns.
+		min, max int
+	}{
+		{"unset is 80", "", 40, 80},
+		{"40", "40", 20, 40},
+		{"120, with spaces around", " 120 ", 80, 120},
+		{"zero is 80", "0", 40, 80},
+		{"negative is 80, not unwrapped", "-1", 40, 80},
+		{"not a number is 80", "wide", 40, 80},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("COLUMNS", tt.columns)
+			stdout, _, err := run(t, "", "chat", "-db", testDB(t))
+			if err != nil {
+				t.Fatalf("chat: %v", err)
+			}
+			longest := 0
+			for line := range strings.SplitSeq(stdout, "\n") {
+				longest = max(longest, utf8.RuneCountInString(line))
+			}
+			if longest <= tt.min || longest > tt.max {
+				t.Errorf("COLUMNS=%q: longest line %d columns, want more than %d and at most %d; got:\n%s", tt.columns, longest, tt.min, tt.max, stdout)
+			}
+		})
 	}
 }
