@@ -126,7 +126,7 @@ func TestAreaQuestion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+			asked := flows.Next(flows.State{}, flows.Input{Text: "someone has dumped rubbish in the alley"}, dir, afternoon)
 			if asked.State.Step != flows.StepArea {
 				t.Fatalf("step %q, want the area question", asked.State.Step)
 			}
@@ -195,13 +195,13 @@ func TestEmergencyNumberIgnoresInactiveAndFallback(t *testing.T) {
 func TestAreaQuestionSkipWords(t *testing.T) {
 	dir := defaultDir(t)
 	for _, text := range []string{"no", "no thanks", "rather not", "prefer not to say", "skip", "Skip", "1"} {
-		asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+		asked := flows.Next(flows.State{}, flows.Input{Text: "someone has dumped rubbish in the alley"}, dir, afternoon)
 		turn := flows.Next(asked.State, flows.Input{Text: text}, dir, afternoon)
 		if turn.Route != "environmental" || !turn.State.NoArea {
 			t.Errorf("%q at the postcode question: route %q, NoArea %v; want the answer, skipped", text, turn.Route, turn.State.NoArea)
 		}
 	}
-	asked := flows.Next(flows.State{}, flows.Input{Choice: "go:environmental"}, dir, afternoon)
+	asked := flows.Next(flows.State{}, flows.Input{Text: "someone has dumped rubbish in the alley"}, dir, afternoon)
 	turn := flows.Next(asked.State, flows.Input{Text: "actually i want to report racist abuse"}, dir, afternoon)
 	if turn.Route != "hate-crime" {
 		t.Errorf("a new concern at the place question: route %q, want hate-crime answered", turn.Route)

@@ -66,26 +66,41 @@ func outOfFold(t *testing.T, opt trainOptions, k int) ([]directory.Route, []oof)
 // TestExperimentOptions compares feature sets by 5-fold accuracy of the
 // model alone (the best non-danger class, or emergency).
 func TestExperimentOptions(t *testing.T) {
-	for _, tv := range []float32{0.1, 0.2, 0.3} {
-		for _, pv := range []float32{0, 0.5} {
-			for _, epochs := range []int{6, 10, 20} {
-				opt := trainOptions{epochs: epochs, rate: 0.2, trigrams: tv > 0, pairs: pv > 0, keywords: true, trigramValue: tv, pairValue: pv, keywordValue: 1}
-				_, res := outOfFold(t, opt, 5)
-				correct := 0
-				for _, r := range res {
-					best := 0
-					for c := range r.p {
-						if r.p[c] > r.p[best] {
-							best = c
-						}
+	type variant struct {
+		name string
+		opt  trainOptions
+	}
+	base := defaultTrainOptions
+	var vs []variant
+	for _, norm := range []bool{false, true} {
+		for _, idf := range []bool{false, true} {
+			for _, quad := range []float32{0, 0.1, 0.2} {
+				for _, rate := range []float32{0.2, 0.5} {
+					o := base
+					o.normalize, o.idf, o.quadgrams, o.quadgramValue, o.rate = norm, idf, quad > 0, quad, rate
+					if norm {
+						o.trigramValue = 0.3
 					}
-					if best == r.class {
-						correct++
-					}
+					vs = append(vs, variant{fmt.Sprintf("normalize=%v idf=%v quadgrams=%.1f rate=%.1f", norm, idf, quad, rate), o})
 				}
-				fmt.Printf("trigrams=%.1f pairs=%.1f epochs=%d cv5=%.3f\n", tv, pv, epochs, float64(correct)/float64(len(res)))
 			}
 		}
+	}
+	for _, v := range vs {
+		_, res := outOfFold(t, v.opt, 5)
+		correct := 0
+		for _, r := range res {
+			best := 0
+			for c := range r.p {
+				if r.p[c] > r.p[best] {
+					best = c
+				}
+			}
+			if best == r.class {
+				correct++
+			}
+		}
+		fmt.Printf("%s cv5=%.3f\n", v.name, float64(correct)/float64(len(res)))
 	}
 }
 
@@ -95,9 +110,9 @@ func TestExperimentOptions(t *testing.T) {
 func TestExperimentThresholds(t *testing.T) {
 	labels, res := outOfFold(t, defaultTrainOptions, 5)
 	unclear := len(labels) - 1
-	for _, now := range []float64{0.6, 0.7, 0.8, 0.9} {
-		for _, check := range []float64{0.2, 0.3, 0.35, 0.45} {
-			for _, conf := range []float64{0.3, 0.4, 0.5} {
+	for _, now := range []float64{0.5, 0.6, 0.7, 0.8} {
+		for _, check := range []float64{0.1, 0.15, 0.2, 0.3} {
+			for _, conf := range []float64{0.2, 0.3, 0.4} {
 				th := thresholds{now, check, conf}
 				var em, caught, others, fnow, fcheck, correct int
 				for _, r := range res {

@@ -296,7 +296,7 @@ func TestRecommend(t *testing.T) {
 		{"a man with a knife is outside now", directory.RouteEmergency, []string{"police-emergency", "relay-uk"}, []string{"999", "18000", "18001 101"}},
 		{"fly tipping in the alley", "environmental", []string{"council-environmental"}, []string{"01582 510 330", "https://www.luton.gov.uk"}},
 		{"worried about a child being neglected", "safeguarding", []string{"mash"}, []string{"0300 300 8123", "mash@luton.gov.uk"}},
-		{"my grandson is not looked after and there is abuse at home", "safeguarding", []string{"mash", "domestic-abuse-helpline"}, []string{"0300 300 8123", "mash@luton.gov.uk", "0808 2000 247"}},
+		{"my partner hits me and i am a man", "domestic-abuse", []string{"domestic-abuse-helpline", "mens-advice-line", "signpost-hub"}, []string{"0808 2000 247", "0808 8010 327", "0800 0282 887", "info@signpostforbedfordshire.com"}},
 		{"i was scammed by a fake parcel text", "fraud", []string{"report-fraud", "stop-scams-159"}, []string{"https://reportfraud.police.uk", "0300 123 2040", "159"}},
 		{"hello", directory.RouteUnclear, []string{}, []string{}},
 	}

@@ -93,6 +93,7 @@ const (
 	featTrigram
 	featKeyword
 	featLength
+	featQuadgram
 )
 
 // A feature hash keeps its kind in the top byte.
@@ -150,6 +151,11 @@ func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
 			for i := -1; i+2 <= len(w); i++ {
 				emit(hashTrigram(w, i))
 			}
+			if fz.opt.quadgrams {
+				for i := -1; i+3 <= len(w); i++ {
+					emit(hashQuadgram(w, i))
+				}
+			}
 		}
 	}
 	if m != nil && fz.opt.keywords {
@@ -169,6 +175,21 @@ func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
 
 // keywordBase seeds the hashes of keyword and length features.
 const keywordBase = 0x9e3779b97f4a7c15
+
+// hashQuadgram hashes the four bytes of " "+w+" " starting at i+1.
+func hashQuadgram(w string, i int) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(featQuadgram)
+	h *= 1099511628211
+	for k := i; k < i+4; k++ {
+		c := byte(' ')
+		if k >= 0 && k < len(w) {
+			c = w[k]
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return withKind(h, featQuadgram)
+}
 
 // hashTrigram hashes the three bytes of " "+w+" " starting at i+1 (i may be
 // -1, the leading space), without building the padded string.
@@ -201,6 +222,8 @@ func (o trainOptions) value(h uint64) float32 {
 	switch kindOf(h) {
 	case featTrigram:
 		return o.trigramValue
+	case featQuadgram:
+		return o.quadgramValue
 	case featPair:
 		return o.pairValue
 	case featKeyword:
@@ -218,12 +241,17 @@ type trainOptions struct {
 	trigrams bool // character trigrams
 	pairs    bool // adjacent word pairs
 	keywords bool // the lexicon's route evidence
+	// quadgrams adds character 4-grams; normalize scales each message's
+	// features to unit length (as TF-IDF pipelines do), so that long and
+	// short messages weigh alike; idf weighs features by their inverse
+	// document frequency.
+	quadgrams, normalize, idf bool
 	// Feature values by kind (a word counts 1).
-	trigramValue, pairValue, keywordValue float32
+	trigramValue, pairValue, keywordValue, quadgramValue float32
 }
 
-var defaultTrainOptions = trainOptions{epochs: 10, rate: 0.2, trigrams: true, pairs: false, keywords: true,
-	trigramValue: 0.1, pairValue: 0.5, keywordValue: 1}
+var defaultTrainOptions = trainOptions{epochs: 10, rate: 0.2, trigrams: true, keywords: true,
+	normalize: true, idf: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1}
 
 // minGradient is the smallest gradient trainModel applies to a class's
 // weights.
@@ -259,6 +287,22 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 		slices.Sort(row)
 		vecs[i] = slices.Compact(row)
 	}
+	if opt.idf {
+		df := make([]int, len(m.values))
+		for _, x := range vecs {
+			for _, f := range x {
+				df[f]++
+			}
+		}
+		n := float64(len(vecs))
+		for f := range m.values {
+			m.values[f] *= float32(math.Log((1+n)/(1+float64(df[f]))) + 1)
+		}
+	}
+	scale := make([]float32, len(vecs))
+	for i, x := range vecs {
+		scale[i] = m.scaleOf(x)
+	}
 	m.weights = make([]float32, len(m.index)*k)
 	// AdaGrad on the softmax loss with L2, over a fixed permutation.
 	order := make([]int, len(examples))
@@ -276,8 +320,8 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	probs := make([]float64, k)
 	for range opt.epochs {
 		for _, i := range order {
-			x, y := vecs[i], examples[i].class
-			m.scoreRows(x, probs)
+			x, y, sc := vecs[i], examples[i].class, scale[i]
+			m.scoreRows(x, sc, probs)
 			softmax(probs)
 			for c := range k {
 				g := float32(probs[c])
@@ -294,7 +338,7 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 				}
 				for _, f := range x {
 					j := int(f)*k + c
-					gk := g*m.values[f] + opt.l2*m.weights[j]
+					gk := g*m.values[f]*sc + opt.l2*m.weights[j]
 					g2[j] += gk * gk
 					m.weights[j] -= opt.rate * gk / float32(math.Sqrt(float64(g2[j]))+1e-8)
 				}
@@ -304,14 +348,31 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	return m
 }
 
+// scaleOf is the factor that gives the feature rows x unit length when the
+// model normalizes, else 1.
+func (m *model) scaleOf(x []int32) float32 {
+	if !m.fz.opt.normalize || len(x) == 0 {
+		return 1
+	}
+	sum := 0.0
+	for _, f := range x {
+		v := float64(m.values[f])
+		sum += v * v
+	}
+	if sum == 0 {
+		return 1
+	}
+	return float32(1 / math.Sqrt(sum))
+}
+
 // scoreRows writes the linear scores of the feature rows x into out.
-func (m *model) scoreRows(x []int32, out []float64) {
+func (m *model) scoreRows(x []int32, scale float32, out []float64) {
 	for c := range m.k {
 		out[c] = float64(m.bias[c])
 	}
 	for _, f := range x {
 		w := m.weights[int(f)*m.k : int(f)*m.k+m.k]
-		v := float64(m.values[f])
+		v := float64(m.values[f] * scale)
 		for c := range m.k {
 			out[c] += v * float64(w[c])
 		}
@@ -337,10 +398,19 @@ func softmax(p []float64) {
 // whose lexicon matches are m. Each feature counts once, however often it
 // occurs.
 func (m *model) predict(n string, lm *matches) []float64 {
-	p := make([]float64, m.k)
-	for c := range m.k {
-		p[c] = float64(m.bias[c])
-	}
+	p, _ := m.predictKnown(n, lm)
+	return p
+}
+
+// predictKnown is predict, and also how many of the message's words the
+// model knows: with none, its probabilities say nothing about the message.
+func (m *model) predictKnown(n string, lm *matches) ([]float64, int) {
+	known := 0
+	// The scores are linear in the features, so the sums are kept apart
+	// from the bias and scaled once the message's length is known.
+	p := make([]float64, 2*m.k)
+	p, raw := p[:m.k], p[m.k:]
+	sumsq := 0.0
 	// Feature ids already counted: a small list for short messages, a
 	// bitset once it grows.
 	var small [64]int32
@@ -372,14 +442,25 @@ func (m *model) predict(n string, lm *matches) []float64 {
 			}
 			bits[id>>6] |= 1 << (id & 63)
 		}
+		if kindOf(h) == featWord {
+			known++
+		}
 		w := m.weights[int(id)*m.k : int(id)*m.k+m.k]
 		v := float64(m.values[id])
+		sumsq += v * v
 		for c := range m.k {
-			p[c] += v * float64(w[c])
+			raw[c] += v * float64(w[c])
 		}
 	})
+	scale := 1.0
+	if m.fz.opt.normalize && sumsq > 0 {
+		scale = 1 / math.Sqrt(sumsq)
+	}
+	for c := range m.k {
+		p[c] = float64(m.bias[c]) + scale*raw[c]
+	}
 	softmax(p)
-	return p
+	return p, known
 }
 
 //go:embed training.txt

@@ -70,6 +70,13 @@ func (c *conv) choicesFor(s State) []Choice {
 		if len(c.rest(s)) > 0 {
 			out = append(out, Choice{prefixMore + string(s.Route), msgMoreOptions})
 		}
+		if s.Area == "" && !s.Home && s.Route != directory.RouteEmergency {
+			// Answered for the partnership's area without asking: one tap
+			// gives the answer for somewhere else.
+			if rec := recommend(c.dir, s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
+				out = append(out, Choice{prefixArea + "away:" + string(s.Route), fmt.Sprintf(msgNotInArea, c.dir.About().Area)})
+			}
+		}
 		offered := map[directory.Route]bool{s.Route: true}
 		offer := func(r directory.Route) {
 			if ri, ok := c.dir.Route(r); ok && !offered[r] {
@@ -199,7 +206,10 @@ func (c *conv) choose(id string) {
 	case strings.HasPrefix(id, prefixRoute):
 		if r := directory.Route(strings.TrimPrefix(id, prefixRoute)); c.knows(r) {
 			if c.in.Step == StepMenu || c.in.Step == StepGroup || c.in.Step == StepStart {
-				c.fits, c.asked = nil, false
+				// From the menu: answer at once for the partnership's own
+				// area, and offer the answer for elsewhere as a button,
+				// rather than ask first.
+				c.fits, c.asked = nil, true
 			}
 			c.enterRoute(r, "")
 			return

@@ -233,3 +233,19 @@ func printableASCII(s string) bool {
 	}
 	return true
 }
+
+// withoutAddresses drops web and email addresses from text: their letters
+// say nothing about what happened, and would read as words.
+func withoutAddresses(text string) string {
+	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "@") {
+		return text
+	}
+	f := strings.Fields(text)
+	kept := f[:0]
+	for _, w := range f {
+		if !strings.Contains(w, "://") && !strings.HasPrefix(strings.ToLower(w), "www.") && !strings.Contains(w, "@") {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
+}

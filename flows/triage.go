@@ -204,16 +204,16 @@ const (
 	// dangerNowProb is the model's emergency probability that counts as
 	// danger now on its own, when the message does not place events in
 	// the past; dangerCheckProb makes the bot ask.
-	dangerNowProb   = 0.80
-	dangerCheckProb = 0.20
+	dangerNowProb   = 0.60
+	dangerCheckProb = 0.15
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
-	minConfidence = 0.40
+	minConfidence = 0.20
 	// secondProb is the share a second concern needs to be offered;
 	// afterDangerProb the share a concern needs to be offered after the
 	// 999 answer (the message is about danger, so the model's second
 	// guess is weaker evidence).
-	secondProb      = 0.20
+	secondProb      = 0.30
 	afterDangerProb = 0.50
 )
 
@@ -238,7 +238,7 @@ func ClassifyFor(dir Directory, text string) Triage {
 // classify is Classify on text already cleaned, so that the conversation,
 // which cleans each message first, does not clean it twice.
 func classify(c cleaned, routes []directory.RouteInfo) Triage {
-	n := normalise(c.text)
+	n := normalise(withoutAddresses(c.text))
 	t := Triage{Route: directory.RouteUnclear, Danger: DangerNone}
 	cl, err := classifiers.get(routes)
 	if err != nil {
@@ -271,8 +271,13 @@ func classify(c cleaned, routes []directory.RouteInfo) Triage {
 		}
 		return t
 	}
-	p := cl.model.predict(n, m)
-	return decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
+	p, known := cl.model.predictKnown(n, m)
+	t = decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
+	if known == 0 && t.Danger != DangerNow {
+		// Not one word the model has seen: whatever it says is a guess.
+		t.Route, t.Second = directory.RouteUnclear, ""
+	}
+	return t
 }
 
 // timing is when a message places events, as far as the model's danger

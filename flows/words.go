@@ -48,6 +48,7 @@ const (
 	msgWhereLives    = "Where does the person live? Type a town or postcode, or choose below."
 	msgInArea        = "In %s"
 	msgElsewhere     = "Somewhere else"
+	msgNotInArea     = "Not in %s?"
 	msgSkip          = "Skip"
 	msgUnknownPlace  = "I do not know that place. Type a town or a postcode like LU2 7AB, or choose below."
 	msgNotYourArea   = "%s only helps people in %s."
@@ -120,7 +121,7 @@ func Strings() []string {
 		msgDangerLine, msgCallNow, msgDangerCheck, msgDangerYes, msgDangerNo,
 		msgWhatAbout, msgMoreOptions, msgOtherOptions, msgStartAgain,
 		msgBackToMenu, msgFindContact, msgOwnWordsBtn, msgFindAnother,
-		msgWhereHappened, msgWhereLives, msgElsewhere, msgUnknownPlace,
+		msgWhereHappened, msgWhereLives, msgElsewhere, msgNotInArea, msgUnknownPlace,
 		msgNotYourArea, msgCovers, msgElsewhereGo, msgClosed, msgOpenAlways,
 		msgHoursUnknown, msgCheckWebsite, msgOpenNow, msgClosedHours,
 		msgClosedToday, msgUseOOH, msgClosesAt, msgApology, msgForgetFailed,

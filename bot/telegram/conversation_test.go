@@ -106,11 +106,11 @@ func TestEveryRoute(t *testing.T) {
 				msgs = h.press(on, data)
 			}
 			if ri.Where != directory.WhereNone && route != directory.RouteEmergency {
-				// A private chat answers the place question by typing
-				// (throughArea), so its buttons stay.
+				// From the menu the answer comes at once, for the
+				// partnership's own area, with one button for elsewhere.
 				q := last(t, msgs)
-				if !hasButton(q, "area:skip:"+string(route)) {
-					t.Errorf("no place question before the answer of a route with where %q; got:\n%s\nbuttons %v", ri.Where, joined(msgs), buttons(q))
+				if !hasButton(q, "area:away:"+string(route)) {
+					t.Errorf("no button for somewhere else after the answer of a route with where %q; got:\n%s\nbuttons %v", ri.Where, joined(msgs), buttons(q))
 				}
 			}
 			msgs = h.throughArea(msgs)
@@ -241,9 +241,8 @@ func TestDeepLink(t *testing.T) {
 // answer gets the 999 answer first.
 func TestDangerTextMidFlow(t *testing.T) {
 	h := newHarness(t, options{})
-	msgs := h.say(8, "/start")
-	msgs = h.press(last(t, msgs), "grp:report")
-	msgs = h.press(last(t, msgs), "go:environmental")
+	h.say(8, "/start")
+	msgs := h.say(8, "someone has dumped a sofa in the alley")
 	if !strings.Contains(last(t, msgs).Text, "Where did it happen?") {
 		t.Fatalf("not at the place question:\n%s", joined(msgs))
 	}
