@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -140,13 +141,29 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"schema":2}`))
 	f.Add([]byte(`{"schema":-1,"services":[{"id":"x","hours":{"weekly":[{"days":["mon"],"opens":"24:00","closes":"24:00"}]}}]}`))
+	// Route data: a route with examples, a follow-up, a group and a
+	// place question; a broken one.
+	f.Add([]byte(`{"partnership":{"name":"p","area":"a"},"menu":[{"id":"g","label":"G","question":"Q?"}],"routes":[{"id":"emergency","label":"Danger","description":"d","next":["noise"]},{"id":"noise","label":"Noise","description":"d","group":"g","where":"lives","examples":["loud music"]}],"services":[{"id":"s","name":"s","source":"s","contacts":[{"kind":"phone","value":"999"}],"routes":[{"route":"emergency","order":1},{"route":"noise","order":1,"when":["music*"]}]}]}`))
+	f.Add([]byte("{\n\"routes\": [\n{\"id\": \"noise\",, }\n]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := directory.Parse(bytes.NewReader(data))
 		if err != nil {
 			if d != nil {
 				t.Fatalf("Parse returned a directory with error %v", err)
 			}
+			var syn *json.SyntaxError
+			if errors.As(err, &syn) && !strings.Contains(err.Error(), " at line ") {
+				t.Fatalf("a syntax error does not say where: %v", err)
+			}
 			return
+		}
+		for _, r := range d.RouteList() {
+			if _, ok := d.Route(r.ID); !ok {
+				t.Fatalf("route %q listed but not found", r.ID)
+			}
+		}
+		if !d.Knows(directory.RouteEmergency) {
+			t.Fatal("Parse accepted a directory without the emergency route")
 		}
 		if err := d.Validate(); err != nil {
 			t.Fatalf("Parse accepted a directory that Validate rejects: %v", err)

@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -71,29 +70,19 @@ func (d *Directory) Places() *Places {
 	return NewPlaces(d.PlaceNames.Districts, d.PlaceNames.Towns)
 }
 
-var (
-	fullPostcode = regexp.MustCompile(`(?i)\b([a-z]{1,2}[0-9][0-9a-z]?) ?([0-9][a-z]{2})\b`)
-	outwardCode  = regexp.MustCompile(`(?i)\b([a-z]{1,2}[0-9][0-9a-z]?)\b`)
-)
-
 // Find reads a place from text: a full postcode ("LU2 7AB"), a district
 // ("LU2.", "lu2"), or a town's name, alone or inside a sentence. It
 // returns false when the text names no place it knows; a postcode-shaped
-// district that does not exist ("ZZ99") is not a place.
+// district that does not exist ("ZZ99") is not a place. It reads the text
+// once, word by word.
 func (p *Places) Find(text string) (Place, bool) {
-	for _, m := range fullPostcode.FindAllStringSubmatch(text, -1) {
-		d := strings.ToUpper(m[1])
-		if p.districts[d] {
-			return Place{District: d, Name: d}, true
-		}
-	}
-	for _, m := range outwardCode.FindAllStringSubmatch(text, -1) {
-		d := strings.ToUpper(m[1])
-		if p.districts[d] {
-			return Place{District: d, Name: d}, true
-		}
-	}
 	words := strings.Fields(placeWords(text))
+	for _, w := range words {
+		// "lu2" or "lu27ab" (a postcode written without its space).
+		if d, ok := p.district(w); ok {
+			return Place{District: d, Name: d}, true
+		}
+	}
 	for _, t := range p.towns {
 		for i := 0; i+len(t.words) <= len(words); i++ {
 			if slices.Equal(words[i:i+len(t.words)], t.words) {
@@ -104,16 +93,31 @@ func (p *Places) Find(text string) (Place, bool) {
 	return Place{}, false
 }
 
+// district reads one lower-case word as a known district, written alone
+// ("lu2") or as a whole postcode without its space ("lu27ab").
+func (p *Places) district(w string) (string, bool) {
+	if len(w) < 2 || len(w) > 7 || w[0] < 'a' || w[0] > 'z' {
+		return "", false
+	}
+	up := strings.ToUpper(w)
+	if p.districts[up] {
+		return up, true
+	}
+	if d, err := PostcodeDistrict(up); err == nil && len(up) >= 5 && p.districts[d] {
+		return d, true
+	}
+	return "", false
+}
+
 // LooksLikePostcode reports whether text holds something shaped like a
 // postcode or district (so that an unknown one can be told apart from
 // words that are no place at all).
 func LooksLikePostcode(text string) bool {
-	if fullPostcode.MatchString(text) {
-		return true
-	}
-	for _, m := range outwardCode.FindAllStringSubmatch(text, -1) {
-		if _, err := PostcodeDistrict(m[1]); err == nil {
-			return true
+	for _, w := range strings.Fields(placeWords(text)) {
+		if len(w) >= 2 && w[0] >= 'a' && w[0] <= 'z' && w[len(w)-1] >= '0' && w[len(w)-1] <= '9' || len(w) >= 5 {
+			if _, err := PostcodeDistrict(w); err == nil {
+				return true
+			}
 		}
 	}
 	return false

@@ -60,6 +60,9 @@ type lexicon struct {
 	byFirst   map[string][]int // exact first word -> entries
 	prefixed  map[string][]int // one-word prefix entries, by their first three bytes
 	removed   []string         // negations and idioms, padded, for removal
+	// scratch lends match its word list and hit marks, so that a long
+	// message does not allocate them each time.
+	scratch sync.Pool
 	languages []string         // names of the languages in languages.txt
 	langErr   error            // why languages.txt could not be read
 }
@@ -121,6 +124,12 @@ var compiled = sync.OnceValue(func() *lexicon {
 	return lx
 })
 
+// matchScratch is match's reusable memory.
+type matchScratch struct {
+	words []string
+	hit   []bool
+}
+
 // matches is what a message contains: which lists it touches and its word
 // count.
 type matches struct {
@@ -134,9 +143,20 @@ type matches struct {
 
 // match finds every phrase of the lexicon in the normalised text n.
 func (lx *lexicon) match(n string) *matches {
-	words := strings.Fields(n)
+	buf, _ := lx.scratch.Get().(*matchScratch)
+	if buf == nil {
+		buf = &matchScratch{hit: make([]bool, len(lx.entries))}
+	}
+	defer func() {
+		clear(buf.hit)
+		buf.words = buf.words[:0]
+		lx.scratch.Put(buf)
+	}()
+	for w := range strings.FieldsSeq(n) {
+		buf.words = append(buf.words, w)
+	}
+	words, hit := buf.words, buf.hit
 	m := &matches{words: len(words)}
-	hit := make([]bool, len(lx.entries))
 	record := func(i int) {
 		if hit[i] {
 			return

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kljensen/snowball/english"
 
@@ -215,6 +216,15 @@ type model struct {
 	weights []float32        // rows of k
 	bias    []float32
 	k       int // classes
+	// seenPool lends predict a bitset of the feature rows a long message
+	// has counted, so that long messages do not allocate one each.
+	seenPool sync.Pool
+}
+
+// seenSet is a pooled bitset and the rows set in it, to clear them.
+type seenSet struct {
+	bits []uint64
+	set  []int32
 }
 
 // value is the feature value of a hash's kind.
@@ -416,6 +426,16 @@ func (m *model) predictKnown(n string, lm *matches) ([]float64, int) {
 	var small [64]int32
 	seen := small[:0]
 	var bits []uint64
+	var pooled *seenSet
+	defer func() {
+		if pooled != nil {
+			for _, id := range pooled.set {
+				pooled.bits[id>>6] = 0
+			}
+			pooled.set = pooled.set[:0]
+			m.seenPool.Put(pooled)
+		}
+	}()
 	m.fz.features(n, lm, func(h uint64) {
 		id, ok := m.index[h]
 		if !ok {
@@ -433,14 +453,22 @@ func (m *model) predictKnown(n string, lm *matches) ([]float64, int) {
 			}
 			seen = append(seen, id)
 		default:
-			bits = make([]uint64, (len(m.values)+63)/64)
+			pooled, _ = m.seenPool.Get().(*seenSet)
+			if pooled == nil {
+				pooled = &seenSet{bits: make([]uint64, (len(m.values)+63)/64)}
+			}
+			bits = pooled.bits
 			for _, s := range seen {
 				bits[s>>6] |= 1 << (s & 63)
 			}
+			pooled.set = append(pooled.set, seen...)
 			if bits[id>>6]&(1<<(id&63)) != 0 {
 				return
 			}
 			bits[id>>6] |= 1 << (id & 63)
+		}
+		if pooled != nil {
+			pooled.set = append(pooled.set, id)
 		}
 		if kindOf(h) == featWord {
 			known++

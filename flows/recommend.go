@@ -172,9 +172,16 @@ var lookupFiller = map[string]bool{
 	"can": true, "you": true, "get": true, "luton": true, "uk": true,
 }
 
+// maxLookupBytes is the longest message read as a question about a
+// contact.
+const maxLookupBytes = 80
+
 // looksLikeLookup reports whether text asks for a contact ("what is the
 // MASH?", "number for the council") or is only a name or number.
 func looksLikeLookup(text string) bool {
+	if len(text) > maxLookupBytes {
+		return false // a question about a contact is short
+	}
 	n := " " + normalise(text) + " "
 	for _, p := range lookupPhrases {
 		if strings.Contains(n, " "+p+" ") {

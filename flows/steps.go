@@ -285,10 +285,10 @@ func (c *conv) freeText(msg cleaned) {
 	}
 	// Where, if the message says (a postcode, a town), so that the bot
 	// need not ask.
-	if p, ok := c.dir.Places().Find(text); ok {
-		c.setPlace(p)
+	place, isPlace := c.dir.Places().Find(text)
+	if isPlace {
+		c.setPlace(place)
 	}
-	_, isPlace := c.dir.Places().Find(text)
 	if c.in.Step == StepArea && t.Danger == DangerNone && isPlace {
 		c.answer(c.in.Route, c.in.Then)
 		return
