@@ -56,15 +56,15 @@ type entry struct {
 // message is matched in one pass over its words. It is built once and never
 // changed, so it is safe for concurrent use.
 type lexicon struct {
-	entries   []entry
-	byFirst   map[string][]int // exact first word -> entries
-	prefixed  map[string][]int // one-word prefix entries, by their first three bytes
-	removed   []string         // negations and idioms, padded, for removal
+	entries  []entry
+	byFirst  map[string][]int // exact first word -> entries
+	prefixed map[string][]int // one-word prefix entries, by their first three bytes
+	removed  []string         // negations and idioms, padded, for removal
 	// scratch lends match its word list and hit marks, so that a long
 	// message does not allocate them each time.
-	scratch sync.Pool
-	languages []string         // names of the languages in languages.txt
-	langErr   error            // why languages.txt could not be read
+	scratch   sync.Pool
+	languages []string // names of the languages in languages.txt
+	langErr   error    // why languages.txt could not be read
 }
 
 // compiled returns the lexicon, built on first use.
