@@ -264,3 +264,44 @@ func sameAsDefault(t *testing.T, d *directory.Directory) {
 		}
 	}
 }
+
+func TestDirectoryRoutes(t *testing.T) {
+	for _, seeded := range []bool{false, true} {
+		db := testDB(t)
+		if seeded {
+			seed(t, db)
+		}
+		stdout, _, err := run(t, "", "directory", "routes", "-db", db)
+		if err != nil {
+			t.Fatalf("directory routes: %v", err)
+		}
+		lines := strings.Split(stdout, "\n")
+		if !strings.HasPrefix(lines[0], "ID") || !strings.Contains(lines[0], "ASKS WHERE") {
+			t.Errorf("first line: got %q, want the column headings", lines[0])
+		}
+		d, err := directory.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, l := range lines[1:] {
+			if l == "" {
+				break
+			}
+			ids = append(ids, strings.Fields(l)[0])
+		}
+		var want []string
+		for _, r := range d.RouteIDs() {
+			want = append(want, string(r))
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("seeded %v: routes %q, want %q in menu order", seeded, ids, want)
+		}
+		if !strings.Contains(stdout, "safeguarding     worried  A child or an adult at risk") || !strings.Contains(stdout, "where they live") {
+			t.Errorf("seeded %v: the safeguarding row is not as in the data:\n%s", seeded, stdout)
+		}
+	}
+	if _, _, err := run(t, "", "directory", "routes", "extra"); err == nil {
+		t.Error("directory routes with an argument: want a usage error")
+	}
+}

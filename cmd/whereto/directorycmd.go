@@ -15,6 +15,8 @@ import (
 const directoryHelp = `Usage: whereto directory COMMAND [flags]
 
   list              the services, with routes, status and when they were verified
+  routes            the routes: id, menu group, label, danger line, place question,
+                    follow-ups, services on it and examples for the classifier
   show ID           one service in full, and which contact applies now (or --at) and why
   export            the whole directory as JSON (--format whereto|openreferral, -o FILE)
   validate FILE     check a directory file (ours or Open Referral UK) without importing it
@@ -55,6 +57,20 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		return listServices(stdout, d, from)
+	case "routes":
+		fs := newFlags("directory routes", stderr, &c, false, directoryHelp)
+		if err := parse(fs, args); err != nil {
+			return helpOK(err)
+		}
+		if fs.NArg() > 0 {
+			fs.Usage()
+			return errUsage
+		}
+		d, from, err := readDirectory(&c)
+		if err != nil {
+			return err
+		}
+		return listRoutes(stdout, d, from)
 	case "show":
 		fs := newFlags("directory show", stderr, &c, true, directoryHelp)
 		ids, err := parseInterspersed(fs, args)
@@ -109,6 +125,36 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stderr, "whereto directory: unknown subcommand %q\n\n%s\n", sub, directoryHelp)
 	return errUsage
+}
+
+// listRoutes prints the directory's routes in menu order.
+func listRoutes(w io.Writer, d *directory.Directory, from string) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tGROUP\tLABEL\t999 LINE\tASKS WHERE\tNEXT\tSERVICES\tEXAMPLES\n")
+	for _, r := range d.RouteList() {
+		group := r.Group
+		if group == "" {
+			group = "-"
+		}
+		line := "no"
+		if r.DangerCheck {
+			line = "yes"
+		}
+		where := "no"
+		switch r.Where {
+		case directory.WhereHappened:
+			where = "where it happened"
+		case directory.WhereLives:
+			where = "where they live"
+		}
+		var next []string
+		for _, n := range r.Next {
+			next = append(next, string(n))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", r.ID, group, r.Label, line, where, strings.Join(next, ","), len(d.ServicesFor(r.ID)), len(r.Examples))
+	}
+	fmt.Fprintf(tw, "\n%d routes, from %s. Examples are the directory's own; the built-in training data has more for the default routes.\n", len(d.RouteList()), from)
+	return tw.Flush()
 }
 
 func listServices(w io.Writer, d *directory.Directory, from string) error {
