@@ -934,7 +934,7 @@ func BenchmarkImportOpenReferral10k(b *testing.B) {
 	data := orukExport(b, base)
 	for b.Loop() {
 		read, _ := orukParse(b, data)
-		merged := &directory.Directory{Schema: base.Schema, Partnership: base.Partnership, BankHolidays: base.BankHolidays, Services: read.Services}
+		merged := &directory.Directory{Schema: base.Schema, Partnership: base.Partnership, BankHolidays: base.BankHolidays, Routes: base.Routes, Menu: base.Menu, PlaceNames: base.PlaceNames, Services: read.Services}
 		if err := merged.Validate(); err != nil {
 			b.Fatal(err)
 		}
