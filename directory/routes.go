@@ -19,8 +19,9 @@ type RouteInfo struct {
 	// Label is a short button label in a resident's words ("Report a
 	// scam").
 	Label string `json:"label"`
-	// Description says in one plain line when the route is right. Staff
-	// and /about see it.
+	// Description says in one plain line when the route is right. It
+	// documents the route for the people who keep the directory (it is
+	// exported and imported with it); residents see Label and Intro.
 	Description string `json:"description"`
 	// Intro is said before the route's services ("To report a crime that
 	// is not an emergency:"). Empty means no intro.

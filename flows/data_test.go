@@ -44,7 +44,7 @@ func TestEvaluationSetsAreSeparate(t *testing.T) {
 	for i, e := range examples {
 		train[i] = wordSet(e.text)
 	}
-	for _, file := range []string{"testdata/eval.tsv", "testdata/holdout.tsv", "testdata/dev-danger.tsv", "testdata/blind.tsv"} {
+	for _, file := range []string{"testdata/eval.tsv", "testdata/holdout.tsv", "testdata/dev-danger.tsv", "testdata/blind.tsv", "testdata/blind2.tsv"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

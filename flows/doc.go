@@ -4,49 +4,47 @@
 // so a whole conversation replays identically as a golden transcript
 // (testdata/transcripts, rewritten with go test ./flows -update).
 //
+// Routes are the directory's data (directory.RouteInfo): their labels,
+// intros, menu groups, whether danger can be close (DangerCheck), whether
+// the answer depends on the place (Where) and their follow-ups. Only the
+// emergency route has a meaning here.
+//
 // # Steps
 //
-// A conversation opens with a welcome that says to call 999 in an emergency
-// and how the Silent Solution works, then a menu:
+// A conversation opens with a welcome that says to call 999 in danger and
+// how to call without speaking, then the menu: "Someone is in danger now"
+// (the 999 answer), one button per menu group (its routes as a list), any
+// route outside a group, "Find a contact" and "Tell me in your own words".
 //
-//   - Someone is in danger right now: the 999 answer.
-//   - Report something: a crime or anti-social behaviour; fly-tipping and
-//     other environmental problems; a hate crime.
-//   - Get support after a crime: the victim-support route.
-//   - Worried about a child or an adult: the safeguarding route.
-//   - Find a contact: every service by name, or typed words searched.
-//   - Tell me in your own words: free text, classified.
+// Free text is read by ClassifyFor: danger now gets "Call 999 now." from
+// any step; danger possible but not clear gets the 999 line and one
+// question, "Is this happening now?" ([Yes, now] gives 999, [No, I am safe
+// now] gives the route); a name, a number or "what is X?" shows that
+// service; unclear asks which is closest, never guessing silently.
 //
-// Routes ask only what changes the answer. Crime asks whether it is
-// happening now or anyone is in danger (yes: 999), then whether anyone was
-// targeted for who they are (yes: hate crime; not sure: crime, with hate
-// crime offered). Hate crime and safeguarding ask about danger now first.
-// Environmental problems and victim support answer at once.
-//
-// When the best active service of a route serves only some postcode
-// districts (never on the emergency route), the conversation first asks for
-// the first half of the postcode; "skip" keeps the partnership's own area.
-// Services that are not active or do not cover the district are left out,
-// with a plain sentence saying so, and the route's fallback services (such
-// as GOV.UK's find-your-local-council page) stand in when nothing else
-// serves the person. Only the district is kept, in the session.
-//
-// An answer lists the route's services in the directory's order, each with
-// the contacts that apply at that moment (a service with opening hours
-// shows its in-hours or its out-of-hours number, in Europe/London time),
-// ends with the emergency line, and offers the natural next step: support
-// after reporting, reporting after support, and any second concern the
-// person named.
+// A route's answer is the one service to use now (the first active one
+// that serves the place, with the contacts that apply at this hour in
+// Europe/London time), then at most two more, those whose When words the
+// message used first, and the rest behind [More options]. The line "If you
+// are in danger now, call 999." closes the answers of routes where danger
+// can be close, once. At most one question comes before an answer: a route
+// whose answer depends on the place and whose best service is local asks
+// "Where did it happen?" or "Where does the person live?" for free text,
+// unless the message already said (a town, a postcode, a district) or a
+// question was asked already; from the menu it answers for the
+// partnership's own area and offers [Not in ...?]. Services that are
+// closed or do not cover the place are left out with a plain sentence,
+// and fallbacks (GOV.UK's find-your-local-council) stand in. Only the
+// postcode district is kept, in the session.
 //
 // # Safety rules
 //
-// Typed text is read by Classify before anything else but commands and the
-// buttons on screen: danger now gets the 999 answer from any step. When it
-// cannot tell, Classify says unclear and the bot asks; it never guesses
-// silently. Buttons carry their meaning in their IDs, so a button pressed
-// after the session expired still works. Nothing the person typed is ever
-// echoed back or put in the State.
+// Buttons carry their meaning in their IDs, so a button pressed after the
+// session expired still works. Nothing the person typed is ever echoed
+// back or put in the State (it keeps service ids the message fitted, never
+// words). Every fault answer carries the emergency number.
 //
 // Commands: /start [route] (restart, or jump into a route: a deep link),
-// /help, /about, /forget (the runner deletes the session), /emergency.
+// /help, /about, /forget (the runner deletes the session and says what it
+// deleted), /emergency.
 package flows

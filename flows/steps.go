@@ -74,7 +74,8 @@ func (c *conv) choicesFor(s State) []Choice {
 			// Answered for the partnership's area without asking: one tap
 			// gives the answer for somewhere else.
 			if rec := recommend(c.dir, s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
-				out = append(out, Choice{prefixArea + "away:" + string(s.Route), fmt.Sprintf(msgNotInArea, c.dir.About().Area)})
+				where, _, _ := strings.Cut(areaName(*rec.main), " (")
+				out = append(out, Choice{prefixArea + "away:" + string(s.Route), fmt.Sprintf(msgNotInArea, where)})
 			}
 		}
 		offered := map[directory.Route]bool{s.Route: true}

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"hash/fnv"
 	"regexp"
 	"strings"
@@ -60,38 +59,48 @@ var routeID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // MinRouteExamples is how many examples a route needs, from the built-in
 // training data and the directory together, to be learnt. A route with
-// fewer can still be reached from the menu.
+// fewer is left out of the model: people still reach it from the menu and
+// by deep link, and the classifier never names it.
 const MinRouteExamples = 5
 
 // buildClassifier trains a model for routes: the built-in examples of
 // those routes (training.txt) and each route's own examples.
 func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifier, error) {
-	labels := []directory.Route{directory.RouteEmergency}
+	candidates := []directory.Route{directory.RouteEmergency}
 	for _, r := range routes {
 		if r.ID != directory.RouteEmergency && r.ID != directory.RouteUnclear {
-			labels = append(labels, r.ID)
+			candidates = append(candidates, r.ID)
 		}
 	}
-	labels = append(labels, directory.RouteUnclear)
-	examples, err := parseTraining(trainingData, labels)
+	candidates = append(candidates, directory.RouteUnclear)
+	all, err := parseTraining(trainingData, candidates)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range routes {
-		class := labelIndex(labels, r.ID)
+		class := labelIndex(candidates, r.ID)
 		for _, e := range r.Examples {
-			examples = append(examples, trainingExample{class, e})
+			all = append(all, trainingExample{class, e})
 		}
 	}
-	count := make([]int, len(labels))
-	for _, ex := range examples {
+	count := make([]int, len(candidates))
+	for _, ex := range all {
 		count[ex.class]++
 	}
-	// A route with too few examples cannot be learnt; it stays on the
-	// menu. Its class is kept (so labels stay aligned) but has no data.
-	for c, n := range count {
-		if n > 0 && n < MinRouteExamples {
-			return nil, fmt.Errorf("route %q has %d examples; it needs at least %d", labels[c], n, MinRouteExamples)
+	// The classes: emergency, the routes with enough examples, unclear.
+	var labels []directory.Route
+	remap := make([]int, len(candidates))
+	for c, r := range candidates {
+		remap[c] = -1
+		if count[c] >= MinRouteExamples || r == directory.RouteEmergency || r == directory.RouteUnclear {
+			remap[c] = len(labels)
+			labels = append(labels, r)
+		}
+	}
+	examples := all[:0]
+	for _, ex := range all {
+		if c := remap[ex.class]; c >= 0 {
+			examples = append(examples, trainingExample{c, ex.text})
 		}
 	}
 	lx := compiled()

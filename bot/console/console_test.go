@@ -121,9 +121,9 @@ func TestRunConversations(t *testing.T) {
 		},
 		{
 			name:  "words ask the danger question, then give the report-crime services",
-			input: "someone hit me\nno\n",
+			input: "a stranger hit me outside the pub\nno\n",
 			want:  []string{nowQ, crimeIntro, policeOnline, police101},
-			sent:  []string{"someone hit me", "no"},
+			sent:  []string{"a stranger hit me outside the pub", "no"},
 		},
 		{
 			name:  "last line without newline is still answered",

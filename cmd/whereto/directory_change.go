@@ -108,7 +108,11 @@ func readDirectoryFile(path string) (*directory.Directory, []directory.RecordRes
 	if all.Schema > directory.SchemaVersion {
 		return nil, nil, format, fmt.Errorf("%s: %w", path, directory.ErrSchema)
 	}
-	d := &directory.Directory{Schema: directory.SchemaVersion, Partnership: all.Partnership, BankHolidays: all.BankHolidays}
+	// Routes, menu and places come whole when the file has them (the
+	// merge replaces the stored ones); a file with services only keeps
+	// the stored ones.
+	d := &directory.Directory{Schema: directory.SchemaVersion, Partnership: all.Partnership, BankHolidays: all.BankHolidays,
+		Routes: all.Routes, Menu: all.Menu, PlaceNames: all.PlaceNames}
 	results := make([]directory.RecordResult, len(all.Services))
 	seen := map[string]int{}
 	for i, s := range all.Services {
@@ -181,6 +185,9 @@ func mergeForCheck(base, in *directory.Directory) *directory.Directory {
 	}
 	if in.BankHolidays != nil {
 		m.BankHolidays = in.BankHolidays
+	}
+	if in.Routes != nil {
+		m.Routes, m.Menu, m.PlaceNames = in.Routes, in.Menu, in.PlaceNames
 	}
 	return m
 }

@@ -303,3 +303,42 @@ func TestStatsWhileServing(t *testing.T) {
 		t.Errorf("stats without the token: %s, want 403", resp.Status)
 	}
 }
+
+// TestImportNewRoute: a directory file that adds a route and a service on
+// it validates and imports, and the running conversation reaches it.
+func TestImportNewRoute(t *testing.T) {
+	db := testDB(t)
+	seed(t, db)
+	d, err := directory.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := []string{"loud music every night from next door", "neighbours partying till 4am again", "barking dog next door all day", "banging and shouting upstairs every night", "music so loud the walls shake"}
+	d.Routes = append(d.Routes, directory.RouteInfo{ID: "noise", Label: "Noise from neighbours", Description: "Noise that goes on and on.", Group: "report", Examples: examples})
+	d.Services = append(d.Services, directory.Service{ID: "council-noise", Name: "Luton Council: noise", Source: "test",
+		Contacts: []directory.Contact{{Kind: directory.KindPhone, Value: "01582 510 330"}},
+		Routes:   []directory.RouteRef{{Route: "noise", Order: 1}}})
+	file := filepath.Join(t.TempDir(), "with-noise.json")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Export(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if out, _, err := run(t, "", "directory", "validate", "-db", db, file); err != nil {
+		t.Fatalf("validate: %v\n%s", err, out)
+	}
+	if out, _, err := run(t, "", "directory", "import", "-db", db, file); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, _, err := run(t, "", "directory", "routes", "-db", db)
+	if err != nil || !strings.Contains(out, "noise") {
+		t.Fatalf("routes after import (%v):\n%s", err, out)
+	}
+	chat, _, err := run(t, "2\nNoise from neighbours\n", "chat", "-db", db)
+	if err != nil || !strings.Contains(chat, "Luton Council: noise") {
+		t.Errorf("chat did not reach the new route (%v):\n%s", err, chat)
+	}
+}
