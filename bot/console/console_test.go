@@ -121,9 +121,9 @@ func TestRunConversations(t *testing.T) {
 		},
 		{
 			name:  "words ask the danger question, then give the report-crime services",
-			input: "a stranger hit me outside the pub\nno\n",
+			input: "a man hit me and stole my phone\nno\n",
 			want:  []string{nowQ, crimeIntro, policeOnline, police101},
-			sent:  []string{"a stranger hit me outside the pub", "no"},
+			sent:  []string{"a man hit me and stole my phone", "no"},
 		},
 		{
 			name:  "last line without newline is still answered",
