@@ -21,6 +21,7 @@ const (
 	forgotNoSession = "I had nothing saved about this chat. I clear chats after a few hours."
 	forgotDeleted   = "I also deleted %s from this chat."
 	forgotNoneLeft  = "There were no messages for me to delete."
+	forgotExpired   = "I no longer know which messages are mine. So I cannot delete them."
 	forgotTooOld    = "%s too old for me to delete."
 	forgotFailed    = "I could not delete %s."
 	forgotDeleteApp = "To remove them, delete this chat in your app."
@@ -65,6 +66,10 @@ func Forgotten(dir Directory, r ForgetReport) []Reply {
 		switch {
 		case r.TooOld > 0 || r.Failed > 0:
 			p = append(p, forgotDeleteApp)
+		case r.Deleted == 0 && !r.HadSession:
+			// The record of which messages are ours expires with the
+			// conversation: older messages may still be on the screen.
+			p = append(p, forgotExpired, forgotDeleteApp)
 		case r.Deleted == 0:
 			p = append(p, forgotNoneLeft)
 		}

@@ -61,6 +61,12 @@ func TestForgetReply(t *testing.T) {
 			notWant: []string{forgetDeleteInApp, "I also deleted"},
 		},
 		{
+			name:    "session expired in a chat where messages can be deleted",
+			r:       flows.ForgetReport{CanDeleteMessages: true},
+			want:    []string{"I had nothing saved", "I no longer know which messages are mine.", "To remove them, " + forgetDeleteInApp + "."},
+			notWant: []string{"There were no messages for me to delete."},
+		},
+		{
 			name:    "one message too old",
 			r:       flows.ForgetReport{HadSession: true, CanDeleteMessages: true, Deleted: 5, TooOld: 1},
 			want:    []string{"I also deleted 5 messages", "1 message is too old for me to delete.", "To remove them, " + forgetDeleteInApp + "."},
