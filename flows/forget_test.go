@@ -9,14 +9,7 @@ import (
 	"github.com/whereto-bot/whereto/flows"
 )
 
-func forgetDir(t testing.TB) *directory.Directory {
-	t.Helper()
-	d, err := directory.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
+func forgetDir(t testing.TB) *directory.Directory { return defaultDir(t) }
 
 var forgetNow = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 

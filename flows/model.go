@@ -177,11 +177,12 @@ func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
 // keywordBase seeds the hashes of keyword and length features.
 const keywordBase = 0x9e3779b97f4a7c15
 
-// hashQuadgram hashes the four bytes of " "+w+" " starting at i+1.
-func hashQuadgram(w string, i int) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(featQuadgram)
+// hashGram hashes the n bytes of " "+w+" " starting at i+1 (i may be -1,
+// the leading space), without building the padded string.
+func hashGram(kind byte, w string, i, n int) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(kind)
 	h *= 1099511628211
-	for k := i; k < i+4; k++ {
+	for k := i; k < i+n; k++ {
 		c := byte(' ')
 		if k >= 0 && k < len(w) {
 			c = w[k]
@@ -189,24 +190,12 @@ func hashQuadgram(w string, i int) uint64 {
 		h ^= uint64(c)
 		h *= 1099511628211
 	}
-	return withKind(h, featQuadgram)
+	return withKind(h, kind)
 }
 
-// hashTrigram hashes the three bytes of " "+w+" " starting at i+1 (i may be
-// -1, the leading space), without building the padded string.
-func hashTrigram(w string, i int) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(featTrigram)
-	h *= 1099511628211
-	for k := i; k < i+3; k++ {
-		c := byte(' ')
-		if k >= 0 && k < len(w) {
-			c = w[k]
-		}
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return withKind(h, featTrigram)
-}
+// hashTrigram and hashQuadgram are the character 3- and 4-grams.
+func hashTrigram(w string, i int) uint64  { return hashGram(featTrigram, w, i, 3) }
+func hashQuadgram(w string, i int) uint64 { return hashGram(featQuadgram, w, i, 4) }
 
 // model is a trained linear classifier: weights per feature and class.
 type model struct {

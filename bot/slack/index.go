@@ -43,6 +43,12 @@ type index struct {
 	// then id), as directory.ServicesFor does; inactive and temporarily
 	// closed services are never recommended.
 	routes map[directory.Route][]int32
+	// closed lists the services on each route that are not active, in
+	// directory order, so an answer can say why they are not shown.
+	closed map[directory.Route][]int32
+	// contacts maps a contact's look-up key (contactKey) to the services
+	// (positions, ascending, each once) that have it.
+	contacts map[string][]int32
 
 	scratch sync.Pool // *searchScratch
 }
@@ -148,6 +154,8 @@ func buildIndex(d *directory.Directory) *index {
 		phrases: make(map[string][]phrase),
 		names:   make([]string, n),
 		routes:  make(map[directory.Route][]int32),
+		closed:  make(map[directory.Route][]int32),
+		contacts: make(map[string][]int32),
 	}
 	add := func(m map[string][]int32, words []string, i int32) {
 		slices.Sort(words)
@@ -168,9 +176,18 @@ func buildIndex(d *directory.Directory) *index {
 				ix.phrases[ws[0]] = append(ix.phrases[ws[0]], phrase{words: ws, svc: i32})
 			}
 		}
-		if s.Active() {
-			for _, r := range s.Routes {
+		for _, r := range s.Routes {
+			if s.Active() {
 				ix.routes[r.Route] = append(ix.routes[r.Route], i32)
+			} else {
+				ix.closed[r.Route] = append(ix.closed[r.Route], i32)
+			}
+		}
+		for _, c := range s.Contacts {
+			for _, k := range contactKeys(c.Kind, c.Value) {
+				if l := ix.contacts[k]; len(l) == 0 || l[len(l)-1] != i32 {
+					ix.contacts[k] = append(l, i32)
+				}
 			}
 		}
 	}

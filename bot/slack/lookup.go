@@ -32,6 +32,9 @@ type answer struct {
 	total    int
 	// route and second are the classifier's routes for answerSituation.
 	route, second directory.Route
+	// closed are the services on route that are not active and would
+	// have come before the first one shown: an answer explains them.
+	closed []directory.Service
 }
 
 // cleanQuery makes text safe to look up: valid UTF-8, Slack's entity
@@ -134,8 +137,20 @@ func situation(ix *index, route, second directory.Route) answer {
 		}
 	}
 	a.services = ix.at(pos)
+	if len(a.services) > 0 {
+		lead, _ := a.services[0].RouteRef(route)
+		for _, i := range ix.closed[route] {
+			s := ix.dir.Services[i]
+			if ref, _ := s.RouteRef(route); ref.Order <= lead.Order && !ref.Fallback && len(a.closed) < maxClosedShown {
+				a.closed = append(a.closed, s)
+			}
+		}
+	}
 	return a
 }
+
+// maxClosedShown bounds the closed services an answer explains.
+const maxClosedShown = 3
 
 // emergencyContact returns the number to call in danger, from the
 // directory's emergency route (its first active service that is not a

@@ -237,7 +237,7 @@ type cardOptions struct {
 func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(s.Name, maxHeaderText))}
 	if !s.Active() {
-		blocks = append(blocks, section("*Not in use ("+esc(string(s.Status))+")*: whereto does not recommend this service at the moment."))
+		blocks = append(blocks, section("*Closed: "+statusText(s)+".* Do not refer anyone to it at the moment; whereto does not recommend it."))
 	}
 	if s.Alert != "" {
 		blocks = append(blocks, section("*Notice:* "+escClip(s.Alert, 1000)))
@@ -259,13 +259,13 @@ func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 
 	var ct strings.Builder
 	in, why := s.HoursAt(now)
-	if c, ok := useNow(s, now); ok {
+	if c, ok := useNow(s, now); ok && s.Active() {
 		verb := "Use now"
 		if c.Kind == directory.KindPhone {
 			verb = "Call now"
 		}
 		fmt.Fprintf(&ct, "*%s:* %s", verb, contactValue(c))
-		if c.Label != "" {
+		if c.Label != "" && !nameHas(c.Value, c.Label) {
 			fmt.Fprintf(&ct, " (%s)", escClip(c.Label, 200))
 		}
 		ct.WriteString("\n")
@@ -289,7 +289,7 @@ func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 	}
 	for _, c := range s.Contacts {
 		ct.WriteString("• ")
-		if c.Label != "" {
+		if c.Label != "" && !strings.EqualFold(strings.TrimSpace(c.Label), strings.TrimSpace(c.Value)) {
 			ct.WriteString(escClip(c.Label, 200) + ": ")
 		}
 		ct.WriteString(contactValue(c))
@@ -300,7 +300,7 @@ func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 		case c.Hours == directory.OutOfHours:
 			ct.WriteString(" (out of hours)")
 		}
-		if restricted && c.Hours != directory.Always {
+		if restricted && c.Hours != directory.Always && s.Active() {
 			if available {
 				ct.WriteString("  ← *use now*")
 			} else {
@@ -370,7 +370,9 @@ func shortList(title string, svcs []directory.Service, more int, now time.Time) 
 	}
 	for _, s := range svcs {
 		fmt.Fprintf(&b, "• *%s*", escClip(s.Name, 150))
-		if c, ok := useNow(s, now); ok {
+		if !s.Active() {
+			b.WriteString(": _closed (" + statusText(s) + ")_")
+		} else if c, ok := useNow(s, now); ok && !nameHas(s.Name, c.Value) {
 			b.WriteString(": " + contactValue(c))
 		}
 		fmt.Fprintf(&b, " (`/whereto %s`)\n", esc(s.ID))
@@ -415,6 +417,9 @@ func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
 		}
 		intro += ". The services for it, best first:"
 		blocks = append(blocks, contextBlock(intro))
+		if len(a.closed) > 0 {
+			blocks = append(blocks, section(closedText(a.closed)))
+		}
 	case answerPartial:
 		blocks = append(blocks, contextBlock("Nothing matches all of that; these services match some of the words:"))
 	}
@@ -429,10 +434,7 @@ func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
 		blocks = append(blocks, contextBlock(dangerLine(ix)))
 	}
 	r.Blocks = blocks
-	r.Text = escClip(first.Name, 150)
-	if c, ok := useNow(first, now); ok {
-		r.Text += ": " + escClip(c.Value, 200)
-	}
+	r.Text = notificationText(first, now)
 	return r
 }
 
@@ -447,8 +449,58 @@ func servicesReply(ix *index, svcs []directory.Service, now time.Time, sharedBy 
 	if !isEmergencyService(svcs[0]) {
 		r.Blocks = append(r.Blocks, contextBlock(dangerLine(ix)))
 	}
-	r.Text = escClip(svcs[0].Name, 150)
+	r.Text = notificationText(svcs[0], now)
 	return r
+}
+
+// closedText explains the services a route would have led with that are
+// closed, so that staff know why another leads.
+func closedText(closed []directory.Service) string {
+	var b strings.Builder
+	for i, s := range closed {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "*%s is closed* (%s)", escClip(s.Name, 150), statusText(s))
+		if s.Alert != "" {
+			b.WriteString(": " + escClip(s.Alert, 500))
+		}
+		b.WriteString(". The next open service is shown instead.")
+	}
+	return b.String()
+}
+
+// statusText says in words why a service that is not active is closed,
+// escaped: "temporarily closed" or "inactive".
+func statusText(s directory.Service) string {
+	if s.Active() {
+		return "active"
+	}
+	return esc(string(s.Status))
+}
+
+// nameHas reports whether a service's name already holds part (a contact's
+// value or label), ignoring case and spaces, so that a message does not
+// read "Police: 101: 101".
+func nameHas(name, part string) bool {
+	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	p := squash(part)
+	return p != "" && strings.Contains(squash(name), p)
+}
+
+// notificationText is a card's notification fallback, escaped: the name
+// and the contact to use now (unless the name already says it), or, for a
+// service that is not active, that it is closed and never a number.
+func notificationText(s directory.Service, now time.Time) string {
+	text := escClip(s.Name, 150)
+	if !s.Active() {
+		return text + " (closed: " + statusText(s) + ")"
+	}
+	c, ok := useNow(s, now)
+	if !ok || nameHas(s.Name, c.Value) {
+		return text
+	}
+	return text + ": " + escClip(c.Value, 200)
 }
 
 // notFoundReply says nothing matched, points to help, and gives the

@@ -408,15 +408,14 @@ func restoreFrom(c *common, backup string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Check the backup: it must open and hold a valid directory.
-	check, err := bolt.Open(backup, &bolt.Options{ReadOnly: true})
+	// Check the backup before touching the current database: it must be
+	// whole, pass bbolt's consistency check, have every record decode and
+	// hold a valid directory. A refused backup leaves everything as it was.
+	checked, err := bolt.CheckFile(backup)
 	if err != nil {
-		return fmt.Errorf("%s is not a usable backup: %w", backup, err)
+		return fmt.Errorf("%s is not a usable backup, nothing restored: %w", backup, err)
 	}
-	n := len(check.Directory().List())
-	if err := check.Close(); err != nil {
-		return err
-	}
+	n := len(checked.List())
 	data, err := os.ReadFile(backup)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/whereto-bot/whereto/directory"
 )
@@ -50,7 +51,7 @@ func CheckFile(path string) (d *directory.Directory, err error) {
 	}()
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
 	if err != nil {
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrInUse, path)
 		}
 		return nil, fmt.Errorf("%w: %s does not open as a database: %v", ErrDamaged, path, err)

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -155,7 +154,9 @@ func (s *Store) edit(change func(d *directory.Directory) (AuditEntry, error)) er
 
 // History returns the audit entries for the service with the given id,
 // oldest first, or every entry when id is empty. A service with no entries
-// gives an empty slice and no error. The caller owns the result.
+// gives an empty slice and no error. An audit entry that does not decode
+// (a damaged file) gives an error wrapping ErrDamaged that names the entry,
+// never a panic. The caller owns the result.
 func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
 	if err := s.enter(ctx, false); err != nil {
 		return nil, err
@@ -168,15 +169,12 @@ func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var e AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("audit entry %x: %w", k, err)
+			e, err := decodeAudit(k, v)
+			if err != nil {
+				return fmt.Errorf("%w: %v", ErrDamaged, err)
 			}
 			if id != "" && e.Service != id {
 				return nil
-			}
-			if len(k) == 8 {
-				e.Seq = binary.BigEndian.Uint64(k)
 			}
 			out = append(out, e)
 			return nil
