@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -249,7 +250,7 @@ func TestServicesForOrdersByOrderThenID(t *testing.T) {
 	}
 }
 
-// exported returns the default directory as Export writes it.
+// exportedText returns the default directory as Export writes it.
 func exported(t *testing.T) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -447,4 +448,117 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// exportedText returns the default directory as Export writes it.
+func exportedText(t *testing.T) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := mustDefault(t).Export(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// lineOf returns the 1-based line of the first occurrence of sub in s.
+func lineOf(t *testing.T, s, sub string) int {
+	t.Helper()
+	i := strings.Index(s, sub)
+	if i < 0 {
+		t.Fatalf("%q not found", sub)
+	}
+	return strings.Count(s[:i], "\n") + 1
+}
+
+func TestParseStrictJSON(t *testing.T) {
+	doc := exportedText(t)
+	replaceOnce := func(old, new string) string {
+		if !strings.Contains(doc, old) {
+			t.Fatalf("%q not in the exported document", old)
+		}
+		return strings.Replace(doc, old, new, 1)
+	}
+	tests := []struct {
+		name string
+		doc  string
+		msg  string // in the error, with "at line N" where N is line
+		line int
+	}{
+		{"duplicate service id refused", replaceOnce(`"id": "mash"`, `"id": "mash", "id": "evil-mash"`),
+			`key "id" is given twice in the same object`, lineOf(t, doc, `"id": "mash"`)},
+		{"duplicate differing in case refused", replaceOnce(`"id": "mash"`, `"id": "mash", "ID": "evil-mash"`),
+			`key "ID" repeats "id"`, lineOf(t, doc, `"id": "mash"`)},
+		{"duplicate top-level key refused", strings.Replace(doc, "{", `{"schema": 1, "schema": 1,`, 1),
+			`key "schema" is given twice`, 1},
+		{"duplicate deep in a schedule refused", replaceOnce(`"opens": "`, `"opens": "09:00", "opens": "`),
+			`key "opens" is given twice`, lineOf(t, doc, `"opens": "`)},
+		{"trailing document refused", doc + `{"schema": 1}`, "unexpected data after the JSON document", strings.Count(doc, "\n") + 1},
+		{"trailing junk refused", doc + "\n\nx", "unexpected data after the JSON document", strings.Count(doc, "\n") + 3},
+		{"invalid UTF-8 refused", replaceOnce(`"id": "mash"`, "\"id\": \"ma\xffsh\""),
+			"not valid UTF-8", lineOf(t, doc, `"id": "mash"`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := directory.Parse(strings.NewReader(tt.doc))
+			if !errors.Is(err, directory.ErrMalformed) {
+				t.Fatalf("Parse: got %v, want ErrMalformed", err)
+			}
+			if want := fmt.Sprintf("at line %d,", tt.line); !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), want) {
+				t.Errorf("Parse error %q: want it to say %q and %q", err, tt.msg, want)
+			}
+			// Import and validate read files through DetectFormat first.
+			if _, err := directory.DetectFormat([]byte(tt.doc)); !errors.Is(err, directory.ErrMalformed) {
+				t.Errorf("DetectFormat: got %v, want ErrMalformed", err)
+			}
+		})
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		msg  string // "" means accepted
+	}{
+		{"same key in sibling objects accepted", `[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]`, ""},
+		{"same key at different depths accepted", `{"a": {"a": {"a": 1}}}`, ""},
+		{"keys as array values accepted", `{"a": ["a", "a"], "b": "a"}`, ""},
+		{"empty object and array accepted", `{"a": {}, "b": [], "c": [[], {}]}`, ""},
+		{"byte order mark accepted", "\xef\xbb\xbf{\"a\": 1}", ""},
+		{"trailing white space accepted", "{\"a\": 1}\n\t \r\n", ""},
+		{"scalar document accepted", `5`, ""},
+		{"syntax error left to the decoder", `{"a": }`, ""},
+		{"empty left to the decoder", ``, ""},
+		{"duplicate after a nested object refused", `{"a": {"b": 1}, "c": [1, {"d": 2}], "a": 3}`, `at line 1, column 37: key "a" is given twice`},
+		{"duplicate inside an array item refused", "[{\"x\": 1},\n {\"y\": 1, \"y\": 2}]", `at line 2, column 11: key "y" is given twice`},
+		{"escaped duplicate refused", `{"id": 1, "\u0069d": 2}`, `key "id" is given twice`},
+		{"second value refused", `{} {}`, "at line 1, column 4: unexpected data after the JSON document"},
+		{"second scalar refused", `1 2`, "unexpected data after the JSON document"},
+		{"invalid UTF-8 refused", "{\"a\":\n \"\xc3\x28\"}", "at line 2, column 3: the bytes are not valid UTF-8"},
+		{"surrogate bytes refused", "{\"a\": \"\xed\xa0\x80\"}", "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := directory.CheckJSON([]byte(tt.doc))
+			if tt.msg == "" {
+				if err != nil {
+					t.Errorf("CheckJSON: %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, directory.ErrMalformed) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("CheckJSON: got %v, want ErrMalformed saying %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	big := bytes.Repeat([]byte(" "), 64<<20+1)
+	if _, err := directory.Parse(bytes.NewReader(big)); err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Errorf("Parse: got %v, want larger than 64 MiB", err)
+	}
+	if _, _, err := directory.ParseOpenReferral(bytes.NewReader(big)); err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Errorf("ParseOpenReferral: got %v, want larger than 64 MiB", err)
+	}
 }

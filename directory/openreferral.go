@@ -433,7 +433,23 @@ func slug(s string) string {
 // such as "routes"; Open Referral UK is an array of services, or an object
 // with "contents" (a paginated API page) or with "services" holding HSDS
 // service objects. It returns an error wrapping ErrFormat for anything else.
+//
+// Once the format is known, it checks the whole of data with CheckJSON, so
+// that every reader of either format refuses invalid UTF-8, repeated keys
+// and trailing data: the error then wraps ErrMalformed.
 func DetectFormat(data []byte) (Format, error) {
+	f, err := detectFormat(data)
+	if err != nil {
+		return "", err
+	}
+	if err := CheckJSON(data); err != nil {
+		return "", err
+	}
+	return f, nil
+}
+
+// detectFormat is DetectFormat without the strict check.
+func detectFormat(data []byte) (Format, error) {
 	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM))))
 	tok, err := dec.Token()
 	if err != nil {

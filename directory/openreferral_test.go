@@ -320,17 +320,37 @@ func orukAttr(term, value, linkID string) string {
 }
 
 // orukService writes an Open Referral UK service that whereto reads: one
-// phone, one route, a source. extra fields come last and, as encoding/json
-// keeps the last of repeated keys, replace the defaults.
+// phone, one route, a source. extra fields come last and replace the
+// defaults with the same key (a document may not repeat a key).
 func orukService(id, extra string) string {
-	s := fmt.Sprintf(`{"id": %s, "name": "Name of %s", "status": "active",
-		"phones": [{"id": "%s-phone-1", "number": "101", "type": "voice"}],
-		"attributes": [%s, %s]`,
-		strconv.Quote(id), id, id, orukAttr("route:report-crime", "1", id), orukAttr("source", "test", id))
+	return orukObject([][2]string{
+		{"id", strconv.Quote(id)},
+		{"name", strconv.Quote("Name of " + id)},
+		{"status", `"active"`},
+		{"phones", fmt.Sprintf(`[{"id": "%s-phone-1", "number": "101", "type": "voice"}]`, id)},
+		{"attributes", "[" + orukAttr("route:report-crime", "1", id) + ", " + orukAttr("source", "test", id) + "]"},
+	}, extra)
+}
+
+// orukObject writes a JSON object of the base fields (key and raw value, in
+// order) that extra (raw "key": value fields) does not give, then extra.
+func orukObject(base [][2]string, extra string) string {
+	var given map[string]json.RawMessage
 	if extra != "" {
-		s += ", " + extra
+		if err := json.Unmarshal([]byte("{"+extra+"}"), &given); err != nil {
+			panic(fmt.Sprintf("test fields %s: %v", extra, err))
+		}
 	}
-	return s + "}"
+	var fields []string
+	for _, f := range base {
+		if _, ok := given[f[0]]; !ok {
+			fields = append(fields, strconv.Quote(f[0])+": "+f[1])
+		}
+	}
+	if extra != "" {
+		fields = append(fields, extra)
+	}
+	return "{" + strings.Join(fields, ", ") + "}"
 }
 
 func orukDoc(services ...string) string { return "[" + strings.Join(services, ",\n") + "]" }
@@ -350,7 +370,7 @@ func orukOutcomes(results []directory.RecordResult) []string {
 
 func TestParseOpenReferralRecords(t *testing.T) {
 	weekly := func(fields string) string {
-		return `"schedules": [{"id": "s1", "freq": "WEEKLY", "byday": "MO,TU", "opens_at": "09:00", "closes_at": "17:00", ` + fields + `}]`
+		return `"schedules": [` + orukObject([][2]string{{"id", `"s1"`}, {"freq", `"WEEKLY"`}, {"byday", `"MO,TU"`}, {"opens_at", `"09:00"`}, {"closes_at", `"17:00"`}}, fields) + `]`
 	}
 	attrs := func(a ...string) string {
 		return `"attributes": [` + orukAttr("route:report-crime", "1", "a") + ", " + orukAttr("source", "test", "a") + ", " + strings.Join(a, ", ") + `]`
@@ -939,5 +959,26 @@ func BenchmarkImportOpenReferral10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		merged.Prepare()
+	}
+}
+
+func TestParseOpenReferralStrictJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		msg  string
+	}{
+		{"duplicate id refused", orukDoc(orukService("a", `"id": "a", "id": "evil-a"`)), `key "id" is given twice`},
+		{"duplicate deep in an attribute refused", orukDoc(orukService("a", `"phones": [{"id": "p", "number": "101", "number": "999"}]`)), `key "number" is given twice`},
+		{"trailing data refused", orukDoc(orukService("a", "")) + "\n[]", "at line 2, column 1: unexpected data after the JSON document"},
+		{"invalid UTF-8 refused", orukDoc(orukService("a", "\"description\": \"caf\xe9\"")), "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := directory.ParseOpenReferral(strings.NewReader(tt.doc))
+			if !errors.Is(err, directory.ErrMalformed) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), "at line") {
+				t.Errorf("ParseOpenReferral: got %v, want ErrMalformed at a line saying %q", err, tt.msg)
+			}
+		})
 	}
 }

@@ -44,6 +44,28 @@ func (ps *problems) add(path, format string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
+// Limits on the size of a directory, checked by Validate. They keep a
+// reply readable in a chat window and a directory small enough to hold in
+// memory and to review; lengths count characters (runes), not bytes.
+const (
+	// MaxServiceName is the most characters a service name may have.
+	MaxServiceName = 120
+	// MaxDescription is the most characters a service description may
+	// have.
+	MaxDescription = 600
+	// MaxAlert is the most characters a service alert may have.
+	MaxAlert = 300
+	// MaxContactText is the most characters a contact's label or note may
+	// have.
+	MaxContactText = 200
+	// MaxContacts is the most contacts a service may have.
+	MaxContacts = 10
+	// MaxKeywords is the most keywords a service may have.
+	MaxKeywords = 50
+	// MaxServices is the most services a directory may have.
+	MaxServices = 2000
+)
+
 var (
 	idPattern       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	districtPattern = regexp.MustCompile(`^[A-Z]{1,2}[0-9][0-9A-Z]?$`)
@@ -76,6 +98,9 @@ func (d *Directory) Validate() error {
 		checkText(&ps, fmt.Sprintf("partnership.about[%d]", i), a, true)
 	}
 	validateHolidays(&ps, d.BankHolidays)
+	if len(d.Services) > MaxServices {
+		ps.add("services", "has %d services, more than the %d a directory may have", len(d.Services), MaxServices)
+	}
 	seen := map[string]int{}
 	for i, s := range d.Services {
 		path := fmt.Sprintf("services[%d]", i)
@@ -146,8 +171,10 @@ func validateService(ps *problems, path string, s Service) {
 		ps.add(path+".id", "%q must be lower-case letters, digits and single hyphens", s.ID)
 	}
 	checkText(ps, path+".name", s.Name, true)
+	checkLength(ps, path+".name", s.Name, MaxServiceName)
 	checkText(ps, path+".organisation", s.Organisation, false)
 	checkText(ps, path+".description", s.Description, false)
+	checkLength(ps, path+".description", s.Description, MaxDescription)
 	checkText(ps, path+".source", s.Source, true)
 	switch s.Status {
 	case "", StatusActive, StatusInactive, StatusTemporarilyClosed:
@@ -155,13 +182,17 @@ func validateService(ps *problems, path string, s Service) {
 		ps.add(path+".status", "%q is not %q, %q or %q", s.Status, StatusActive, StatusInactive, StatusTemporarilyClosed)
 	}
 	checkText(ps, path+".alert", s.Alert, false)
+	checkLength(ps, path+".alert", s.Alert, MaxAlert)
 	checkText(ps, path+".area_name", s.AreaName, false)
 	checkText(ps, path+".review", s.Review, false)
 	if s.Verified != "" && !isDate(s.Verified) {
 		ps.add(path+".verified", "%q is not a date (YYYY-MM-DD)", s.Verified)
 	}
-	if len(s.Contacts) == 0 {
+	switch {
+	case len(s.Contacts) == 0:
 		ps.add(path+".contacts", "a service needs at least one contact")
+	case len(s.Contacts) > MaxContacts:
+		ps.add(path+".contacts", "has %d contacts, more than the %d a service may have", len(s.Contacts), MaxContacts)
 	}
 	for j, c := range s.Contacts {
 		cp := fmt.Sprintf("%s.contacts[%d]", path, j)
@@ -204,6 +235,9 @@ func validateService(ps *problems, path string, s Service) {
 			}
 		}
 	}
+	if len(s.Keywords) > MaxKeywords {
+		ps.add(path+".keywords", "has %d keywords, more than the %d a service may have", len(s.Keywords), MaxKeywords)
+	}
 	for j, k := range s.Keywords {
 		checkText(ps, fmt.Sprintf("%s.keywords[%d]", path, j), k, true)
 	}
@@ -235,9 +269,18 @@ func isControl(r rune) bool {
 	return false
 }
 
+// checkLength rejects text longer than max characters.
+func checkLength(ps *problems, path, s string, max int) {
+	if n := utf8.RuneCountInString(s); n > max {
+		ps.add(path, "is %d characters long, more than %d", n, max)
+	}
+}
+
 func validateContact(ps *problems, path string, c Contact) {
 	checkText(ps, path+".label", c.Label, false)
+	checkLength(ps, path+".label", c.Label, MaxContactText)
 	checkText(ps, path+".note", c.Note, false)
+	checkLength(ps, path+".note", c.Note, MaxContactText)
 	switch c.Hours {
 	case Always, InHours, OutOfHours:
 	default:
@@ -408,7 +451,10 @@ func isShortCode(s string) bool {
 	return ok && (len(d) == 5 || len(d) == 6) && d[0] != '0'
 }
 
-// checkURL accepts absolute http and https URLs with a host that has a dot.
+// checkURL accepts absolute http and https URLs with a host that has a dot,
+// written in their canonical escaped form (as url.Parse(s).String() writes
+// them), so that what a person is shown is exactly where the link goes and
+// no quote or angle bracket reaches a rendered message.
 func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || strings.ContainsFunc(s, unicode.IsSpace) || !utf8.ValidString(s) {
@@ -423,6 +469,9 @@ func checkURL(s string) error {
 	}
 	if u.User != nil {
 		return fmt.Errorf("must not carry a user name or password")
+	}
+	if canon := u.String(); canon != s {
+		return fmt.Errorf("is not written in canonical form; write it as %q", canon)
 	}
 	return nil
 }

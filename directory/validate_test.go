@@ -576,3 +576,94 @@ func TestValidateRejectsInvalidUTF8InWebContact(t *testing.T) {
 		t.Errorf("Validate() with web contact %q = nil, want a problem at services[%d].contacts[0].value", d.Services[i].Contacts[0].Value, i)
 	}
 }
+
+func TestDirectoryValidateLimits(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("é", n) } // characters, not bytes
+	tests := []struct {
+		name   string
+		mutate func(t *testing.T, d *directory.Directory) []string
+	}{
+		{"name at the limit accepted", func(t *testing.T, d *directory.Directory) []string {
+			d.Services[serviceIndex(t, d, "mash")].Name = long(directory.MaxServiceName)
+			return nil
+		}},
+		{"name over the limit rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			d.Services[i].Name = long(directory.MaxServiceName + 1)
+			return []string{fmt.Sprintf("services[%d].name: is 121 characters long, more than 120", i)}
+		}},
+		{"description over the limit rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			d.Services[i].Description = long(directory.MaxDescription + 1)
+			return []string{fmt.Sprintf("services[%d].description: is 601 characters long, more than 600", i)}
+		}},
+		{"alert over the limit rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			d.Services[i].Alert = long(directory.MaxAlert + 1)
+			return []string{fmt.Sprintf("services[%d].alert: is 301 characters long, more than 300", i)}
+		}},
+		{"contact label and note over the limit rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			d.Services[i].Contacts[0].Label = long(directory.MaxContactText + 1)
+			d.Services[i].Contacts[0].Note = long(directory.MaxContactText + 1)
+			return []string{
+				fmt.Sprintf("services[%d].contacts[0].label: is 201 characters long, more than 200", i),
+				fmt.Sprintf("services[%d].contacts[0].note: is 201 characters long, more than 200", i),
+			}
+		}},
+		{"too many contacts rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			c := d.Services[i].Contacts[0]
+			d.Services[i].Contacts = nil
+			for range directory.MaxContacts + 1 {
+				d.Services[i].Contacts = append(d.Services[i].Contacts, c)
+			}
+			return []string{fmt.Sprintf("services[%d].contacts: has 11 contacts, more than the 10 a service may have", i)}
+		}},
+		{"too many keywords rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "mash")
+			d.Services[i].Keywords = nil
+			for k := range directory.MaxKeywords + 1 {
+				d.Services[i].Keywords = append(d.Services[i].Keywords, fmt.Sprintf("word%d", k))
+			}
+			return []string{fmt.Sprintf("services[%d].keywords: has 51 keywords, more than the 50 a service may have", i)}
+		}},
+		{"too many services rejected", func(t *testing.T, d *directory.Directory) []string {
+			s := d.Services[serviceIndex(t, d, "mash")]
+			for k := len(d.Services); k <= directory.MaxServices; k++ {
+				c := s.Clone()
+				c.ID = fmt.Sprintf("extra-%d", k)
+				d.Services = append(d.Services, c)
+			}
+			return []string{"services: has 2001 services, more than the 2000 a directory may have"}
+		}},
+		{"canonical URL accepted", func(t *testing.T, d *directory.Directory) []string {
+			d.Services[serviceIndex(t, d, "police-online")].Contacts[0].Value = "https://example.org/a%20b?q=1#top"
+			return nil
+		}},
+		{"URL with markup rejected with its canonical form", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "police-online")
+			d.Services[i].Contacts[0].Value = `https://example.org/"><b>`
+			return []string{fmt.Sprintf(`services[%d].contacts[0].value: "https://example.org/\"><b>" is not written in canonical form; write it as "https://example.org/%%22%%3E%%3Cb%%3E"`, i)}
+		}},
+		{"partnership website not canonical rejected", func(t *testing.T, d *directory.Directory) []string {
+			d.Partnership.Website = "https://example.org/a b"
+			return []string{`partnership.website: "https://example.org/a b" is not a URL`}
+		}},
+		{"URL with unescaped non-ASCII path rejected", func(t *testing.T, d *directory.Directory) []string {
+			i := serviceIndex(t, d, "police-online")
+			d.Services[i].Contacts[0].Value = "https://example.org/café"
+			return []string{fmt.Sprintf(`services[%d].contacts[0].value: "https://example.org/café" is not written in canonical form; write it as "https://example.org/caf%%C3%%A9"`, i)}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustDefault(t).Clone()
+			want := tt.mutate(t, d)
+			got := problemStrings(t, d.Validate())
+			if !slices.Equal(got, want) {
+				t.Errorf("Validate():\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}

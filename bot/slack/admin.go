@@ -157,8 +157,13 @@ func describe(e auditEntry) string {
 			return "added it"
 		}
 		ch := changedFields(e.Before, e.After)
-		if len(ch) == 0 {
+		if len(ch) == 0 && fingerprint(*e.Before) == fingerprint(*e.After) {
 			return "saved it unchanged"
+		}
+		if len(ch) == 0 {
+			// Every field the form shows is compared; what differs is
+			// kept outside it (bank holidays, dated exceptions).
+			return "changed what the form does not show (bank holidays or dated exceptions)"
 		}
 		return "changed " + strings.Join(ch, ", ")
 	}
@@ -171,7 +176,8 @@ func fieldLabels() [][2]string {
 		{blockName, "name"}, {blockOrg, "organisation"}, {blockDescription, "description"},
 		{blockContacts, "contacts"}, {blockHours, "office hours"}, {blockHoursNote, "hours note"},
 		{blockAreas, "areas"}, {blockAreaName, "areas in words"}, {blockRoutes, "routes"}, {blockKeywords, "keywords"},
-		{blockSource, "source"}, {blockVerified, "verified"},
+		{blockSource, "source"}, {blockStatus, "status"}, {blockAlert, "alert"}, {blockReview, "still to check"},
+		{blockVerified, "verified"},
 	}
 }
 
@@ -276,13 +282,16 @@ func staleReply(svcs []directory.Service, now time.Time) *reply {
 	return textReply(b.String())
 }
 
-// stats renders conversations per route per day for the last days days
-// (Europe/London), counts only.
+// stats renders conversations per route per ISO week for the last days
+// days (Europe/London), counts only. days is 0 for the default and
+// badDays for an argument that is not a number of days.
 func (h *handler) stats(ctx context.Context, days int) *reply {
-	if days <= 0 {
+	if days == badDays || days < 0 || days > maxDays {
+		return statsUsage()
+	}
+	if days == 0 {
 		days = defaultDays
 	}
-	days = min(days, maxDays)
 	now := h.now().In(directory.London())
 	to := now.Format(time.DateOnly)
 	from := now.AddDate(0, 0, -(days - 1)).Format(time.DateOnly)
@@ -296,45 +305,92 @@ func (h *handler) stats(ctx context.Context, days int) *reply {
 	return statsReply(h.dir.Directory().RouteIDs(), rows, from, days)
 }
 
-// statsReply renders rows as a table: a line per day, a column per route.
+// statsUsage answers a stats command whose argument is not a number of
+// days.
+func statsUsage() *reply {
+	return textReply(fmt.Sprintf("Usage: `/whereto stats` (the last %d days) or `/whereto stats DAYS`, DAYS a whole number from 1 to %d, e.g. `/whereto stats 30`.", defaultDays, maxDays))
+}
+
+// badDays marks a stats argument that is not a number of days.
+const badDays = -1
+
+// maxStatsRows is how many weeks the stats table shows; the full figures
+// of a longer period come from the command line.
+const maxStatsRows = 20
+
+// weekStart returns the Monday (ISO week start) of the date day.
+func weekStart(day time.Time) time.Time {
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+}
+
+// statsReply renders rows as a compact table: a row per ISO week (Monday
+// start), a column per route with any count (the directory's routes in
+// its order, then others by name) and a total; at most maxStatsRows weeks,
+// the latest, with how to get the full figures when there are more.
 func statsReply(known []directory.Route, rows []statRow, from string, days int) *reply {
-	var routes []string
-	for _, r := range known {
-		routes = append(routes, string(r))
-	}
-	counts := map[string]map[string]uint64{}
+	start, _ := time.Parse(time.DateOnly, from)
+	end := start.AddDate(0, 0, days-1)
+	intro := fmt.Sprintf("*Conversations per route per week*, %s to %s (UK dates; weeks start on Monday; anonymous counts", from, end.Format(time.DateOnly))
+	used := map[string]bool{}
+	counts := map[string]map[string]uint64{} // week start, route
 	var total uint64
 	for _, r := range rows {
-		if !slices.Contains(routes, r.Route) {
-			routes = append(routes, r.Route)
+		d, err := time.Parse(time.DateOnly, r.Day)
+		if err != nil || r.Count == 0 {
+			continue
 		}
-		if counts[r.Day] == nil {
-			counts[r.Day] = map[string]uint64{}
+		w := weekStart(d).Format(time.DateOnly)
+		if counts[w] == nil {
+			counts[w] = map[string]uint64{}
 		}
-		counts[r.Day][r.Route] += r.Count
+		counts[w][r.Route] += r.Count
+		used[r.Route] = true
 		total += r.Count
 	}
-	slices.Sort(routes[len(known):])
-	header := append([]string{"day       "}, routes...)
+	if total == 0 {
+		return textReply(intro + "): no conversations in that period.")
+	}
+	var routes []string
+	for _, r := range known {
+		if used[string(r)] {
+			routes = append(routes, string(r))
+		}
+	}
+	var others []string
+	for r := range used {
+		if !slices.Contains(routes, r) {
+			others = append(others, r)
+		}
+	}
+	slices.Sort(others)
+	routes = append(routes, others...)
+
+	var weeks []string
+	for w := weekStart(start); !w.After(end); w = w.AddDate(0, 0, 7) {
+		weeks = append(weeks, w.Format(time.DateOnly))
+	}
+	note := ""
+	if len(weeks) > maxStatsRows {
+		note = fmt.Sprintf("Showing the last %d of %d weeks. For the full figures, run `whereto stats --days %d --format csv` where whereto is installed.", maxStatsRows, len(weeks), days)
+		weeks = weeks[len(weeks)-maxStatsRows:]
+	}
+	header := append([]string{"week of   "}, routes...)
 	header = append(header, "total")
-	var lines []string
-	lines = append(lines, strings.Join(header, "  "))
-	start, _ := time.Parse(time.DateOnly, from)
-	for d := 0; d < days; d++ {
-		day := start.AddDate(0, 0, d).Format(time.DateOnly)
-		cells := []string{day}
+	lines := []string{strings.Join(header, "  ")}
+	for _, w := range weeks {
+		cells := []string{w}
 		var sum uint64
 		for _, r := range routes {
-			n := counts[day][r]
+			n := counts[w][r]
 			sum += n
 			cells = append(cells, fmt.Sprintf("%*d", len(r), n))
 		}
 		cells = append(cells, fmt.Sprintf("%5d", sum))
 		lines = append(lines, strings.Join(cells, "  "))
 	}
-	intro := fmt.Sprintf("*Conversations per route per day*, %s to %s (UK dates; anonymous counts, %d in all):", from, start.AddDate(0, 0, days-1).Format(time.DateOnly), total)
-	blocks := []slack.Block{section(intro)}
-	// One code block per section, each within Slack's section limit.
+	blocks := []slack.Block{section(fmt.Sprintf("%s, %d in all):", intro, total))}
+	// One code block per section, each within Slack's section limit (a
+	// wide table of many routes takes more than one).
 	var chunk []string
 	size := 0
 	flush := func() {
@@ -351,7 +407,10 @@ func statsReply(known []directory.Route, rows []statRow, from string, days int) 
 		size += len(l) + 1
 	}
 	flush()
-	return &reply{Text: fmt.Sprintf("Conversations per route per day: %d in all.", total), Blocks: blocks}
+	if note != "" {
+		blocks = append(blocks, contextBlock(note))
+	}
+	return &reply{Text: fmt.Sprintf("Conversations per route per week: %d in all.", total), Blocks: blocks}
 }
 
 // auditLater returns follow-up work that posts a change to the audit
@@ -411,7 +470,21 @@ func auditReply(user, what string, seq uint64, before, after *directory.Service)
 			if x == y {
 				continue
 			}
-			fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(x), summary(y))
+			if !strings.Contains(x+y, "\n") {
+				// A one-line field: before and after, "(empty)" for none.
+				fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(x), summary(y))
+				continue
+			}
+			for _, l := range lineDiff(x, y) {
+				switch {
+				case l.before == "":
+					fmt.Fprintf(&b, "• %s: added “%s”\n", f[1], summary(l.after))
+				case l.after == "":
+					fmt.Fprintf(&b, "• %s: removed “%s”\n", f[1], summary(l.before))
+				default:
+					fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(l.before), summary(l.after))
+				}
+			}
 		}
 	}
 	if seq > 0 {
@@ -419,6 +492,70 @@ func auditReply(user, what string, seq uint64, before, after *directory.Service)
 	}
 	text := strings.TrimRight(b.String(), "\n")
 	return &reply{Text: fmt.Sprintf("Directory change by %s: %s %s", who(user), esc(what), esc(s.ID)), Blocks: []slack.Block{section(text)}}
+}
+
+// changedLine is one line of a field before and after a change; before
+// is empty for an added line, after for a removed one.
+type changedLine struct{ before, after string }
+
+// lineDiff returns the lines that differ between two versions of a
+// field's text: lines common to both (a longest common subsequence) are
+// left out, and within each run of differences removed lines are paired
+// with added ones in order. A one-line field that changed is one pair.
+func lineDiff(x, y string) []changedLine {
+	a, b := strings.Split(x, "\n"), strings.Split(y, "\n")
+	if x == "" {
+		a = nil
+	}
+	if y == "" {
+		b = nil
+	}
+	// lcs[i][j] is the length of the longest common subsequence of a[i:]
+	// and b[j:]. Fields are a few dozen lines at most.
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []changedLine
+	var del, add []string
+	flush := func() {
+		for k := 0; k < max(len(del), len(add)); k++ {
+			var l changedLine
+			if k < len(del) {
+				l.before = del[k]
+			}
+			if k < len(add) {
+				l.after = add[k]
+			}
+			out = append(out, l)
+		}
+		del, add = nil, nil
+	}
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			flush()
+			i, j = i+1, j+1
+		case j == len(b) || (i < len(a) && lcs[i+1][j] >= lcs[i][j+1]):
+			del = append(del, a[i])
+			i++
+		default:
+			add = append(add, b[j])
+			j++
+		}
+	}
+	flush()
+	return out
 }
 
 // summary shortens a field's text for the audit channel.

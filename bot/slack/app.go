@@ -65,7 +65,9 @@ type Config struct {
 	// change is posted to, WHERETO_SLACK_AUDIT_CHANNEL.
 	AuditChannel string
 	// Logger receives the app's logs: ids, command names and timings,
-	// never what anyone typed. Nil discards.
+	// never what anyone typed. Nil discards. The app adds no "channel"
+	// attribute: the caller names the channel (whereto serve passes a
+	// logger carrying channel=slack), so that no line has the key twice.
 	Logger *slog.Logger
 	// Metrics receives send failures, retries and rate-limit waits, and
 	// one MessageHandled per look-up. Nil means none.
@@ -179,7 +181,7 @@ func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error
 		cfg.Workers = DefaultWorkers
 	}
 
-	logger := cfg.Logger.With(slog.String("channel", channelName))
+	logger := cfg.Logger
 	client := slack.New(cfg.BotToken,
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(cfg.HTTPClient),

@@ -117,6 +117,14 @@ func parseAdmin(text string) (c adminCommand, needsService, ok bool) {
 			return c, false, true
 		case len(args) == 1 && numPattern.MatchString(args[0]):
 			c.num, _ = strconv.Atoi(args[0])
+			if c.num < 1 || c.num > maxDays {
+				c.num = badDays
+			}
+			return c, false, true
+		case len(args) == 1:
+			// "stats abc", "stats -3": a command with a bad argument,
+			// answered with its usage rather than looked up.
+			c.num = badDays
 			return c, false, true
 		}
 	}

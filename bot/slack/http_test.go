@@ -455,6 +455,15 @@ func submission(t *testing.T, opened apiCall, user string, changes map[string]st
 				val = c
 			}
 			v = map[string]any{"type": "plain_text_input", "value": val}
+		case "static_select":
+			var sel string
+			if o, ok := el["initial_option"].(map[string]any); ok {
+				sel, _ = o["value"].(string)
+			}
+			if c, ok := changes[id]; ok {
+				sel = c
+			}
+			v = map[string]any{"type": "static_select", "selected_option": map[string]any{"value": sel}}
 		case "datepicker":
 			d, _ := el["initial_date"].(string)
 			if c, ok := changes[id]; ok {
@@ -857,7 +866,7 @@ func TestStats(t *testing.T) {
 		}
 	}
 	all := joined(e.command(testAdmin, "stats 3"))
-	for _, want := range []string{"2026-11-23 to 2026-11-25", "5 in all", "2026-11-24", "safeguarding"} {
+	for _, want := range []string{"2026-11-23 to 2026-11-25", "5 in all", "2026-11-23", "safeguarding", "environmental"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("stats lack %q:\n%s", want, all)
 		}

@@ -147,14 +147,14 @@ func searchWords(s string) []string {
 func buildIndex(d *directory.Directory) *index {
 	n := len(d.Services)
 	ix := &index{
-		dir:     d,
-		byID:    make(map[string]int32, n),
-		strong:  make(map[string][]int32),
-		weak:    make(map[string][]int32),
-		phrases: make(map[string][]phrase),
-		names:   make([]string, n),
-		routes:  make(map[directory.Route][]int32),
-		closed:  make(map[directory.Route][]int32),
+		dir:      d,
+		byID:     make(map[string]int32, n),
+		strong:   make(map[string][]int32),
+		weak:     make(map[string][]int32),
+		phrases:  make(map[string][]phrase),
+		names:    make([]string, n),
+		routes:   make(map[directory.Route][]int32),
+		closed:   make(map[directory.Route][]int32),
 		contacts: make(map[string][]int32),
 	}
 	add := func(m map[string][]int32, words []string, i int32) {

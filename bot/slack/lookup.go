@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +23,7 @@ const (
 	answerName                        // the query names services (name or keywords)
 	answerSituation                   // the classifier read the query as a situation
 	answerPartial                     // some words matched services' names or keywords
+	answerContact                     // the query is a phone number, email or web address of services
 )
 
 // answer is the result of a look-up: the services to show, best first (at
@@ -62,9 +64,18 @@ func cleanQuery(text string) string {
 		}
 		b.WriteString(text[:i])
 		inner := text[i+1 : i+j]
-		if k := strings.IndexByte(inner, '|'); k >= 0 && !strings.HasPrefix(inner, "@") && !strings.HasPrefix(inner, "#") && !strings.HasPrefix(inner, "!") {
+		k := strings.IndexByte(inner, '|')
+		switch {
+		case k >= 0 && !strings.HasPrefix(inner, "@") && !strings.HasPrefix(inner, "#") && !strings.HasPrefix(inner, "!"):
 			b.WriteString(" " + inner[k+1:] + " ")
-		} else {
+		case strings.HasPrefix(inner, "http://"), strings.HasPrefix(inner, "https://"):
+			// A link without a label: its address, to look up.
+			b.WriteString(" " + inner + " ")
+		case strings.HasPrefix(inner, "mailto:"):
+			b.WriteString(" " + strings.TrimPrefix(inner, "mailto:") + " ")
+		case strings.HasPrefix(inner, "tel:"):
+			b.WriteString(" " + strings.TrimPrefix(inner, "tel:") + " ")
+		default:
 			b.WriteByte(' ')
 		}
 		text = text[i+j+1:]
@@ -88,7 +99,8 @@ func cleanQuery(text string) string {
 }
 
 // lookUp finds what text asks for in the indexed directory: an exact
-// service id; then services the text names (every word on a service's id,
+// service id; then services with the phone number (however spaced), email
+// or web address it is; then services the text names (every word on a service's id,
 // name or keywords); then the situation the classifier reads in it (its
 // route's services, then those of a second concern; for danger the
 // emergency service comes first); then services matching some of its
@@ -101,6 +113,9 @@ func lookUp(ix *index, text string) answer {
 	lower := strings.ToLower(q)
 	if s, ok := ix.service(lower); ok {
 		return answer{kind: answerID, services: []directory.Service{s}, total: 1}
+	}
+	if pos := ix.byContact(q); len(pos) > 0 {
+		return answer{kind: answerContact, services: ix.at(pos[:min(len(pos), maxShown)]), total: len(pos)}
 	}
 	res := ix.search(lower)
 	if len(res.full) > 0 {
@@ -138,10 +153,10 @@ func situation(ix *index, route, second directory.Route) answer {
 	}
 	a.services = ix.at(pos)
 	if len(a.services) > 0 {
-		lead, _ := a.services[0].RouteRef(route)
+		lead, onRoute := a.services[0].RouteRef(route)
 		for _, i := range ix.closed[route] {
 			s := ix.dir.Services[i]
-			if ref, _ := s.RouteRef(route); ref.Order <= lead.Order && !ref.Fallback && len(a.closed) < maxClosedShown {
+			if ref, _ := s.RouteRef(route); (!onRoute || ref.Order <= lead.Order) && !ref.Fallback && len(a.closed) < maxClosedShown {
 				a.closed = append(a.closed, s)
 			}
 		}
@@ -158,4 +173,73 @@ const maxClosedShown = 3
 func emergencyContact(ix *index) directory.Contact {
 	c, _ := ix.dir.EmergencyContact()
 	return c
+}
+
+// phoneLike matches text that is only a phone number: digits with spaces,
+// dashes, dots, brackets and a leading +.
+var phoneLike = regexp.MustCompile(`^\+?[0-9][0-9 ().\-]*$`)
+
+// contactKeys returns the keys a contact is found by: a phone or text
+// number by its digits (+44 written as 0), an email address in lower case,
+// a web address without its scheme, "www." or a trailing slash (and by its
+// host alone).
+func contactKeys(kind directory.ContactKind, value string) []string {
+	v := strings.TrimSpace(value)
+	switch kind {
+	case directory.KindPhone, directory.KindText:
+		var digits strings.Builder
+		for _, r := range v {
+			if r >= '0' && r <= '9' {
+				digits.WriteRune(r)
+			}
+		}
+		d := digits.String()
+		if strings.HasPrefix(v, "+44") || (strings.HasPrefix(d, "44") && len(d) == 12) {
+			d = "0" + strings.TrimPrefix(d, "44")
+		}
+		if d == "" {
+			return nil
+		}
+		return []string{"tel:" + d}
+	case directory.KindEmail:
+		return []string{"mail:" + strings.ToLower(strings.TrimPrefix(v, "mailto:"))}
+	case directory.KindWeb:
+		u := strings.ToLower(v)
+		for _, p := range []string{"https://", "http://", "www."} {
+			u = strings.TrimPrefix(u, p)
+		}
+		u, _, _ = strings.Cut(u, "#")
+		u = strings.TrimRight(u, "/")
+		host, _, _ := strings.Cut(u, "/")
+		if host == "" {
+			return nil
+		}
+		if host == u {
+			return []string{"web:" + u}
+		}
+		return []string{"web:" + u, "host:" + host}
+	}
+	return nil
+}
+
+// byContact returns the services (positions, ascending) that have the
+// contact q is, if q is a phone number, an email or a web address.
+func (ix *index) byContact(q string) []int32 {
+	switch {
+	case phoneLike.MatchString(q):
+		return ix.contacts[contactKeys(directory.KindPhone, q)[0]]
+	case !strings.ContainsAny(q, " \t") && strings.Contains(q, "@"):
+		return ix.contacts[contactKeys(directory.KindEmail, q)[0]]
+	case !strings.ContainsAny(q, " \t") && strings.Contains(q, "."):
+		ks := contactKeys(directory.KindWeb, q)
+		if len(ks) == 0 {
+			return nil
+		}
+		if pos := ix.contacts[ks[0]]; len(pos) > 0 {
+			return pos
+		}
+		// A bare host finds the services whose pages are on it.
+		return ix.contacts["host:"+strings.TrimPrefix(ks[0], "web:")]
+	}
+	return nil
 }

@@ -16,8 +16,11 @@ func stateOf(s directory.Service, mode string) *slack.ViewState {
 	st := &slack.ViewState{Values: map[string]map[string]slack.BlockAction{}}
 	for _, b := range formBlocks(mode) {
 		a := slack.BlockAction{Value: fieldText(s, b)}
-		if b == blockVerified {
+		switch b {
+		case blockVerified:
 			a = slack.BlockAction{SelectedDate: s.Verified}
+		case blockStatus:
+			a = slack.BlockAction{SelectedOption: slack.OptionBlockObject{Value: fieldText(s, b)}}
 		}
 		st.Values[b] = map[string]slack.BlockAction{actionValue: a}
 	}
@@ -197,7 +200,7 @@ func TestInactiveServicesAreNotRecommended(t *testing.T) {
 		t.Fatalf("look-up by id: %+v", a)
 	}
 	all := joined(mustJSON(t, answerReply(ix, a, night, false).webhook()))
-	for _, want := range []string{"*Not in use (temporarily closed)*", "*Notice:* Phones down &lt;!channel&gt;"} {
+	for _, want := range []string{"*Closed: temporarily closed.*", "*Notice:* Phones down &lt;!channel&gt;"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("card lacks %q:\n%s", want, all)
 		}

@@ -73,6 +73,13 @@ func fingerprint(s directory.Service) string {
 type formField struct {
 	block, label, hint, placeholder string
 	multiline, optional             bool
+	// choices, when set, makes the input a select of these values.
+	choices []directory.Status
+}
+
+// statusChoices are the status select's options, in order.
+func statusChoices() []directory.Status {
+	return []directory.Status{directory.StatusActive, directory.StatusInactive, directory.StatusTemporarilyClosed}
 }
 
 // formFields lists the form's inputs; routes names the directory's routes
@@ -98,8 +105,8 @@ func formFields(routes string) []formField {
 		{block: blockKeywords, label: "Keywords", optional: true,
 			hint: "Separated by commas, e.g. fly tipping, litter."},
 		{block: blockSource, label: "Source", hint: "Where these details come from."},
-		{block: blockStatus, label: "Status", optional: true,
-			hint: "active, inactive or temporarily closed. A service that is not active is never recommended: its routes fall back to the next service."},
+		{block: blockStatus, label: "Status", optional: true, choices: statusChoices(),
+			hint: "A service that is not active is never recommended: its routes fall back to the next service, and its card says it is closed."},
 		{block: blockAlert, label: "Alert", optional: true,
 			hint: "A short notice shown with the service, e.g. Phone lines are busy after the storm; use the online form. Empty: none."},
 		{block: blockReview, label: "Still to check", optional: true,
@@ -151,6 +158,15 @@ func fieldText(s directory.Service, block string) string {
 		return s.Source
 	case blockVerified:
 		return s.Verified
+	case blockStatus:
+		if s.Status == "" {
+			return string(directory.StatusActive)
+		}
+		return string(s.Status)
+	case blockAlert:
+		return s.Alert
+	case blockReview:
+		return s.Review
 	}
 	return ""
 }
@@ -228,6 +244,22 @@ func editModal(meta formMeta, s directory.Service, routes string) (slack.ModalVi
 }
 
 func input(f formField, initial string) *slack.InputBlock {
+	if len(f.choices) > 0 {
+		var opts []*slack.OptionBlockObject
+		var chosen *slack.OptionBlockObject
+		for _, c := range f.choices {
+			o := slack.NewOptionBlockObject(string(c), plain(string(c), 75), nil)
+			opts = append(opts, o)
+			if string(c) == initial {
+				chosen = o
+			}
+		}
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose", 150), actionValue, opts...)
+		sel.InitialOption = chosen
+		b := slack.NewInputBlock(f.block, plain(f.label, 2000), plain(f.hint, 2000), sel)
+		b.Optional = f.optional
+		return b
+	}
 	var ph *slack.TextBlockObject
 	if f.placeholder != "" {
 		ph = plain(f.placeholder, 150)
@@ -285,8 +317,11 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 		if !ok {
 			return ""
 		}
-		if block == blockVerified {
+		switch block {
+		case blockVerified:
 			return a.SelectedDate
+		case blockStatus:
+			return a.SelectedOption.Value
 		}
 		return a.Value
 	}
@@ -311,6 +346,8 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 		}
 	}
 	if !unchanged(blockStatus) {
+		// Only the select's values reach here from Slack; anything else
+		// is left for Validate to report.
 		switch st := directory.Status(strings.ToLower(strings.TrimSpace(get(blockStatus)))); st {
 		case "", directory.StatusActive:
 			s.Status = "" // active is the default

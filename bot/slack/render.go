@@ -528,6 +528,7 @@ func helpReply(admin bool) *reply {
 	lines := []string{
 		"*whereto* finds the right contact for a situation, fast.",
 		"• `/whereto mash`: a service by id, name or keyword",
+		"• `/whereto 0300 300 8123`, `/whereto mash@luton.gov.uk`: the service with that number, email or web address",
 		"• `/whereto fly tipping`, `/whereto child at risk`: a situation, read by the same classifier residents use",
 		"• mention @whereto or send it a direct message with the same words",
 		"Answers are only shown to you; *Post to channel* shares one.",
@@ -543,7 +544,7 @@ func helpReply(admin bool) *reply {
 			"• `/whereto history ID`: every change to a service, numbered",
 			"• `/whereto revert ID CHANGE`: undo change number CHANGE",
 			"• `/whereto stale`: services not verified in the last 180 days",
-			"• `/whereto stats [DAYS]`: conversations per route per day (default 7 days)",
+			"• `/whereto stats [DAYS]`: conversations per route per week (default 7 days, at most 366)",
 		)
 	} else {
 		lines = append(lines, "Directory admins can also edit, add, remove and verify services.")

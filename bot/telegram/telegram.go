@@ -113,7 +113,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives the bot's own log lines: update ids, a keyed hash of
 	// the chat id, methods, error codes and timings, never text, names or
-	// the token. Default: discard.
+	// the token. The caller adds the channel key (serve passes a logger
+	// With("channel", "telegram")), so lines carry it once. Default:
+	// discard.
 	Logger *slog.Logger
 	// Metrics is told about retries, rate-limit waits and failed sends.
 	// Nil means none.
@@ -275,7 +277,7 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 		cfg:     cfg,
 		h:       h,
 		store:   store,
-		log:     cfg.Logger.With("channel", channelName),
+		log:     cfg.Logger,
 		metrics: cfg.Metrics,
 		red:     newRedactor(cfg.Token),
 		client:  cfg.HTTPClient,

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -227,6 +229,97 @@ func TestDirectoryBackupAndRestore(t *testing.T) {
 	if _, _, err := run(t, "", "directory", "restore", junk, "-db", db); err == nil {
 		t.Error("restore of junk: no error")
 	}
+}
+
+// TestRestoreRefusesDamagedBackup: restore refuses a damaged backup with a
+// message saying so, never panics, and leaves the current database as it
+// was.
+func TestRestoreRefusesDamagedBackup(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, data []byte) []byte
+		msg    string
+	}{
+		{"truncated refused", func(t *testing.T, data []byte) []byte { return data[:len(data)/2] }, "truncated"},
+		{"corrupted page refused", corruptLeafPages, "consistency check failed"},
+		{"bucket-corrupted refused", func(t *testing.T, data []byte) []byte {
+			// An audit entry's JSON made invalid in place, page layout intact.
+			i := bytes.Index(data, []byte(`{"seq":`))
+			if i < 0 {
+				t.Fatal("no audit entry found in the backup")
+			}
+			data[i] = '!'
+			return data
+		}, "does not decode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testDB(t)
+			if _, _, err := run(t, "", "directory", "verify", "mash", "-db", db); err != nil {
+				t.Fatal(err)
+			}
+			good := filepath.Join(t.TempDir(), "good.db")
+			if _, _, err := run(t, "", "directory", "backup", good, "-db", db); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(good)
+			if err != nil {
+				t.Fatal(err)
+			}
+			backup := filepath.Join(t.TempDir(), "damaged.db")
+			if err := os.WriteFile(backup, tt.damage(t, data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := run(t, "", "directory", "restore", backup, "-db", db)
+			if err == nil {
+				t.Fatalf("restore of a damaged backup: no error\n%s", out)
+			}
+			if !errors.Is(err, bolt.ErrDamaged) || !strings.Contains(err.Error(), "not a usable backup") || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("restore error: got %q, want ErrDamaged saying %q", err, tt.msg)
+			}
+			if strings.Contains(out, "restored") {
+				t.Errorf("restore says it restored:\n%s", out)
+			}
+			after, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Error("the current database changed")
+			}
+			if matches, _ := filepath.Glob(db + ".before-restore-*"); len(matches) != 0 {
+				t.Errorf("the current database was moved aside: %v", matches)
+			}
+			show, _, err := run(t, "", "directory", "show", "mash", "-db", db)
+			if err != nil || strings.Contains(show, "Verified: never") {
+				t.Errorf("the current database lost its edit: %v\n%s", err, show)
+			}
+		})
+	}
+}
+
+// corruptLeafPages overwrites the id in the header of every leaf page of a
+// bbolt file (page size from the first meta page), as misdirected writes
+// would, leaving the meta pages alone.
+func corruptLeafPages(t *testing.T, data []byte) []byte {
+	t.Helper()
+	const leafFlag = 0x02
+	size := int(binary.LittleEndian.Uint32(data[24:28])) // page header 16 bytes, magic, version, page size
+	n := 0
+	for off := 2 * size; off+16 <= len(data); off += size {
+		if binary.LittleEndian.Uint16(data[off+8:off+10]) == leafFlag {
+			binary.LittleEndian.PutUint64(data[off:off+8], uint64(off/size)+7777)
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no leaf page found in the backup")
+	}
+	return data
 }
 
 // TestBackupWhileServing copies the database through a running serve, and

@@ -60,6 +60,14 @@
 // is lost, and a conversation restarts from its previous step. Reads (Session,
 // Stats) see buffered values, so callers never notice the buffer.
 //
+// # Damage
+//
+// CheckFile reads a file (a backup before it is restored) without changing
+// it: the file must be as long as its meta page says, pass bbolt's
+// consistency check, and have every meta, services and audit record decode
+// as the store reads it. A damaged file, or an audit entry History cannot
+// decode, gives an error wrapping ErrDamaged, never a panic.
+//
 // # Privacy
 //
 // A session value is the caller's opaque encoding of where a conversation
