@@ -62,8 +62,10 @@ const (
 	MaxContacts = 10
 	// MaxKeywords is the most keywords a service may have.
 	MaxKeywords = 50
-	// MaxServices is the most services a directory may have.
-	MaxServices = 2000
+	// MaxServices is the most services a directory may have: twice the
+	// 10,000 that search, validation and import are measured at
+	// (docs/PERFORMANCE.md), far beyond any partnership's directory.
+	MaxServices = 20000
 )
 
 var (

@@ -635,7 +635,7 @@ func TestDirectoryValidateLimits(t *testing.T) {
 				c.ID = fmt.Sprintf("extra-%d", k)
 				d.Services = append(d.Services, c)
 			}
-			return []string{"services: has 2001 services, more than the 2000 a directory may have"}
+			return []string{fmt.Sprintf("services: has %d services, more than the %d a directory may have", directory.MaxServices+1, directory.MaxServices)}
 		}},
 		{"canonical URL accepted", func(t *testing.T, d *directory.Directory) []string {
 			d.Services[serviceIndex(t, d, "police-online")].Contacts[0].Value = "https://example.org/a%20b?q=1#top"
