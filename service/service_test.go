@@ -30,12 +30,14 @@ type fakeChannel struct {
 	run      func(ctx context.Context) error
 	handlers map[string]http.Handler
 	stopped  atomic.Bool
+	// running is closed when the default Run has reported ready.
+	running chan struct{}
 }
 
 type errBox struct{ err error }
 
 func newFake(name string) *fakeChannel {
-	c := &fakeChannel{name: name}
+	c := &fakeChannel{name: name, running: make(chan struct{})}
 	c.ready.Store(errBox{errors.New("not connected yet")})
 	return c
 }
@@ -51,8 +53,19 @@ func (c *fakeChannel) Run(ctx context.Context) error {
 		return c.run(ctx)
 	}
 	c.setReady(nil)
+	close(c.running)
 	<-ctx.Done()
 	return nil
+}
+
+// waitRunning waits until the default Run has reported ready.
+func (c *fakeChannel) waitRunning(t *testing.T) {
+	t.Helper()
+	select {
+	case <-c.running:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("channel %s did not start within 5s", c.name)
+	}
 }
 
 type httpFake struct{ *fakeChannel }
@@ -80,12 +93,28 @@ func listen(t *testing.T) net.Listener {
 	return ln
 }
 
-// start runs svc on a loopback port until the test calls stop or ends,
-// and returns its base URL once /healthz answers.
+// closeSignal is a listener that closes closed when it is closed: the
+// moment http.Server.Shutdown stops accepting connections.
+type closeSignal struct {
+	net.Listener
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (l *closeSignal) Close() error {
+	err := l.Listener.Close()
+	l.once.Do(func() { close(l.closed) })
+	return err
+}
+
+// start runs svc on a loopback port (svc.Listener if set) until the test
+// calls stop or ends, and returns its base URL once /healthz answers.
 func start(t *testing.T, svc *Service) (base string, stop func() error) {
 	t.Helper()
-	ln := listen(t)
-	svc.Listener = ln
+	if svc.Listener == nil {
+		svc.Listener = listen(t)
+	}
+	ln := svc.Listener
 	base = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -104,18 +133,16 @@ func start(t *testing.T, svc *Service) (base string, stop func() error) {
 		return err
 	}
 	t.Cleanup(func() { _ = stop() })
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			return base, stop
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("service did not answer /healthz: %v", err)
-		}
-		time.Sleep(5 * time.Millisecond)
+	// The listener is open already, so the connection is queued until Run
+	// serves it: one request is the sync point, with no retries. If Run
+	// fails first it closes the listener and the request fails.
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("service did not answer /healthz: %v", err)
 	}
+	resp.Body.Close()
+	return base, stop
 }
 
 func getJSON(t *testing.T, url string, v any) int {
@@ -166,7 +193,7 @@ func TestReadyz(t *testing.T) {
 			svc := New(st, prometheus.NewRegistry())
 			svc.Channels = []bot.Channel{ch}
 			base, _ := start(t, svc)
-			waitFor(t, func() bool { return ch.Ready() == nil })
+			ch.waitRunning(t)
 			ch.setReady(tt.channelErr)
 			if tt.closeStore {
 				if err := st.Close(); err != nil {
@@ -202,7 +229,7 @@ func TestReadyzRedacts(t *testing.T) {
 	svc.Channels = []bot.Channel{ch}
 	svc.Redact = func(s string) string { return strings.ReplaceAll(s, token, "[redacted]") }
 	base, _ := start(t, svc)
-	waitFor(t, func() bool { return ch.Ready() == nil })
+	ch.waitRunning(t)
 	ch.setReady(errors.New(`Post "https://api.telegram.org/bot` + token + `/getMe": timeout`))
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
@@ -255,6 +282,8 @@ func TestShutdownFinishesWorkInFlight(t *testing.T) {
 	}
 	svc := New(openStore(t), prometheus.NewRegistry())
 	svc.Channels = []bot.Channel{httpFake{ch}}
+	ln := &closeSignal{Listener: listen(t), closed: make(chan struct{})}
+	svc.Listener = ln
 	base, stop := start(t, svc)
 
 	type result struct {
@@ -276,9 +305,15 @@ func TestShutdownFinishesWorkInFlight(t *testing.T) {
 	stopped := make(chan error, 1)
 	begin := time.Now()
 	go func() { stopped <- stop() }()
-	time.Sleep(100 * time.Millisecond)
-	// New work is refused while the request in flight is still running.
-	if resp, err := http.Get(base + "/healthz"); err == nil {
+	select {
+	case <-ln.closed: // Shutdown has stopped accepting
+	case <-time.After(5 * time.Second):
+		t.Fatal("shutdown did not close the listener within 5s")
+	}
+	// New work is refused while the request in flight is still running
+	// (on a new connection: not one kept alive from an earlier request).
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	if resp, err := fresh.Get(base + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Errorf("a new request was served during shutdown")
 	}
@@ -455,7 +490,15 @@ func TestSweeperDeletesExpiredSessions(t *testing.T) {
 	}
 
 	now.Store(t0.Add(70 * time.Second).UnixNano()) // a expired, b has not
-	waitFor(t, func() bool { <-svc.sweeps; return m.n.Load() > 0 })
+	// Sweeps already under way may have read the earlier time; wait for
+	// the first sweep that saw the expiry.
+	for m.n.Load() == 0 {
+		select {
+		case <-svc.sweeps:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no sweep deleted the expired session within 5s")
+		}
+	}
 	if got := m.n.Load(); got != 1 {
 		t.Errorf("swept %d sessions, want 1", got)
 	}
@@ -476,17 +519,6 @@ func TestSweeperDeletesExpiredSessions(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"from_step":"","step"`) {
 		t.Errorf("the runner did not start the expired conversation afresh; logs:\n%s", logs.String())
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within 5s")
-		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,24 @@ const (
 	// DefaultAPIURL is Slack's Web API.
 	DefaultAPIURL = slack.APIURL
 )
+
+// The forms of Config.Admins and Config.AdminGroup. Slack's ids today are
+// 9 or 11 characters; 20 after the first letter leaves room for them to
+// grow while still refusing a token or a name pasted by mistake.
+const (
+	// AdminIDPattern is a user id: U or W, then 2 to 20 of A-Z 0-9.
+	AdminIDPattern = `^[UW][A-Z0-9]{2,20}$`
+	// AdminGroupPattern is a user group id: S, then 2 to 20 of A-Z 0-9.
+	AdminGroupPattern = `^S[A-Z0-9]{2,20}$`
+)
+
+var (
+	adminIDRE    = regexp.MustCompile(AdminIDPattern)
+	adminGroupRE = regexp.MustCompile(AdminGroupPattern)
+)
+
+// ErrInvalidConfig is wrapped by the errors of Config.Validate.
+var ErrInvalidConfig = errors.New("slack: invalid configuration")
 
 // Timings of the app's own work.
 const (
@@ -84,6 +103,43 @@ type Config struct {
 	Workers int
 }
 
+// Validate checks the values set in c against the rules of this package:
+// the forms of the tokens (xoxb-, xapp-), APIURL (an http or https URL
+// ending in "/"), each of Admins (AdminIDPattern; blank entries are
+// skipped, spaces trimmed) and AdminGroup (AdminGroupPattern). Empty fields
+// are not checked: New requires the tokens. The error wraps
+// ErrInvalidConfig, one per problem (errors.Join), and never contains a
+// token or the signing secret.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
+	}
+	if c.BotToken != "" && !strings.HasPrefix(c.BotToken, "xoxb-") {
+		bad("the bot token must be a bot user token (xoxb-...)")
+	}
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
+		bad("the app token must be an app-level token (xapp-...)")
+	}
+	if c.APIURL != "" {
+		api, err := url.Parse(c.APIURL)
+		if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" || api.User != nil {
+			bad("API URL %q is not an http or https URL", c.APIURL)
+		} else if !strings.HasSuffix(c.APIURL, "/") {
+			bad("API URL %q must end with \"/\"", c.APIURL)
+		}
+	}
+	for _, a := range c.Admins {
+		if a = strings.TrimSpace(a); a != "" && !adminIDRE.MatchString(a) {
+			bad("admin %q is not a Slack user id (like U012AB3CD)", a)
+		}
+	}
+	if g := strings.TrimSpace(c.AdminGroup); g != "" && !adminGroupRE.MatchString(g) {
+		bad("admin group %q is not a Slack user group id (like S012AB3CD)", g)
+	}
+	return errors.Join(errs...)
+}
+
 // App is the Slack channel: the staff look-up and the directory admin
 // commands, over Socket Mode, signed HTTP requests, or both. Create it with
 // New, mount Handlers (HTTP mode) on the service's listener, and call Run
@@ -135,31 +191,22 @@ func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: a bot token (SLACK_BOT_TOKEN, xoxb-...) is required")
 	}
-	if !strings.HasPrefix(cfg.BotToken, "xoxb-") {
-		return nil, errors.New("slack: the bot token must be a bot user token (xoxb-...)")
-	}
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
 		return nil, errors.New("slack: set an app token (SLACK_APP_TOKEN, Socket Mode) or a signing secret (SLACK_SIGNING_SECRET, HTTP mode)")
 	}
-	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
-		return nil, errors.New("slack: the app token must be an app-level token (xapp-...)")
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
 	api, err := url.Parse(cfg.APIURL)
-	if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" || api.User != nil {
-		return nil, fmt.Errorf("slack: API URL %q is not an http or https URL", cfg.APIURL)
-	}
-	if !strings.HasSuffix(cfg.APIURL, "/") {
-		return nil, fmt.Errorf("slack: API URL %q must end with \"/\"", cfg.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("slack: API URL %q: %w", cfg.APIURL, err) // Validate checked it
 	}
 	var adminIDs []string
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
-			if !userIDPattern.MatchString(a) {
-				return nil, fmt.Errorf("slack: admin %q is not a Slack user id (like U012AB3CD)", a)
-			}
 			adminIDs = append(adminIDs, a)
 		}
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,7 +59,7 @@ func TestSignedCommandReturnsMASHCard(t *testing.T) {
 
 func TestRequestsWithoutAValidSignatureAreRefused(t *testing.T) {
 	e := newEnv(t)
-	e.run()
+	stop := e.runStoppable()
 	e.fake.waitCalls(t, "auth.test", 1)
 	verify := e.commandForm(testAdmin, "verify mash").Encode()
 	event := `{"type":"event_callback","team_id":"T0TEAM","event_id":"Ev1","event":{"type":"app_mention","user":"UOTHER1","text":"<@UBOT1> mash","channel":"C0CHAN","ts":"1.1"}}`
@@ -107,7 +109,7 @@ func TestRequestsWithoutAValidSignatureAreRefused(t *testing.T) {
 			})
 		}
 	}
-	time.Sleep(100 * time.Millisecond) // any wrongly scheduled work would have run by now
+	stop() // Run returns after any wrongly scheduled work has finished
 	if got := len(e.auditOf("mash")); got != before {
 		t.Errorf("audit entries for mash: %d, want %d (unchanged)", got, before)
 	}
@@ -155,7 +157,7 @@ func mention(id, text string) string {
 
 func TestRetriedEventIsHandledOnce(t *testing.T) {
 	e := newEnv(t)
-	e.run()
+	stop := e.runStoppable()
 	if status, _ := e.post("/slack/events", "application/json", mention("Ev001", "fly tipping"), nil); status != http.StatusOK {
 		t.Fatalf("status %d", status)
 	}
@@ -177,7 +179,7 @@ func TestRetriedEventIsHandledOnce(t *testing.T) {
 		t.Fatal(status)
 	}
 	e.fake.waitCalls(t, "chat.postMessage", 2)
-	time.Sleep(50 * time.Millisecond)
+	stop() // Run returns after the work of every event has finished
 	if n := len(e.fake.callsTo("chat.postMessage")); n != 2 {
 		t.Errorf("%d posts, want 2 (the retries ignored)", n)
 	}
@@ -187,10 +189,18 @@ func TestRetriedEventIsHandledOnce(t *testing.T) {
 }
 
 func TestDirectMessagesAreAnsweredAndBotMessagesIgnored(t *testing.T) {
-	e := newEnv(t)
-	e.run()
-	e.fake.waitCalls(t, "auth.test", 1)
-	time.Sleep(20 * time.Millisecond) // let Run learn the bot user id
+	// Run logs "slack bot token accepted" after it has stored the bot
+	// user id; the bot's own messages are recognised from then on.
+	accepted := make(chan struct{})
+	e := newEnv(t, func(c *Config) {
+		c.Logger = slog.New(&notifyHandler{Handler: c.Logger.Handler(), msg: "slack bot token accepted", ch: accepted, once: new(sync.Once)})
+	})
+	stop := e.runStoppable()
+	select {
+	case <-accepted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not learn the bot user id within 5s")
+	}
 	dm := func(id, user, botID, subtype, text string) string {
 		b, _ := json.Marshal(map[string]any{
 			"type": "event_callback", "team_id": testTeam, "event_id": id,
@@ -212,7 +222,7 @@ func TestDirectMessagesAreAnsweredAndBotMessagesIgnored(t *testing.T) {
 		t.Fatal(status)
 	}
 	posts := e.fake.waitCalls(t, "chat.postMessage", 1)
-	time.Sleep(50 * time.Millisecond)
+	stop() // Run returns after the work of every event has finished
 	if n := len(e.fake.callsTo("chat.postMessage")); n != 1 {
 		t.Errorf("%d posts, want 1 (bot messages and edits ignored)", n)
 	}
@@ -744,7 +754,7 @@ func TestAdminGroupMembersAreAdmins(t *testing.T) {
 
 func TestVerifyAddRemoveAndRevert(t *testing.T) {
 	e := newEnv(t)
-	e.run()
+	stop := e.runStoppable()
 
 	all := joined(e.command(testAdmin, "verify mash"))
 	if e.service("mash").Verified != "2026-11-25" || !strings.Contains(all, "verified today, 2026-11-25") {
@@ -833,22 +843,17 @@ func TestVerifyAddRemoveAndRevert(t *testing.T) {
 	if all := joined(e.command(testAdmin, "revert mash 99999")); !strings.Contains(all, "There is no change 99999") {
 		t.Errorf("revert of an unknown change:\n%s", all)
 	}
-	// Every change was posted to the audit channel (after the answer).
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		var auditPosts int
-		for _, c := range e.fake.callsTo("chat.postMessage") {
-			if c.Form.Get("channel") == testAudit {
-				auditPosts++
-			}
+	// Every change was posted to the audit channel (after the answer, as
+	// work that Run waits for before it returns).
+	stop()
+	var auditPosts int
+	for _, c := range e.fake.callsTo("chat.postMessage") {
+		if c.Form.Get("channel") == testAudit {
+			auditPosts++
 		}
-		if auditPosts == 5 {
-			break
-		}
-		if auditPosts > 5 || time.Now().After(deadline) {
-			t.Fatalf("%d audit channel posts, want one per change (verify, add, remove, two reverts)", auditPosts)
-		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	if auditPosts != 5 {
+		t.Fatalf("%d audit channel posts, want one per change (verify, add, remove, two reverts)", auditPosts)
 	}
 }
 
@@ -1034,4 +1039,57 @@ func TestStatusAndAlertFromTheForm(t *testing.T) {
 			t.Error("a temporarily closed service is still recommended")
 		}
 	}
+}
+
+// runStoppable starts Run as run does, and returns stop, which cancels it
+// and waits for it to return (at most once; cleanup calls it too). Run
+// returns only after the work scheduled after acknowledgements has
+// finished, so once stop returns every post that requests so far will
+// cause has been made: the sync point for "nothing more was sent".
+func (e *testEnv) runStoppable() (stop func()) {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.app.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					e.t.Errorf("Run: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				e.t.Error("Run did not return within 15s of cancel")
+			}
+		})
+	}
+	e.t.Cleanup(stop)
+	return stop
+}
+
+// notifyHandler passes records on to Handler and closes ch, once, when a
+// record with message msg is handled: a sync point on what the code logs.
+type notifyHandler struct {
+	slog.Handler
+	msg  string
+	ch   chan struct{}
+	once *sync.Once
+}
+
+func (h *notifyHandler) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Message == h.msg {
+		h.once.Do(func() { close(h.ch) })
+	}
+	return err
+}
+
+func (h *notifyHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &notifyHandler{Handler: h.Handler.WithAttrs(as), msg: h.msg, ch: h.ch, once: h.once}
+}
+
+func (h *notifyHandler) WithGroup(name string) slog.Handler {
+	return &notifyHandler{Handler: h.Handler.WithGroup(name), msg: h.msg, ch: h.ch, once: h.once}
 }

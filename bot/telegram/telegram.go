@@ -51,6 +51,18 @@ const (
 	DefaultRetryBase     = 500 * time.Millisecond
 )
 
+// Bounds of Config.WebhookSecret, in characters of A-Z a-z 0-9 _ -.
+// Telegram accepts 1 to 256; whereto asks for at least 16, since the
+// secret is all that tells Telegram's requests from anyone's (a generated
+// one has 64).
+const (
+	MinWebhookSecretLen = 16
+	MaxWebhookSecretLen = 256
+)
+
+// ErrInvalidConfig is wrapped by the errors of Config.Validate.
+var ErrInvalidConfig = errors.New("telegram: invalid configuration")
+
 // Errors returned by New.
 var (
 	// ErrNoToken is returned when Config.Token is empty.
@@ -103,7 +115,8 @@ type Config struct {
 	// public https URL at which the service's /telegram/webhook is reached.
 	WebhookURL string
 	// WebhookSecret is the secret Telegram sends in every webhook request
-	// (1 to 256 of A-Z a-z 0-9 _ -). Empty in webhook mode: one is
+	// (MinWebhookSecretLen to MaxWebhookSecretLen of A-Z a-z 0-9 _ -).
+	// Empty in webhook mode: one is
 	// generated (32 random bytes, hex) and kept in the Store, so it stays
 	// the same across restarts.
 	WebhookSecret string
@@ -154,6 +167,29 @@ type Config struct {
 	// for /forget, the expiry of remembered ids and message ids, and the
 	// DoublePressWindow of buttons.
 	Now func() time.Time
+}
+
+// Validate checks the values set in c against the rules of this package:
+// Endpoint (two %s), WebhookURL (an absolute http or https URL) and
+// WebhookSecret (MinWebhookSecretLen to MaxWebhookSecretLen of A-Z a-z
+// 0-9 _ -). Empty fields are not checked: New requires the Token and
+// fills the defaults. The error wraps ErrInvalidConfig, one per problem
+// (errors.Join), and never contains the secret or the token.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Endpoint != "" && strings.Count(c.Endpoint, "%s") != 2 {
+		errs = append(errs, fmt.Errorf("%w: API endpoint %q must have two %%s (token, method), like %q", ErrInvalidConfig, c.Endpoint, tgbotapi.APIEndpoint))
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%w: webhook URL %q is not an absolute http(s) URL", ErrInvalidConfig, c.WebhookURL))
+		}
+	}
+	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
+		errs = append(errs, fmt.Errorf("%w: webhook secret must be %d to %d of A-Z a-z 0-9 _ -", ErrInvalidConfig, MinWebhookSecretLen, MaxWebhookSecretLen))
+	}
+	return errors.Join(errs...)
 }
 
 func (c Config) withDefaults() Config {
@@ -259,19 +295,10 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 	if h == nil || store == nil {
 		return nil, errors.New("telegram: New needs a handler and a store")
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
-	if strings.Count(cfg.Endpoint, "%s") != 2 {
-		return nil, fmt.Errorf("telegram: API endpoint %q must have two %%s (token, method), like %q", cfg.Endpoint, tgbotapi.APIEndpoint)
-	}
-	if cfg.WebhookURL != "" {
-		u, err := url.Parse(cfg.WebhookURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("telegram: webhook URL %q is not an absolute http(s) URL", cfg.WebhookURL)
-		}
-		if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
-			return nil, errors.New("telegram: webhook secret must be 1 to 256 of A-Z a-z 0-9 _ -")
-		}
-	}
 	silenceLibrary()
 	b := &Bot{
 		cfg:     cfg,
@@ -338,7 +365,7 @@ func (b *Bot) mode() string {
 
 // validSecret reports whether s may be a webhook secret_token.
 func validSecret(s string) bool {
-	if len(s) == 0 || len(s) > 256 {
+	if len(s) < MinWebhookSecretLen || len(s) > MaxWebhookSecretLen {
 		return false
 	}
 	for _, r := range s {

@@ -152,8 +152,8 @@ func TestWebhookSecretKept(t *testing.T) {
 	if second := api.webhookParam("secret_token"); second != first {
 		t.Errorf("secret changed across a restart: %q then %q", first, second)
 	}
-	_, srv := webhookHarness(t, options{cfg: func(c *telegram.Config) { c.WebhookSecret = "given_Secret-1" }})
-	if code := post(t, srv, "given_Secret-1", updateJSON(t, 1, 1, "/help")); code != http.StatusOK {
+	_, srv := webhookHarness(t, options{cfg: func(c *telegram.Config) { c.WebhookSecret = "given_Secret-1234" }})
+	if code := post(t, srv, "given_Secret-1234", updateJSON(t, 1, 1, "/help")); code != http.StatusOK {
 		t.Errorf("configured secret refused: %d", code)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whereto-bot/whereto/bot/slack"
+	"github.com/whereto-bot/whereto/bot/telegram"
 	"github.com/whereto-bot/whereto/service"
 )
 
@@ -269,9 +271,6 @@ func (v *validator) duration(x value, min, max time.Duration) time.Duration {
 
 var (
 	telegramTokenRE  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,100}$`)
-	webhookSecretRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
-	slackUserRE      = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
-	slackGroupRE     = regexp.MustCompile(`^S[A-Z0-9]{2,20}$`)
 	slackChannelIDRE = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
 	slackChannelRE   = regexp.MustCompile(`^#?[a-z0-9][a-z0-9._-]{0,79}$`)
 )
@@ -304,8 +303,8 @@ func (v *validator) telegram(vals map[string]value) telegramConfig {
 	}
 
 	if sec := vals["WHERETO_TELEGRAM_WEBHOOK_SECRET"].v; sec != "" {
-		if !webhookSecretRE.MatchString(sec) {
-			v.add("WHERETO_TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -; the value is not shown")
+		if (telegram.Config{WebhookSecret: sec}).Validate() != nil {
+			v.add("WHERETO_TELEGRAM_WEBHOOK_SECRET must be %d to %d letters, digits, _ or -; the value is not shown", telegram.MinWebhookSecretLen, telegram.MaxWebhookSecretLen)
 		}
 		if t.WebhookURL == "" {
 			v.add("WHERETO_TELEGRAM_WEBHOOK_SECRET is set but WHERETO_TELEGRAM_WEBHOOK_URL is not: the secret is used only in webhook mode")
@@ -351,7 +350,7 @@ func (v *validator) slack(vals map[string]value) slackConfig {
 	}
 	if x := vals["WHERETO_SLACK_ADMINS"]; x.v != "" {
 		for _, id := range strings.FieldsFunc(x.v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			if !slackUserRE.MatchString(id) {
+			if (slack.Config{Admins: []string{id}}).Validate() != nil {
 				v.add("%s: %q is not a Slack user id (like U0123ABCD)", x.from, id)
 				continue
 			}
@@ -359,7 +358,7 @@ func (v *validator) slack(vals map[string]value) slackConfig {
 		}
 	}
 	if x := vals["WHERETO_SLACK_ADMIN_GROUP"]; x.v != "" {
-		if !slackGroupRE.MatchString(x.v) {
+		if (slack.Config{AdminGroup: x.v}).Validate() != nil {
 			v.add("%s %q is not a Slack user group id (like S0123ABCD)", x.from, x.v)
 		}
 		s.AdminGroup = x.v
