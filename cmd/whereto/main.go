@@ -82,6 +82,9 @@ Usage:
   whereto directory list [flags]    list the services in the directory
   whereto directory show ID [flags] show one service and which contact applies now
   whereto directory export [flags]  write the directory as JSON (the format import takes)
+  whereto directory routes [flags]  list the routes: menu group, label, 999 line, place question
+  whereto directory COMMAND         also validate, import, stale, verify, history, backup,
+                                    restore: 'whereto directory -h' explains each
   whereto serve [flags]             run every configured channel, with health checks and metrics
   whereto serve --check [flags]     check the configuration and the database, then exit
   whereto stats [flags]             conversations per route per day (anonymous counts)
