@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -19,12 +20,20 @@ var defaultJSON []byte
 // plan. Another partnership replaces it with its own file. An error means
 // the binary was built from a broken tree (a test guards against that).
 func Default() (*Directory, error) {
-	d, err := Parse(bytes.NewReader(defaultJSON))
+	d, err := parsedDefault()
 	if err != nil {
 		return nil, fmt.Errorf("embedded default directory: %w", err)
 	}
-	return d, nil
+	c := d.Clone()
+	c.Prepare()
+	return c, nil
 }
+
+// parsedDefault is the embedded document, parsed and validated once; Default
+// hands out copies of it.
+var parsedDefault = sync.OnceValues(func() (*Directory, error) {
+	return Parse(bytes.NewReader(defaultJSON))
+})
 
 // maxDocument bounds the size of a directory document read by Parse and
 // ParseOpenReferral: a larger one is refused, not cut short.
@@ -59,9 +68,6 @@ func Parse(r io.Reader) (*Directory, error) {
 	var d Directory
 	if err := dec.Decode(&d); err != nil {
 		return nil, fmt.Errorf("directory: reading JSON%s: %w", jsonPlace(data, err, dec.InputOffset()), err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("directory: reading JSON: unexpected data after the document")
 	}
 	if d.Schema > SchemaVersion {
 		return nil, fmt.Errorf("%w: file has %d, this whereto reads up to %d", ErrSchema, d.Schema, SchemaVersion)

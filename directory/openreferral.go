@@ -1287,10 +1287,11 @@ func hsdsClose(s string) string {
 	return s
 }
 
-// closeClock reads an HSDS closing time: "23:59:59" or "23:59" is the end
-// of the day ("24:00"), otherwise as clock.
+// closeClock reads an HSDS closing time: "23:59:59", what hsdsClose
+// writes, is the end of the day ("24:00"); otherwise as clock (a real
+// 23:59 close stays 23:59).
 func closeClock(s string) string {
-	if s == "23:59:59" || s == "23:59" {
+	if s == "23:59:59" {
 		return "24:00"
 	}
 	return clock(s)

@@ -61,8 +61,8 @@ type PlaceNames struct {
 	Towns     map[string]string `json:"towns,omitempty"`
 }
 
-// Places returns the directory's place finder (built by Prepare), or one
-// that knows no places.
+// Places returns the directory's place finder. Prepare builds it once; an
+// unprepared directory builds one on each call (correct, only slower).
 func (d *Directory) Places() *Places {
 	if d.places != nil {
 		return d.places
@@ -96,17 +96,8 @@ func (p *Places) Find(text string) (Place, bool) {
 // district reads one lower-case word as a known district, written alone
 // ("lu2") or as a whole postcode without its space ("lu27ab").
 func (p *Places) district(w string) (string, bool) {
-	if len(w) < 2 || len(w) > 7 || w[0] < 'a' || w[0] > 'z' {
-		return "", false
-	}
-	up := strings.ToUpper(w)
-	if p.districts[up] {
-		return up, true
-	}
-	if d, err := PostcodeDistrict(up); err == nil && len(up) >= 5 && p.districts[d] {
-		return d, true
-	}
-	return "", false
+	d, err := PostcodeDistrict(w)
+	return d, err == nil && p.districts[d]
 }
 
 // LooksLikePostcode reports whether text holds something shaped like a
@@ -114,10 +105,8 @@ func (p *Places) district(w string) (string, bool) {
 // words that are no place at all).
 func LooksLikePostcode(text string) bool {
 	for _, w := range strings.Fields(placeWords(text)) {
-		if len(w) >= 2 && w[0] >= 'a' && w[0] <= 'z' && w[len(w)-1] >= '0' && w[len(w)-1] <= '9' || len(w) >= 5 {
-			if _, err := PostcodeDistrict(w); err == nil {
-				return true
-			}
+		if _, err := PostcodeDistrict(w); err == nil {
+			return true
 		}
 	}
 	return false

@@ -84,6 +84,11 @@ const (
 	MaxRouteExamples = 2000
 )
 
+// ValidRouteID reports whether s has the shape of a route id: lower-case
+// letters, digits and single hyphens, at most MaxRouteID bytes. Training
+// files and evaluation sets use it for their labels.
+func ValidRouteID(s string) bool { return len(s) <= MaxRouteID && idPattern.MatchString(s) }
+
 // Route returns the definition of route r, and false if the directory does
 // not define it.
 func (d *Directory) Route(r Route) (RouteInfo, bool) {
@@ -151,35 +156,17 @@ func (d *Directory) validateRoutes(ps *problems) {
 	groups := map[string]int{}
 	for i, g := range d.Menu {
 		gp := fmt.Sprintf("menu[%d]", i)
-		switch {
-		case g.ID == "":
-			ps.add(gp+".id", "is empty")
-		case !idPattern.MatchString(g.ID) || len(g.ID) > MaxRouteID:
-			ps.add(gp+".id", "%q must be up to %d lower-case letters, digits and single hyphens", g.ID, MaxRouteID)
-		default:
-			if j, dup := groups[g.ID]; dup {
-				ps.add(gp+".id", "%q is also menu[%d]", g.ID, j)
-			}
-			groups[g.ID] = i
-		}
+		checkID(ps, gp, "menu", g.ID, groups, i)
 		checkLabel(ps, gp+".label", g.Label)
 		checkText(ps, gp+".question", g.Question, true)
 	}
-	ids := map[Route]int{}
+	ids := map[string]int{}
 	for i, r := range d.Routes {
 		rp := fmt.Sprintf("routes[%d]", i)
-		switch {
-		case r.ID == "":
-			ps.add(rp+".id", "is empty")
-		case r.ID == RouteUnclear:
+		if r.ID == RouteUnclear {
 			ps.add(rp+".id", "%q is what the bot says when it cannot tell; it is not a route", r.ID)
-		case !idPattern.MatchString(string(r.ID)) || len(r.ID) > MaxRouteID:
-			ps.add(rp+".id", "%q must be up to %d lower-case letters, digits and single hyphens", r.ID, MaxRouteID)
-		default:
-			if j, dup := ids[r.ID]; dup {
-				ps.add(rp+".id", "%q is also routes[%d]", r.ID, j)
-			}
-			ids[r.ID] = i
+		} else {
+			checkID(ps, rp, "routes", string(r.ID), ids, i)
 		}
 		checkLabel(ps, rp+".label", r.Label)
 		checkText(ps, rp+".description", r.Description, true)
@@ -214,22 +201,39 @@ func (d *Directory) validateRoutes(ps *problems) {
 			ps.add(tp, "%q is not one of places.districts", dist)
 		}
 	}
-	if _, ok := ids[RouteEmergency]; !ok {
+	if _, ok := ids[string(RouteEmergency)]; !ok {
 		ps.add("routes", "the %q route is required", RouteEmergency)
 	}
 	for i, r := range d.Routes {
 		for j, n := range r.Next {
-			if _, ok := ids[n]; !ok || n == r.ID {
+			if _, ok := ids[string(n)]; !ok || n == r.ID {
 				ps.add(fmt.Sprintf("routes[%d].next[%d]", i, j), "%q is not another route", n)
 			}
 		}
 	}
 	for i, s := range d.Services {
 		for j, ref := range s.Routes {
-			if _, ok := ids[ref.Route]; !ok && ref.Route != "" && idPattern.MatchString(string(ref.Route)) {
+			if _, ok := ids[string(ref.Route)]; !ok && ValidRouteID(string(ref.Route)) {
 				ps.add(fmt.Sprintf("services[%d].routes[%d].route", i, j), "%q is not a route (want one of %s)", ref.Route, d.routeList())
 			}
 		}
+	}
+}
+
+// checkID checks the id of list[i] (a route or a menu group): present,
+// shaped as an id, at most MaxRouteID bytes, and not the id of an earlier
+// entry, which seen records.
+func checkID(ps *problems, path, list, id string, seen map[string]int, i int) {
+	switch {
+	case id == "":
+		ps.add(path+".id", "is empty")
+	case !ValidRouteID(id):
+		ps.add(path+".id", "%q must be up to %d lower-case letters, digits and single hyphens", id, MaxRouteID)
+	default:
+		if j, dup := seen[id]; dup {
+			ps.add(path+".id", "%q is also %s[%d]", id, list, j)
+		}
+		seen[id] = i
 	}
 }
 

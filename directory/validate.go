@@ -220,7 +220,7 @@ func validateService(ps *problems, path string, s Service) {
 		switch {
 		case r.Route == "":
 			ps.add(rp+".route", "is empty")
-		case !idPattern.MatchString(string(r.Route)) || len(r.Route) > MaxRouteID:
+		case !ValidRouteID(string(r.Route)):
 			ps.add(rp+".route", "%q is not a route id", r.Route)
 		case slices.Contains(routes, r.Route):
 			ps.add(rp+".route", "%q is listed twice", r.Route)

@@ -36,7 +36,7 @@ func ParseExamples(r io.Reader) ([]Example, error) {
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("line %d: want ROUTE<TAB>MESSAGE", n)
-		case !routeID.MatchString(string(r)):
+		case !directory.ValidRouteID(string(r)):
 			return nil, fmt.Errorf("line %d: %q is not a route id or unclear", n, label)
 		}
 		out = append(out, Example{Route: r, Text: text, Line: n})

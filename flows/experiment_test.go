@@ -57,7 +57,7 @@ func outOfFold(t *testing.T, opt trainOptions, k int) ([]directory.Route, []oof)
 			c := clean(e.text)
 			n := normalise(c.text)
 			mt := lx.match(n)
-			out = append(out, oof{class: e.class, p: m.predict(n, mt), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
+			out = append(out, oof{class: e.class, p: first(m.predict(n, mt)), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
 		}
 	}
 	return labels, out
@@ -172,3 +172,5 @@ func TestExperimentDangerErrors(t *testing.T) {
 		}
 	}
 }
+
+func first(p []float64, _ int) []float64 { return p }

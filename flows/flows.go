@@ -167,6 +167,30 @@ type conv struct {
 	home   bool
 	fits   []string
 	asked  bool
+	// recs memoises recommend within the turn: the answer, its buttons and
+	// More options ask for the same one.
+	recs []memoRec
+}
+
+type memoRec struct {
+	route    directory.Route
+	district string
+	fits     string
+	rec      recommendation
+}
+
+// recommend is the package's recommend, computed once a turn for the
+// same route, place and fitting services.
+func (c *conv) recommend(r directory.Route, district string, fits []string) recommendation {
+	key := strings.Join(fits, ",")
+	for _, m := range c.recs {
+		if m.route == r && m.district == district && m.fits == key {
+			return m.rec
+		}
+	}
+	rec := recommend(c.dir, r, district, fits)
+	c.recs = append(c.recs, memoRec{r, district, key, rec})
+	return rec
 }
 
 func (c *conv) say(rs ...Reply) { c.replies = append(c.replies, rs...) }
@@ -262,13 +286,6 @@ func (c *conv) typedChoice(text string) (string, bool) {
 			return prefixArea + "skip:" + string(c.in.Route), true
 		}
 		return "", false
-	case StepNow:
-		// "no", "nobody is hurt", "not now", "I'm safe": an answer to the
-		// question, never a new message. Danger now in the same words
-		// still wins (freeText reads it).
-		if ans == "" && saysSafe(n) && classify(clean(text), c.dir.RouteList()).Danger != DangerNow {
-			ans = "no"
-		}
 	}
 	if ans != "" {
 		for _, ch := range choices {

@@ -49,7 +49,7 @@ func parseTraining(data string, labels []directory.Route) ([]trainingExample, er
 		case line == "":
 		case strings.HasPrefix(line, "## "):
 			label := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(line, "## "), "route:"))
-			if !routeID.MatchString(label) {
+			if !directory.ValidRouteID(label) {
 				return nil, fmt.Errorf("training line %d: %q is not a route id", n, label)
 			}
 			class = labelIndex(labels, directory.Route(label))
@@ -396,14 +396,11 @@ func softmax(p []float64) {
 // predict returns the probability of each class for the normalised text n,
 // whose lexicon matches are m. Each feature counts once, however often it
 // occurs.
-func (m *model) predict(n string, lm *matches) []float64 {
-	p, _ := m.predictKnown(n, lm)
-	return p
-}
-
-// predictKnown is predict, and also how many of the message's words the
-// model knows: with none, its probabilities say nothing about the message.
-func (m *model) predictKnown(n string, lm *matches) ([]float64, int) {
+// predict returns the probability of each class for the normalised text
+// n, whose lexicon matches are lm, and how many of the message's words the
+// model knows (with none, the probabilities say nothing about it). Each
+// feature counts once, however often it occurs.
+func (m *model) predict(n string, lm *matches) ([]float64, int) {
 	known := 0
 	// The scores are linear in the features, so the sums are kept apart
 	// from the bias and scaled once the message's length is known.

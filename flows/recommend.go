@@ -211,15 +211,7 @@ func lookupQuery(text string) string {
 // ("Samaritans", "MASH", "Luton Council"). Several are returned in
 // directory order when q is a word many names share ("police").
 func named(dir Directory, q string) []directory.Service {
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		if r == ' ' {
-			return -1
-		}
-		return 'x'
-	}, q)
+	keys := directory.QueryContactKeys(q)
 	var out []directory.Service
 	qw := strings.Fields(q)
 	for _, svc := range dir.List() {
@@ -228,9 +220,8 @@ func named(dir Directory, q string) []directory.Service {
 		}
 		match := false
 		for _, ct := range svc.Contacts {
-			v := strings.ReplaceAll(ct.Value, " ", "")
-			if (digits != "" && !strings.Contains(digits, "x") && v == digits) || strings.EqualFold(ct.Value, q) {
-				match = true
+			for _, k := range directory.ContactKeys(ct.Kind, ct.Value) {
+				match = match || slices.Contains(keys, k)
 			}
 		}
 		head, _, _ := strings.Cut(svc.Name, ":")

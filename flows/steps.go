@@ -73,7 +73,7 @@ func (c *conv) choicesFor(s State) []Choice {
 		if s.Area == "" && !s.Home && s.Route != directory.RouteEmergency {
 			// Answered for the partnership's area without asking: one tap
 			// gives the answer for somewhere else.
-			if rec := recommend(c.dir, s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
+			if rec := c.recommend(s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
 				where, _, _ := strings.Cut(areaName(*rec.main), " (")
 				out = append(out, Choice{prefixArea + "away:" + string(s.Route), fmt.Sprintf(msgNotInArea, where)})
 			}
@@ -279,6 +279,13 @@ func (c *conv) freeText(msg cleaned) {
 		c.answer(directory.RouteEmergency, t.Second)
 		return
 	}
+	if c.in.Step == StepNow && saysSafe(normalise(text)) {
+		// "nobody is hurt", "not now", "no, he left": an answer to the
+		// question, never a new message (danger now in the same words
+		// was answered above).
+		c.choose(prefixNow + string(c.in.Route) + ":no")
+		return
+	}
 	if t.Language != "" {
 		c.say(Reply{Text: msgNotEnglish})
 		c.out = State{Step: StepMenu}
@@ -373,7 +380,7 @@ func (c *conv) answer(r, then directory.Route) {
 		return
 	}
 	ri, _ := c.dir.Route(r)
-	rec := recommend(c.dir, r, c.area, c.fits)
+	rec := c.recommend(r, c.area, c.fits)
 	if rec.needArea && ri.Where != directory.WhereNone && c.area == "" && !c.noArea && !c.asked {
 		c.ask(State{Step: StepArea, Route: r, Then: then})
 		return
@@ -493,7 +500,7 @@ func (c *conv) rest(s State) []directory.Service {
 	if s.Route == directory.RouteEmergency || s.Route == "" {
 		return nil
 	}
-	return recommend(c.dir, s.Route, s.Area, s.Fits).rest
+	return c.recommend(s.Route, s.Area, s.Fits).rest
 }
 
 // show answers with one service, from Find or a question about it.

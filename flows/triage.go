@@ -2,7 +2,6 @@ package flows
 
 import (
 	"hash/fnv"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -53,9 +52,6 @@ type classifier struct {
 	model  *model
 	labels []directory.Route
 }
-
-// routeID is the shape of a route id in the training file.
-var routeID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // MinRouteExamples is how many examples a route needs, from the built-in
 // training data and the directory together, to be learnt. A route with
@@ -155,17 +151,19 @@ func (cc *classifierCache) get(routes []directory.RouteInfo) (*classifier, error
 		key := routesKey(routes)
 		for _, e := range cc.entries {
 			if e.key == key {
-				b = e
+				// The same routes in a new snapshot (a staff edit):
+				// remember its slice, so the next message needs no hash.
+				b, e.first, e.n = e, first, len(routes)
 				break
 			}
 		}
-	}
-	if b == nil {
-		b = &classifierBuild{key: routesKey(routes), first: first, n: len(routes)}
-		if len(cc.entries) >= classifierCacheSize {
-			cc.entries = cc.entries[1:]
+		if b == nil {
+			b = &classifierBuild{key: key, first: first, n: len(routes)}
+			if len(cc.entries) >= classifierCacheSize {
+				cc.entries = cc.entries[1:]
+			}
+			cc.entries = append(cc.entries, b)
 		}
-		cc.entries = append(cc.entries, b)
 	}
 	cc.mu.Unlock()
 	b.once.Do(func() { b.cl, b.err = buildClassifier(routes, defaultTrainOptions) })
@@ -280,7 +278,7 @@ func classify(c cleaned, routes []directory.RouteInfo) Triage {
 		}
 		return t
 	}
-	p, known := cl.model.predictKnown(n, m)
+	p, known := cl.model.predict(n, m)
 	t = decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.

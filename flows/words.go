@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Everything the bot says that is not a contact detail or a route's own
@@ -128,6 +127,3 @@ func Strings() []string {
 		msgAboutRoutes,
 	}
 }
-
-// words counts the words of s as a person reads them.
-func words(s string) int { return len(strings.Fields(s)) }

@@ -40,7 +40,7 @@ func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminComma
 			meta = formMeta{Mode: modeAdd, Channel: c.ChannelID, ResponseURL: c.ResponseURL}
 			svc = directory.Service{}
 		}
-		view, err := editModal(meta, svc, routeNames(h.dir.Directory()))
+		view, err := editModal(meta, svc, routeNames(ix.dir))
 		if err != nil {
 			res.reply = textReply("This service cannot be edited in Slack: " + esc(err.Error()) + ". Use `whereto directory export` and import instead.")
 			return res
@@ -72,7 +72,7 @@ func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminComma
 	case verbStale:
 		res.reply = staleReply(ix.dir.Services, h.now())
 	case verbStats:
-		res.reply = h.stats(ctx, ac.num)
+		res.reply = h.stats(ctx, ix.dir, ac.num)
 	}
 	return res
 }
@@ -285,7 +285,7 @@ func staleReply(svcs []directory.Service, now time.Time) *reply {
 // stats renders conversations per route per ISO week for the last days
 // days (Europe/London), counts only. days is 0 for the default and
 // badDays for an argument that is not a number of days.
-func (h *handler) stats(ctx context.Context, days int) *reply {
+func (h *handler) stats(ctx context.Context, d *directory.Directory, days int) *reply {
 	if days == badDays || days < 0 || days > maxDays {
 		return statsUsage()
 	}
@@ -302,7 +302,7 @@ func (h *handler) stats(ctx context.Context, days int) *reply {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading stats failed", slog.String("err", err.Error()))
 		return textReply("The figures could not be read just now. Please try again.")
 	}
-	return statsReply(h.dir.Directory().RouteIDs(), rows, from, days)
+	return statsReply(d.RouteIDs(), rows, from, days)
 }
 
 // statsUsage answers a stats command whose argument is not a number of

@@ -124,9 +124,10 @@ func (c Config) Validate() error {
 	if c.APIURL != "" {
 		api, err := url.Parse(c.APIURL)
 		if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" || api.User != nil {
-			bad("API URL %q is not an http or https URL", c.APIURL)
+			// The URL itself is not repeated: it may carry a password.
+			bad("the API URL is not an http or https URL without a user name or password")
 		} else if !strings.HasSuffix(c.APIURL, "/") {
-			bad("API URL %q must end with \"/\"", c.APIURL)
+			bad("the API URL must end with \"/\"")
 		}
 	}
 	for _, a := range c.Admins {
@@ -202,7 +203,7 @@ func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error
 	}
 	api, err := url.Parse(cfg.APIURL)
 	if err != nil {
-		return nil, fmt.Errorf("slack: API URL %q: %w", cfg.APIURL, err) // Validate checked it
+		return nil, errors.New("slack: the API URL does not parse") // Validate checked it
 	}
 	var adminIDs []string
 	for _, a := range cfg.Admins {

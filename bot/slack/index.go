@@ -184,7 +184,7 @@ func buildIndex(d *directory.Directory) *index {
 			}
 		}
 		for _, c := range s.Contacts {
-			for _, k := range contactKeys(c.Kind, c.Value) {
+			for _, k := range directory.ContactKeys(c.Kind, c.Value) {
 				if l := ix.contacts[k]; len(l) == 0 || l[len(l)-1] != i32 {
 					ix.contacts[k] = append(l, i32)
 				}

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -175,71 +174,13 @@ func emergencyContact(ix *index) directory.Contact {
 	return c
 }
 
-// phoneLike matches text that is only a phone number: digits with spaces,
-// dashes, dots, brackets and a leading +.
-var phoneLike = regexp.MustCompile(`^\+?[0-9][0-9 ().\-]*$`)
-
-// contactKeys returns the keys a contact is found by: a phone or text
-// number by its digits (+44 written as 0), an email address in lower case,
-// a web address without its scheme, "www." or a trailing slash (and by its
-// host alone).
-func contactKeys(kind directory.ContactKind, value string) []string {
-	v := strings.TrimSpace(value)
-	switch kind {
-	case directory.KindPhone, directory.KindText:
-		var digits strings.Builder
-		for _, r := range v {
-			if r >= '0' && r <= '9' {
-				digits.WriteRune(r)
-			}
-		}
-		d := digits.String()
-		if strings.HasPrefix(v, "+44") || (strings.HasPrefix(d, "44") && len(d) == 12) {
-			d = "0" + strings.TrimPrefix(d, "44")
-		}
-		if d == "" {
-			return nil
-		}
-		return []string{"tel:" + d}
-	case directory.KindEmail:
-		return []string{"mail:" + strings.ToLower(strings.TrimPrefix(v, "mailto:"))}
-	case directory.KindWeb:
-		u := strings.ToLower(v)
-		for _, p := range []string{"https://", "http://", "www."} {
-			u = strings.TrimPrefix(u, p)
-		}
-		u, _, _ = strings.Cut(u, "#")
-		u = strings.TrimRight(u, "/")
-		host, _, _ := strings.Cut(u, "/")
-		if host == "" {
-			return nil
-		}
-		if host == u {
-			return []string{"web:" + u}
-		}
-		return []string{"web:" + u, "host:" + host}
-	}
-	return nil
-}
-
 // byContact returns the services (positions, ascending) that have the
 // contact q is, if q is a phone number, an email or a web address.
 func (ix *index) byContact(q string) []int32 {
-	switch {
-	case phoneLike.MatchString(q):
-		return ix.contacts[contactKeys(directory.KindPhone, q)[0]]
-	case !strings.ContainsAny(q, " \t") && strings.Contains(q, "@"):
-		return ix.contacts[contactKeys(directory.KindEmail, q)[0]]
-	case !strings.ContainsAny(q, " \t") && strings.Contains(q, "."):
-		ks := contactKeys(directory.KindWeb, q)
-		if len(ks) == 0 {
-			return nil
-		}
-		if pos := ix.contacts[ks[0]]; len(pos) > 0 {
+	for _, k := range directory.QueryContactKeys(q) {
+		if pos := ix.contacts[k]; len(pos) > 0 {
 			return pos
 		}
-		// A bare host finds the services whose pages are on it.
-		return ix.contacts["host:"+strings.TrimPrefix(ks[0], "web:")]
 	}
 	return nil
 }

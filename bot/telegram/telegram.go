@@ -183,7 +183,8 @@ func (c Config) Validate() error {
 	if c.WebhookURL != "" {
 		u, err := url.Parse(c.WebhookURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("%w: webhook URL %q is not an absolute http(s) URL", ErrInvalidConfig, c.WebhookURL))
+			// The URL itself is not repeated: it may carry credentials.
+			errs = append(errs, fmt.Errorf("%w: the webhook URL is not an absolute http(s) URL", ErrInvalidConfig))
 		}
 	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {

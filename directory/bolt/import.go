@@ -79,7 +79,8 @@ func (s *Store) Import(ctx context.Context, who string, in *directory.Directory)
 			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: bank holidays"})
 		}
 		if in.Routes != nil && !reflect.DeepEqual(storedRoutes{in.Routes, in.Menu, in.PlaceNames}, storedRoutes{d.Routes, d.Menu, d.PlaceNames}) {
-			d.Routes, d.Menu, d.PlaceNames = in.Routes, in.Menu, in.PlaceNames
+			c := in.Clone() // the caller keeps its document
+			d.Routes, d.Menu, d.PlaceNames = c.Routes, c.Menu, c.PlaceNames
 			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: routes"})
 		}
 		slices.SortFunc(d.Services, func(a, b directory.Service) int { return strings.Compare(a.ID, b.ID) })
