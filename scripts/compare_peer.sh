@@ -5,7 +5,7 @@
 # be run on the blind set. Not run in CI.
 #
 #   apt-get install -y python3-sklearn
-#   scripts/compare_peer.sh flows/testdata/blind.tsv flows/testdata/holdout.tsv
+#   scripts/compare_peer.sh flows/testdata/blind2.tsv flows/testdata/dev-2026-12.tsv
 #
 # whereto's danger has two tiers: "now" (Call 999 now) and "check" (the
 # bot asks whether it is happening now). The peer has one: it predicts
