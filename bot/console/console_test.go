@@ -121,9 +121,9 @@ func TestRunConversations(t *testing.T) {
 		},
 		{
 			name:  "words ask the danger question, then give the report-crime services",
-			input: "a man hit me and stole my phone\nno\n",
+			input: "a lad hit me and nicked my phone at the bus stop\nno\n",
 			want:  []string{nowQ, crimeIntro, policeOnline, police101},
-			sent:  []string{"a man hit me and stole my phone", "no"},
+			sent:  []string{"a lad hit me and nicked my phone at the bus stop", "no"},
 		},
 		{
 			name:  "last line without newline is still answered",
