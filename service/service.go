@@ -20,12 +20,21 @@
 //
 //	GET /healthz   200 {"status":"ok",...} while the process is up
 //	GET /readyz    200 or 503, {"status":"ready"|"not ready","checks":[...]}:
-//	               the database answers a read and every channel is Ready
+//	               the database answers a read, every channel is Ready,
+//	               and no HTTP handler has panicked
 //	GET /metrics   Prometheus text format, from the Gatherer given to New
 //
 // plus every pattern an HTTPChannel's Handlers returns. Keep the first
 // three off the public internet: expose only the channels' paths through a
 // reverse proxy.
+//
+// A panic in any handler (the service's own, Handlers, or a channel's) is
+// recovered: the request gets 500 (or, if the answer had begun, its
+// connection is cut), the panic is logged with its type and the handler's
+// pattern and stack (never its value, which could echo what was sent),
+// counted on Service.Panics, and /readyz reports "http" failing from then
+// until the process restarts: a handler that panicked may have left its
+// channel half-working, which only a restart clears.
 package service
 
 import (
@@ -38,6 +47,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -82,6 +92,12 @@ type Metrics interface {
 	SessionsSwept(n int)
 }
 
+// Counter counts events; a prometheus.Counter is one. It must be safe for
+// concurrent use and must not block.
+type Counter interface {
+	Inc()
+}
+
 // Errors returned by Run.
 var (
 	// ErrChannelStopped is returned (wrapped, naming the channel and its
@@ -118,6 +134,9 @@ type Service struct {
 	Logger *slog.Logger
 	// Metrics, if set, receives the sweeper's counts.
 	Metrics Metrics
+	// Panics, if set, counts HTTP handlers that panicked (the command
+	// registers whereto_http_handler_panics_total).
+	Panics Counter
 	// SweepInterval is the time between sweeps; default
 	// DefaultSweepInterval. Run also sweeps once before it starts the
 	// channels.
@@ -135,6 +154,12 @@ type Service struct {
 
 	started time.Time
 	sweeps  chan struct{} // test hook: a value after each sweep, if set and not full
+
+	// panicMu guards the record of handler panics that /readyz reports.
+	panicMu   sync.Mutex
+	panicked  string // the first: "an HTTP handler panicked: TYPE at PATTERN"
+	panicsN   int
+	lastPanic string // the latest, when there were several
 }
 
 // New returns a Service that sweeps and checks store and serves metrics
@@ -313,7 +338,7 @@ func (s *Service) mux() (mux *http.ServeMux, err error) {
 				err = fmt.Errorf("service: %s: cannot serve %q: %v", owner, pattern, p)
 			}
 		}()
-		mux.Handle(pattern, h)
+		mux.Handle(pattern, s.recovering(pattern, h))
 		return nil
 	}
 	own := map[string]http.Handler{
@@ -376,8 +401,9 @@ type Check struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Ready runs the readiness checks: a read from the store, then each
-// channel's Ready, in order. It reports whether all passed.
+// Ready runs the readiness checks: a read from the store, each channel's
+// Ready, in order, then "http": that no HTTP handler has panicked since
+// Run began. It reports whether all passed.
 func (s *Service) Ready(ctx context.Context) (Readiness, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -394,6 +420,7 @@ func (s *Service) Ready(ctx context.Context) (Readiness, bool) {
 	for _, ch := range s.Channels {
 		add(ch.Name(), ready(ch))
 	}
+	add("http", s.panicErr())
 	ok := true
 	for _, c := range checks {
 		ok = ok && c.Status == "ok"
@@ -404,6 +431,91 @@ func (s *Service) Ready(ctx context.Context) (Readiness, bool) {
 	}
 	return r, ok
 }
+
+// recovering returns h with its panics recovered, as the package
+// documentation describes. http.ErrAbortHandler, which a handler panics
+// with on purpose to cut a response short, is passed on untouched.
+func (s *Service) recovering(pattern string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &startedWriter{ResponseWriter: w}
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.handlerPanicked(r.Context(), pattern, p)
+			if rw.started {
+				// Part of an answer has gone: cut the connection rather
+				// than let it pass for a whole one.
+				panic(http.ErrAbortHandler)
+			}
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}()
+		h.ServeHTTP(rw, r)
+	})
+}
+
+// handlerPanicked logs, counts and records a recovered panic p of the
+// handler for pattern.
+func (s *Service) handlerPanicked(ctx context.Context, pattern string, p any) {
+	why := fmt.Sprintf("an HTTP handler panicked: %T at %s", p, pattern)
+	s.logger().ErrorContext(ctx, "http handler panicked; /readyz now reports not ready",
+		"pattern", pattern, "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+	if s.Panics != nil {
+		s.Panics.Inc()
+	}
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	s.panicsN++
+	if s.panicked == "" {
+		s.panicked = why
+	}
+	s.lastPanic = why
+}
+
+// panicErr returns why /readyz fails for handler panics, or nil if none.
+func (s *Service) panicErr() error {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	switch {
+	case s.panicsN == 0:
+		return nil
+	case s.panicsN == 1:
+		return errors.New(s.panicked + "; restart whereto")
+	default:
+		return fmt.Errorf("%s; %d panics since start, the latest: %s; restart whereto", s.panicked, s.panicsN, s.lastPanic)
+	}
+}
+
+// startedWriter notes whether a response has begun. Unwrap lets
+// http.ResponseController reach the writer underneath.
+type startedWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (w *startedWriter) WriteHeader(code int) {
+	w.started = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *startedWriter) Write(b []byte) (int, error) {
+	w.started = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush passes a flush on, for handlers that stream.
+func (w *startedWriter) Flush() {
+	w.started = true
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *startedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ready calls ch.Ready, turning a panic into an error.
 func ready(ch bot.Channel) (err error) {

@@ -556,3 +556,161 @@ func TestRunWithContextAlreadyDone(t *testing.T) {
 		t.Errorf("Run returned before the channel stopped")
 	}
 }
+
+// TestHandlerPanic: a panic in any HTTP handler, the service's own or a
+// channel's, gives that request 500 (or a cut connection once the answer
+// has begun), turns /readyz to 503 with the reason (the panic's type and
+// the handler's pattern, never its value), and is counted; the other
+// endpoints go on answering.
+func TestHandlerPanic(t *testing.T) {
+	const secret = "MARKER-sent-by-someone"
+	tests := []struct {
+		name     string
+		own      bool // mounted by Handlers, not by a channel
+		handler  http.HandlerFunc
+		wantCode int // 0: the connection is cut
+		reason   string
+	}{
+		{"a channel's handler panicking gets 500", false, func(w http.ResponseWriter, r *http.Request) {
+			panic(errors.New(secret))
+		}, http.StatusInternalServerError, "an HTTP handler panicked: *errors.errorString at POST /fake/hook"},
+		{"a runtime error gets 500", false, func(w http.ResponseWriter, r *http.Request) {
+			var none []string
+			_ = none[len(r.URL.Path)]
+		}, http.StatusInternalServerError, "an HTTP handler panicked: runtime.boundsError at POST /fake/hook"},
+		{"the service's own handler panicking gets 500", true, func(w http.ResponseWriter, r *http.Request) {
+			panic(secret)
+		}, http.StatusInternalServerError, "an HTTP handler panicked: string at POST /fake/hook"},
+		{"a panic after the answer began cuts the connection", false, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			_, _ = io.WriteString(w, "partial")
+			w.(http.Flusher).Flush()
+			panic(secret)
+		}, 0, "an HTTP handler panicked: string at POST /fake/hook"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs := &syncBuffer{}
+			ch := newFake("fake")
+			reg := prometheus.NewRegistry()
+			panics := prometheus.NewCounter(prometheus.CounterOpts{Name: "panics_total", Help: "test"})
+			reg.MustRegister(panics)
+			svc := New(openStore(t), reg)
+			svc.Panics = panics
+			svc.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+			handlers := map[string]http.Handler{"POST /fake/hook": tt.handler}
+			if tt.own {
+				svc.Handlers = handlers
+				svc.Channels = []bot.Channel{ch}
+			} else {
+				ch.handlers = handlers
+				svc.Channels = []bot.Channel{httpFake{ch}}
+			}
+			base, _ := start(t, svc)
+			ch.waitRunning(t)
+
+			var r Readiness
+			if code := getJSON(t, base+"/readyz", &r); code != http.StatusOK {
+				t.Fatalf("/readyz before the panic: %d %+v, want 200", code, r)
+			}
+			resp, err := http.Post(base+"/fake/hook", "text/plain", strings.NewReader(secret))
+			if tt.wantCode == 0 {
+				if err == nil {
+					_, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				if err == nil {
+					t.Errorf("the answer begun before the panic was delivered whole (status %d)", resp.StatusCode)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tt.wantCode || bytes.Contains(body, []byte(secret)) {
+					t.Errorf("answer: %d %q, want %d without the panic value", resp.StatusCode, body, tt.wantCode)
+				}
+			}
+
+			if code := getJSON(t, base+"/readyz", &r); code != http.StatusServiceUnavailable || r.Status != "not ready" {
+				t.Errorf("/readyz after the panic: %d %q, want 503 not ready", code, r.Status)
+			}
+			var httpCheck Check
+			for _, c := range r.Checks {
+				if c.Name == "http" {
+					httpCheck = c
+				}
+			}
+			if httpCheck.Status != "failing" || !strings.HasPrefix(httpCheck.Error, tt.reason) || strings.Contains(httpCheck.Error, secret) {
+				t.Errorf("http check: %+v, want failing with %q, never the panic value", httpCheck, tt.reason)
+			}
+			if got := metric(t, base, "panics_total"); got != "1" {
+				t.Errorf("panics counted: %s, want 1", got)
+			}
+			var h Health
+			if code := getJSON(t, base+"/healthz", &h); code != http.StatusOK {
+				t.Errorf("/healthz after the panic: %d, want 200", code)
+			}
+			if strings.Contains(logs.String(), secret) || !strings.Contains(logs.String(), "http handler panicked") {
+				t.Errorf("log: want the panic logged without its value:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestHandlerPanicsCounted: every panic is counted, and /readyz names the
+// first and the latest.
+func TestHandlerPanicsCounted(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	panics := prometheus.NewCounter(prometheus.CounterOpts{Name: "panics_total", Help: "test"})
+	reg.MustRegister(panics)
+	svc := New(openStore(t), reg)
+	svc.Panics = panics
+	svc.Handlers = map[string]http.Handler{
+		"GET /a": http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("a") }),
+		"GET /b": http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(errors.New("b")) }),
+	}
+	base, _ := start(t, svc)
+	for _, p := range []string{"/a", "/a", "/b"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Errorf("GET %s: %d, want 500", p, resp.StatusCode)
+		}
+	}
+	if got := metric(t, base, "panics_total"); got != "3" {
+		t.Errorf("panics counted: %s, want 3", got)
+	}
+	var r Readiness
+	getJSON(t, base+"/readyz", &r)
+	want := "an HTTP handler panicked: string at GET /a; 3 panics since start, the latest: an HTTP handler panicked: *errors.errorString at GET /b; restart whereto"
+	for _, c := range r.Checks {
+		if c.Name == "http" && c.Error != want {
+			t.Errorf("http check error:\n got %q\nwant %q", c.Error, want)
+		}
+	}
+}
+
+// metric returns the value of a metric without labels from /metrics.
+func metric(t *testing.T, base, name string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	t.Fatalf("/metrics has no %s:\n%s", name, body)
+	return ""
+}
+
+var _ Counter = prometheus.NewCounter(prometheus.CounterOpts{Name: "x", Help: "x"})

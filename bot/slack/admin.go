@@ -19,10 +19,11 @@ const storeTimeout = 2 * time.Second
 
 // Limits of admin answers.
 const (
-	maxHistory   = 25  // audit entries shown, newest first
-	maxStaleList = 40  // stale services listed
-	defaultDays  = 7   // stats days by default
-	maxDays      = 366 // stats days at most
+	maxHistory       = 25  // changes shown, newest first
+	maxRefusalsShown = 3   // refused attempts shown after them, newest first
+	maxStaleList     = 40  // stale services listed
+	defaultDays      = 7   // stats days by default
+	maxDays          = 366 // stats days at most
 )
 
 // admin runs an admin command for an admin.
@@ -118,7 +119,9 @@ func removeConfirmReply(s directory.Service) *reply {
 	}
 }
 
-// history renders a service's audit entries, newest first.
+// history renders a service's changes, newest first, and apart from them
+// its refused attempts: a count and the latest few, so that refusals never
+// push changes out of the list.
 func (h *handler) history(ctx context.Context, id string) *reply {
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
@@ -127,20 +130,55 @@ func (h *handler) history(ctx context.Context, id string) *reply {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
 		return textReply("The history could not be read just now. Please try again.")
 	}
-	if len(entries) == 0 {
+	var changes, refusals []auditEntry
+	for _, e := range entries {
+		if e.Action == actionRefused {
+			refusals = append(refusals, e)
+		} else {
+			changes = append(changes, e)
+		}
+	}
+	unrecorded := uint64(0)
+	if id != "" {
+		unrecorded = h.unrecorded.get(id)
+	}
+	if len(entries) == 0 && unrecorded == 0 {
 		return textReply("There is no record of a service `" + esc(id) + "`.")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*Changes to `%s`*, newest first (%d in all):\n", esc(id), len(entries))
-	for i := len(entries) - 1; i >= 0 && len(entries)-i <= maxHistory; i-- {
+	if len(changes) == 0 {
+		fmt.Fprintf(&b, "*No changes to `%s`* are recorded.\n", esc(id))
+	} else {
+		fmt.Fprintf(&b, "*Changes to `%s`*, newest first (%d in all):\n", esc(id), len(changes))
+		writeEntries(&b, changes, maxHistory)
+		if len(changes) > maxHistory {
+			fmt.Fprintf(&b, "…and %d older.\n", len(changes)-maxHistory)
+		}
+	}
+	if len(refusals) > 0 || unrecorded > 0 {
+		fmt.Fprintf(&b, "*Refused attempts* by people who are not admins (nothing was changed): %d recorded", len(refusals))
+		if unrecorded > 0 {
+			fmt.Fprintf(&b, ", and %d more since whereto last started, over the limit on recorded attempts, only logged", unrecorded)
+		}
+		if len(refusals) > 0 {
+			b.WriteString(". The latest:\n")
+			writeEntries(&b, refusals, maxRefusalsShown)
+		} else {
+			b.WriteString(".\n")
+		}
+	}
+	if len(changes) > 0 {
+		fmt.Fprintf(&b, "Undo a change with `/whereto revert %s NUMBER`.", esc(id))
+	}
+	return textReply(strings.TrimRight(b.String(), "\n"))
+}
+
+// writeEntries writes the last n of entries, newest first, one a line.
+func writeEntries(b *strings.Builder, entries []auditEntry, n int) {
+	for i := len(entries) - 1; i >= 0 && len(entries)-i <= n; i-- {
 		e := entries[i]
-		fmt.Fprintf(&b, "• *%d*  %s  %s  %s\n", e.Seq, e.At.In(directory.London()).Format("2 Jan 2006 15:04"), who(e.Who), describe(e))
+		fmt.Fprintf(b, "• *%d*  %s  %s  %s\n", e.Seq, e.At.In(directory.London()).Format("2 Jan 2006 15:04"), who(e.Who), describe(e))
 	}
-	if len(entries) > maxHistory {
-		fmt.Fprintf(&b, "…and %d older.\n", len(entries)-maxHistory)
-	}
-	fmt.Fprintf(&b, "Undo a change with `/whereto revert %s NUMBER`.", esc(id))
-	return textReply(b.String())
 }
 
 // describe says what an audit entry did.

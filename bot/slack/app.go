@@ -92,8 +92,9 @@ type Config struct {
 	// one MessageHandled per look-up. Nil means none.
 	Metrics bot.Metrics
 	// Now is the clock for answers: office hours, "verified today",
-	// staleness and stats days. Nil means time.Now. Request signatures and
-	// event de-duplication always use the real clock.
+	// staleness and stats days. Nil means time.Now. Request signatures,
+	// their replay check and event de-duplication always use the real
+	// clock.
 	Now func() time.Time
 	// HTTPClient makes the Web API and response_url calls. Nil means a
 	// client with a DefaultHTTPTimeout timeout.
@@ -152,6 +153,9 @@ type App struct {
 	socket *socketmode.Client // nil without an AppToken
 	work   *pool
 	log    *slog.Logger
+	// replay remembers the signatures of accepted slash commands and
+	// interactive payloads, on the real clock, as the signature check is.
+	replay *replayGuard
 
 	// life is the lifetime of follow-up work; Run cancels it when it
 	// returns, after draining.
@@ -249,6 +253,7 @@ func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error
 		api:        client,
 		work:       newPool(cfg.Workers),
 		log:        logger,
+		replay:     newReplayGuard(time.Now, maxRemembered),
 		backoffMin: time.Second,
 		backoffMax: 5 * time.Minute,
 	}

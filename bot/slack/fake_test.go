@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -289,6 +290,10 @@ type testEnv struct {
 	srv   *httptest.Server
 	logs  *syncBuffer
 	now   atomic.Pointer[time.Time]
+	// triggers numbers the trigger ids of commands and interactions sent:
+	// Slack gives each its own, so no two signed requests are the same
+	// (the app accepts a signed request once).
+	triggers atomic.Int64
 }
 
 // night is a Wednesday at 22:00 in London (GMT in November): MASH's
@@ -410,13 +415,18 @@ func (e *testEnv) post(path, contentType, body string, header http.Header) (int,
 	return resp.StatusCode, b
 }
 
-// commandForm is a slash command's form.
+// commandForm is a slash command's form, with a trigger id of its own
+// ("trigger-1" for the env's first).
 func (e *testEnv) commandForm(user, text string) url.Values {
 	return url.Values{
 		"command": {"/whereto"}, "text": {text}, "user_id": {user}, "team_id": {testTeam},
 		"channel_id": {testChannel}, "response_url": {e.fake.srv.URL + "/response/cmd"},
-		"trigger_id": {"trigger-1"},
+		"trigger_id": {e.nextTrigger()},
 	}
+}
+
+func (e *testEnv) nextTrigger() string {
+	return "trigger-" + strconv.FormatInt(e.triggers.Add(1), 10)
 }
 
 // command sends a signed slash command and decodes the immediate answer
@@ -437,9 +447,15 @@ func (e *testEnv) command(user, text string) map[string]any {
 	return m
 }
 
-// interactive sends a signed interactive payload.
+// interactive sends a signed interactive payload. A map payload without a
+// trigger_id is given one of its own, as Slack gives each interaction.
 func (e *testEnv) interactive(payload any) (int, map[string]any) {
 	e.t.Helper()
+	if m, ok := payload.(map[string]any); ok && m["trigger_id"] == nil {
+		withTrigger := maps.Clone(m)
+		withTrigger["trigger_id"] = e.nextTrigger()
+		payload = withTrigger
+	}
 	p, err := json.Marshal(payload)
 	if err != nil {
 		e.t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,32 @@ type handler struct {
 	// botUser is the app's bot user id, once auth.test has told it; its
 	// own messages are never answered.
 	botUser atomic.Pointer[string]
+	// unrecorded counts refused attempts the store did not write.
+	unrecorded refusalCounts
+}
+
+// refusalCounts counts, by service id, refused attempts that the store did
+// not write because they were over its limit, since the app started. Ids
+// not in the directory are counted together under "", so there are never
+// more counts than services. Safe for concurrent use.
+type refusalCounts struct {
+	mu sync.Mutex
+	n  map[string]uint64
+}
+
+func (c *refusalCounts) add(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = make(map[string]uint64)
+	}
+	c.n[id]++
+}
+
+func (c *refusalCounts) get(id string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[id]
 }
 
 // command is a slash command, its values copied out of the request.
@@ -177,14 +204,24 @@ func (h *handler) lookUpCommand(c command, ix *index, text string) result {
 	return result{name: "lookup", reply: r}
 }
 
-// refuse tells a non-admin no, and records the attempt.
+// refuse tells a non-admin no, and records the attempt: in the audit log
+// while the store's limit allows, else in h.unrecorded. Every attempt is
+// logged.
 func (h *handler) refuse(ctx context.Context, user, id, verb string) result {
-	if err := h.store.RecordRefusal(ctx, user, id, verb); err != nil {
+	recorded, err := h.store.RecordRefusal(ctx, user, id, verb)
+	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: recording a refused admin action failed",
 			slog.String("user", user), slog.String("command", verb), slog.String("err", err.Error()))
+	} else if !recorded {
+		key := ""
+		if _, ok := h.index().service(id); ok {
+			key = id
+		}
+		h.unrecorded.add(key)
 	}
 	h.log.LogAttrs(ctx, slog.LevelWarn, "slack admin action refused",
-		slog.String("user", user), slog.String("command", verb), slog.String("service", id))
+		slog.String("user", user), slog.String("command", verb), slog.String("service", id),
+		slog.Bool("recorded", recorded))
 	return result{name: verb + "-refused", reply: refusedReply()}
 }
 

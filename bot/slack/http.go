@@ -2,11 +2,15 @@ package slack
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -27,22 +31,28 @@ const (
 // secret is configured (none otherwise): slash commands, the Events API
 // and interactivity. Every request's signature and timestamp (at most five
 // minutes from now, either way) are checked before anything else; a
-// request that fails gets 401 and has no effect.
+// request that fails gets 401 and has no effect. A slash command or an
+// interactive payload is accepted once: the same signed request again
+// within the five minutes (a replay) gets 401 too. Events are not held to
+// this: Slack retries an event it thinks was not received, and their
+// event ids are de-duplicated instead (serveEvent).
 func (a *App) Handlers() map[string]http.Handler {
 	if a.cfg.SigningSecret == "" {
 		return nil
 	}
 	return map[string]http.Handler{
-		PathCommands:    a.verified("command", a.serveCommand),
-		PathEvents:      a.verified("event", a.serveEvent),
-		PathInteractive: a.verified("interactive", a.serveInteractive),
+		PathCommands:    a.verified("command", true, a.serveCommand),
+		PathEvents:      a.verified("event", false, a.serveEvent),
+		PathInteractive: a.verified("interactive", true, a.serveInteractive),
 	}
 }
 
 // verified checks a request's signature (slack.NewSecretsVerifier checks
 // the headers and the timestamp, then the HMAC of the body), reading the
-// body once and at most maxBody bytes, and passes the verified body on.
-func (a *App) verified(kind string, next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
+// body once and at most maxBody bytes, and, when once is set, that the
+// signature was not accepted before (a.replay); then it passes the verified
+// body on.
+func (a *App) verified(kind string, once bool, next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
 		if err != nil {
@@ -62,8 +72,40 @@ func (a *App) verified(kind string, next func(http.ResponseWriter, *http.Request
 			a.unauthorized(w, r, kind, "signature does not match")
 			return
 		}
+		if once && !a.acceptOnce(w, r, kind) {
+			return
+		}
 		next(w, r, body)
 	})
+}
+
+// acceptOnce records a verified request's signature, and refuses (and
+// answers) a request whose signature was accepted before. The signature is
+// remembered as the bytes its hex stands for, so that the same signature
+// in capitals is the same request.
+func (a *App) acceptOnce(w http.ResponseWriter, r *http.Request, kind string) bool {
+	sig, err := hex.DecodeString(strings.TrimPrefix(r.Header.Get("X-Slack-Signature"), "v0="))
+	ts, terr := strconv.ParseInt(r.Header.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil || terr != nil {
+		// The verifier has parsed both already.
+		a.unauthorized(w, r, kind, "signature headers unreadable")
+		return false
+	}
+	switch err := a.replay.accept(string(sig), time.Unix(ts, 0)); {
+	case err == nil:
+		return true
+	case errors.Is(err, errTooMany):
+		a.log.LogAttrs(r.Context(), slog.LevelError, "slack: too many signed requests to remember; request refused",
+			slog.String("request", kind), slog.Int("remembered", a.replay.remembered()))
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return false
+	case errors.Is(err, errReplayed):
+		a.unauthorized(w, r, kind, "replayed: this signed request was accepted before")
+		return false
+	default:
+		a.unauthorized(w, r, kind, err.Error())
+		return false
+	}
 }
 
 func (a *App) unauthorized(w http.ResponseWriter, r *http.Request, kind, why string) {

@@ -39,8 +39,11 @@ type Store[E, R any] interface {
 	// DeleteService removes a service (directory.ErrNotFound, or a
 	// *directory.ValidationError if the directory would be invalid).
 	DeleteService(ctx context.Context, who, id string) error
-	// RecordRefusal audits an attempt by who to change id that was refused.
-	RecordRefusal(ctx context.Context, who, id, what string) error
+	// RecordRefusal audits an attempt by who to change id that was
+	// refused, and reports whether it did: a store may write only a few
+	// per person and service (bolt writes 3 an hour) and return false,
+	// nil for the rest, which the app counts instead.
+	RecordRefusal(ctx context.Context, who, id, what string) (bool, error)
 	// History returns the audit entries of a service, oldest first.
 	History(ctx context.Context, id string) ([]E, error)
 	// Stats returns conversation counts per day and route, days inclusive.
@@ -84,7 +87,7 @@ type store interface {
 	MarkSeen(ctx context.Context, ns, id string, expires time.Time) (bool, error)
 	PutService(ctx context.Context, who string, svc directory.Service) error
 	DeleteService(ctx context.Context, who, id string) error
-	RecordRefusal(ctx context.Context, who, id, what string) error
+	RecordRefusal(ctx context.Context, who, id, what string) (bool, error)
 	history(ctx context.Context, id string) ([]auditEntry, error)
 	stats(ctx context.Context, fromDay, toDay string) ([]statRow, error)
 }

@@ -402,45 +402,53 @@ func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 }
 
 // restoreFrom checks a backup and swaps it in, keeping the current database
-// beside it.
+// beside it. The backup is read once: copied beside the database, the copy
+// checked, and that same copy renamed into place, so what is installed is
+// exactly what passed the check.
 func restoreFrom(c *common, backup string, stdout io.Writer) error {
 	dbPath, err := c.dbPath()
 	if err != nil {
 		return err
 	}
-	// Check the backup before touching the current database: it must be
-	// whole, pass bbolt's consistency check, have every record decode and
-	// hold a valid directory. A refused backup leaves everything as it was.
-	checked, err := bolt.CheckFile(backup)
+	src, err := os.Open(backup)
+	if err != nil {
+		return fmt.Errorf("nothing restored: %w", err)
+	}
+	defer src.Close()
+	// The copy goes beside the database, for an atomic rename.
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
+		return fmt.Errorf("nothing restored: %w", err)
+	}
+	// The copy must be whole, pass bbolt's consistency check, have every
+	// record decode and hold a valid directory. A refused backup leaves
+	// everything as it was (the current database is not even opened), and
+	// no copy behind.
+	staged, checked, err := bolt.CopyChecked(src, filepath.Dir(dbPath))
 	if err != nil {
 		return fmt.Errorf("%s is not a usable backup, nothing restored: %w", backup, err)
-	}
-	n := len(checked.List())
-	data, err := os.ReadFile(backup)
-	if err != nil {
-		return err
 	}
 	// Hold the current database while swapping, so that nothing else has
 	// it open; a running 'whereto serve' makes this fail at once.
 	cur, err := openForChange(c)
 	if err != nil {
+		_ = os.Remove(staged)
 		return err
 	}
+	n := len(checked.List())
 	aside := dbPath + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := os.Rename(dbPath, aside); err != nil {
 		_ = cur.Close()
-		return fmt.Errorf("keeping the current database aside: %w", err)
+		_ = os.Remove(staged)
+		return fmt.Errorf("keeping the current database aside, nothing restored: %w", err)
 	}
-	if _, err := writeFileAtomic(dbPath, func(w io.Writer) (int64, error) {
-		k, err := w.Write(data)
-		return int64(k), err
-	}); err != nil {
+	if err := os.Rename(staged, dbPath); err != nil {
 		_ = cur.Close()
+		_ = os.Remove(staged)
 		// Put the original back.
 		if rerr := os.Rename(aside, dbPath); rerr != nil {
 			return errors.Join(err, fmt.Errorf("and could not put %s back: %w", aside, rerr))
 		}
-		return err
+		return fmt.Errorf("nothing restored: %w", err)
 	}
 	if err := cur.Close(); err != nil {
 		return err

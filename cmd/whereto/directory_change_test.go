@@ -213,6 +213,17 @@ func TestDirectoryBackupAndRestore(t *testing.T) {
 	if err != nil || !strings.Contains(out, "restored") {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
+	// The database is now the backup, byte for byte, and private.
+	got, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := os.ReadFile(backup); !bytes.Equal(got, want) {
+		t.Error("the restored database is not the backup")
+	}
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the restored database's mode: %v (%v), want 0600", fi.Mode(), err)
+	}
 	show, _, _ := run(t, "", "directory", "show", "mash", "-db", db)
 	if !strings.Contains(show, "Verified: never") {
 		t.Errorf("restore did not bring back the backup:\n%s", show)
@@ -294,6 +305,9 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 			if matches, _ := filepath.Glob(db + ".before-restore-*"); len(matches) != 0 {
 				t.Errorf("the current database was moved aside: %v", matches)
 			}
+			if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".whereto-restore-*")); len(matches) != 0 {
+				t.Errorf("the refused copy was left beside the database: %v", matches)
+			}
 			show, _, err := run(t, "", "directory", "show", "mash", "-db", db)
 			if err != nil || strings.Contains(show, "Verified: never") {
 				t.Errorf("the current database lost its edit: %v\n%s", err, show)
@@ -344,6 +358,14 @@ func TestBackupWhileServing(t *testing.T) {
 	_, _, err = run(t, "", "directory", "verify", "mash", "-db", db)
 	if !errors.Is(err, bolt.ErrInUse) || !strings.Contains(err.Error(), "whereto serve") {
 		t.Errorf("verify while serving: err = %v, want ErrInUse naming serve", err)
+	}
+	// A restore, of a good backup, is refused too, leaving no copy behind.
+	_, _, err = run(t, "", "directory", "restore", backup, "-db", db)
+	if !errors.Is(err, bolt.ErrInUse) {
+		t.Errorf("restore while serving: err = %v, want ErrInUse", err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".whereto-restore-*")); len(matches) != 0 {
+		t.Errorf("the checked copy was left beside the database: %v", matches)
 	}
 
 	// The admin endpoint wants the token.

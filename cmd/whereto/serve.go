@@ -235,6 +235,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
+	// metrics.Metrics does not know the service's own panics; the counter
+	// goes on the same registry.
+	panics := prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: metrics.Namespace, Name: "http_handler_panics_total",
+		Help: "HTTP handlers that panicked (the request got 500; /readyz reports not ready until a restart).",
+	})
+	if err := reg.Register(panics); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	if err := flows.Warm(st.Directory()); err != nil {
 		return fmt.Errorf("building the classifier: %w", err)
 	}
@@ -277,6 +286,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 
 	svc := service.New(st, reg)
+	svc.Panics = panics
 	svc.Listener = ln
 	svc.Handlers = adminHandlers(st, token)
 	svc.Channels = chans

@@ -298,6 +298,7 @@ func TestServeHealthReadinessAndMetrics(t *testing.T) {
 		`whereto_send_retries_total{channel="fake"} 0`,
 		`whereto_rate_limit_waits_total{channel="fake"} 0`,
 		`whereto_sessions_expired_total 0`,
+		`whereto_http_handler_panics_total 0`,
 		fmt.Sprintf("whereto_directory_services %d", len(def.List())),
 		`whereto_build_info{go_version="go`,
 		"go_goroutines ",

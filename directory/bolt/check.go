@@ -4,85 +4,116 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/whereto-bot/whereto/directory"
 )
 
 // ErrDamaged is returned, wrapped with what is wrong and where, when a
-// database file or one of its records cannot be read: by CheckFile for a
+// database file or one of its records cannot be read: by CopyChecked for a
 // truncated file, a page that fails bbolt's consistency check or a record
-// that does not decode, and by History for an audit entry that does not
-// decode.
+// that does not decode, and by History and RecordRefusal for an audit
+// entry that does not decode.
 var ErrDamaged = errors.New("store: database file is damaged")
 
-// maxCheckProblems bounds how many consistency problems CheckFile names.
+// maxCheckProblems bounds how many consistency problems CopyChecked names.
 const maxCheckProblems = 5
 
-// CheckFile checks the whereto database file at path without changing it,
-// as restore must before swapping a backup in. The file is opened
-// read-only and must be complete (not shorter than its meta page says),
-// pass bbolt's consistency check over every bucket, have every record of
-// the meta, services and audit buckets decode as the store reads it, and
-// hold a seeded, valid directory. It returns that directory.
+// CopyChecked copies a whereto database file, read once from src to its
+// end, into a new file in dir (mode 0600, synced, named
+// ".whereto-restore-*"), and checks the copy: it must be complete (not
+// shorter than its meta page says), pass bbolt's consistency check over
+// every bucket, have every record of the meta, services and audit buckets
+// decode as the store reads it, and hold a seeded, valid directory. It
+// returns the copy's path and that directory. The copy is what was checked,
+// so renaming it over a database (in the same folder, so the rename is
+// atomic) installs exactly what passed; the caller renames it or removes
+// it.
 //
 // A damaged file gives an error wrapping ErrDamaged; a file from a newer
-// whereto, ErrSchema; an invalid directory, *directory.ValidationError; a
-// file another process holds, ErrInUse. A panic inside bbolt on a corrupt
-// file is recovered and reported as ErrDamaged. Nothing is left open.
-func CheckFile(path string) (d *directory.Directory, err error) {
-	fi, err := os.Stat(path)
+// whereto, ErrSchema; a file holding no directory yet, or an invalid one,
+// an error saying so (*directory.ValidationError for an invalid one).
+// A panic inside bbolt on a corrupt file is recovered and reported as
+// ErrDamaged. On any error the copy is removed and nothing is left open.
+func CopyChecked(src io.Reader, dir string) (path string, d *directory.Directory, err error) {
+	f, err := os.CreateTemp(dir, ".whereto-restore-*")
 	if err != nil {
-		return nil, fmt.Errorf("store: check %s: %w", path, err)
+		return "", nil, fmt.Errorf("store: copy for checking: %w", err)
 	}
-	if fi.Size() == 0 {
-		return nil, fmt.Errorf("%w: %s is empty", ErrDamaged, path)
+	path = f.Name()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(path)
+			path, d = "", nil
+		}
+	}()
+	size, err := io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
 	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return path, nil, fmt.Errorf("store: copy for checking: %w", err)
+	}
+	d, err = checkCopy(path, size)
+	return path, d, err
+}
+
+// checkCopy checks the file at path, size bytes long, which nothing else
+// has open: see CopyChecked. A fault while reading the mapped file (a page
+// that points past its end) is turned into a panic on this goroutine and
+// recovered, like any panic of bbolt's here; bbolt's own check recovers its
+// panics itself.
+func checkCopy(path string, size int64) (d *directory.Directory, err error) {
+	if size == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrDamaged)
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			d, err = nil, fmt.Errorf("%w: %s: reading it failed: %v", ErrDamaged, path, r)
+			d, err = nil, fmt.Errorf("%w: reading it failed: %v", ErrDamaged, r)
 		}
 	}()
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
 	if err != nil {
-		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("%w: %s", ErrInUse, path)
-		}
-		return nil, fmt.Errorf("%w: %s does not open as a database: %v", ErrDamaged, path, err)
+		return nil, fmt.Errorf("%w: it does not open as a database: %v", ErrDamaged, err)
 	}
 	defer func() {
 		if cerr := db.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("store: check %s: close: %w", path, cerr)
+			err = fmt.Errorf("store: check: close: %w", cerr)
 		}
 	}()
 	err = db.View(func(tx *bbolt.Tx) error {
 		// A file cut short would make bbolt read past its end: refuse it
 		// before walking any page.
-		if tx.Size() > fi.Size() {
-			return fmt.Errorf("%w: %s is truncated: %d bytes, its meta page says %d", ErrDamaged, path, fi.Size(), tx.Size())
+		if tx.Size() > size {
+			return fmt.Errorf("%w: it is truncated: %d bytes, its meta page says %d", ErrDamaged, size, tx.Size())
 		}
 		if err := consistency(tx); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrDamaged, path, err)
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
-		if err := checkSchema(tx, path); err != nil {
+		if err := checkSchema(tx, "the file"); err != nil {
 			return err
 		}
 		if err := decodeRecords(tx); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrDamaged, path, err)
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
 		if m := tx.Bucket([]byte(bucketMeta)); m == nil || m.Get([]byte(keySeeded)) == nil {
-			return errNotSeeded(path)
+			return fmt.Errorf("%w: the file was never opened read-write", errSeedless)
 		}
 		var err error
 		d, err = loadDirectory(tx)
 		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrDamaged, path, err)
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
 		return nil
 	})
@@ -90,7 +121,7 @@ func CheckFile(path string) (d *directory.Directory, err error) {
 		return nil, err
 	}
 	if err := d.Validate(); err != nil {
-		return nil, fmt.Errorf("store: %s holds an invalid directory: %w", path, err)
+		return nil, fmt.Errorf("store: the file holds an invalid directory: %w", err)
 	}
 	return d, nil
 }

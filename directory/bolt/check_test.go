@@ -1,12 +1,16 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"go.etcd.io/bbolt"
 
@@ -45,9 +49,12 @@ func bucketRootPage(t *testing.T, path, bucket string) (pgid uint64, pageSize in
 
 // corruptPage overwrites the id in the header of the services bucket's
 // root page, as a misdirected write would.
-func corruptPage(t *testing.T, path string) {
+func corruptPage(t *testing.T, path string) { corruptRoot(t, path, bucketServices) }
+
+// corruptRoot overwrites the id in the header of a bucket's root page.
+func corruptRoot(t *testing.T, path, bucket string) {
 	t.Helper()
-	pgid, size := bucketRootPage(t, path, bucketServices)
+	pgid, size := bucketRootPage(t, path, bucket)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +73,7 @@ func putRaw(t *testing.T, path, bucket string, k, v []byte) {
 	rawUpdate(t, path, func(tx *bbolt.Tx) error { return tx.Bucket([]byte(bucket)).Put(k, v) })
 }
 
-func TestCheckFile(t *testing.T) {
+func TestCopyChecked(t *testing.T) {
 	tests := []struct {
 		name   string
 		damage func(t *testing.T, path string)
@@ -99,6 +106,9 @@ func TestCheckFile(t *testing.T) {
 			}
 		}},
 		{name: "corrupted page refused", want: ErrDamaged, msg: "consistency check failed", damage: corruptPage},
+		{name: "corrupted audit page refused", want: ErrDamaged, msg: "consistency check failed", damage: func(t *testing.T, path string) {
+			corruptRoot(t, path, bucketAudit)
+		}},
 		{name: "audit entry not JSON refused", want: ErrDamaged, msg: "audit entry #9999 does not decode", damage: func(t *testing.T, path string) {
 			putRaw(t, path, bucketAudit, putUint64(9999), []byte(`{"seq":9999,"who":`))
 		}},
@@ -120,6 +130,9 @@ func TestCheckFile(t *testing.T) {
 		{name: "seeded mark not a time refused", want: ErrDamaged, msg: `meta "seeded"`, damage: func(t *testing.T, path string) {
 			putRaw(t, path, bucketMeta, []byte(keySeeded), []byte(`yesterday`))
 		}},
+		{name: "never seeded refused", want: errSeedless, msg: "holds no directory", damage: func(t *testing.T, path string) {
+			rawUpdate(t, path, func(tx *bbolt.Tx) error { return tx.Bucket([]byte(bucketMeta)).Delete([]byte(keySeeded)) })
+		}},
 		{name: "newer schema refused", want: ErrSchema, damage: func(t *testing.T, path string) {
 			putRaw(t, path, bucketMeta, []byte(keySchema), []byte("99"))
 		}},
@@ -131,39 +144,97 @@ func TestCheckFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := seededFile(t)
 			tt.damage(t, path)
-			before, _ := os.ReadFile(path)
-			d, err := CheckFile(path)
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			copyPath, d, err := CopyChecked(bytes.NewReader(before), dir)
 			if tt.want == nil {
 				if err != nil {
-					t.Fatalf("CheckFile: %v", err)
+					t.Fatalf("CopyChecked: %v", err)
 				}
 				if got, want := len(d.Services), len(defaultSorted(t).Services); got != want {
 					t.Errorf("services: got %d, want %d", got, want)
 				}
+				if filepath.Dir(copyPath) != dir || !strings.HasPrefix(filepath.Base(copyPath), ".whereto-restore-") {
+					t.Errorf("copy at %s, want .whereto-restore-* in %s", copyPath, dir)
+				}
+				copied, err := os.ReadFile(copyPath)
+				if err != nil || !bytes.Equal(copied, before) {
+					t.Errorf("the copy differs from what was read (%v)", err)
+				}
+				if fi, err := os.Stat(copyPath); err != nil || fi.Mode().Perm() != 0o600 {
+					t.Errorf("the copy's mode: %v (%v), want 0600", fi.Mode(), err)
+				}
 				return
 			}
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("CheckFile: got %v, want %v", err, tt.want)
+				t.Fatalf("CopyChecked: got %v, want %v", err, tt.want)
 			}
-			if d != nil {
-				t.Errorf("CheckFile returned a directory with its error")
+			if d != nil || copyPath != "" {
+				t.Errorf("CopyChecked returned a copy or a directory with its error")
 			}
-			if !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), path) && tt.want == ErrDamaged {
-				t.Errorf("error %q: want it to name %s and say %q", err, path, tt.msg)
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error %q: want it to say %q", err, tt.msg)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("a refused copy was left behind: %v", left)
 			}
 			after, _ := os.ReadFile(path)
-			if string(before) != string(after) {
-				t.Errorf("CheckFile changed the file")
+			if !bytes.Equal(before, after) {
+				t.Errorf("the file checked changed")
 			}
 		})
 	}
 }
 
-func TestCheckFileMissing(t *testing.T) {
-	_, err := CheckFile(testPath(t))
-	if !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("CheckFile of a missing file: got %v, want fs.ErrNotExist", err)
+// TestCopyCheckedReadsOnce: the source is read once, to its end, and a
+// source that fails part-way leaves no copy.
+func TestCopyCheckedReadsOnce(t *testing.T) {
+	data, err := os.ReadFile(seededFile(t))
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Run("read once", func(t *testing.T) {
+		src := &countingReader{r: bytes.NewReader(data)}
+		path, _, err := CopyChecked(src, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src.n != int64(len(data)) || src.eofs != 1 {
+			t.Errorf("read %d bytes to %d ends, want %d bytes to one end", src.n, src.eofs, len(data))
+		}
+		if err := os.Remove(path); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("a failing source leaves nothing", func(t *testing.T) {
+		dir := t.TempDir()
+		boom := errors.New("disk read error")
+		_, _, err := CopyChecked(io.MultiReader(bytes.NewReader(data[:4096]), iotest.ErrReader(boom)), dir)
+		if !errors.Is(err, boom) {
+			t.Errorf("CopyChecked: got %v, want the read error", err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("a copy was left behind: %v", left)
+		}
+	})
+}
+
+// countingReader counts the bytes read and the ends reached.
+type countingReader struct {
+	r       io.Reader
+	n, eofs int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err == io.EOF {
+		c.eofs++
+	}
+	return n, err
 }
 
 // TestHistoryDamagedEntry: an audit entry that does not decode is reported

@@ -62,11 +62,13 @@
 //
 // # Damage
 //
-// CheckFile reads a file (a backup before it is restored) without changing
-// it: the file must be as long as its meta page says, pass bbolt's
-// consistency check, and have every meta, services and audit record decode
-// as the store reads it. A damaged file, or an audit entry History cannot
-// decode, gives an error wrapping ErrDamaged, never a panic.
+// CopyChecked copies a file (a backup before it is restored) beside the
+// database and checks the copy, which the caller then renames into place:
+// the file must be as long as its meta page says, pass bbolt's consistency
+// check, and have every meta, services and audit record decode as the
+// store reads it. A damaged file, or an audit entry History or
+// RecordRefusal cannot decode, gives an error wrapping ErrDamaged, never a
+// panic.
 //
 // # Privacy
 //

@@ -123,8 +123,8 @@ func TestRecordRefusal(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openTemp(t)
 	before := len(st.Directory().Services)
-	if err := st.RecordRefusal(ctx, "U123", "mash", "edit"); err != nil {
-		t.Fatal(err)
+	if recorded, err := st.RecordRefusal(ctx, "U123", "mash", "edit"); err != nil || !recorded {
+		t.Fatalf("RecordRefusal: recorded %v, err %v; want recorded", recorded, err)
 	}
 	h, err := st.History(ctx, "mash")
 	if err != nil {

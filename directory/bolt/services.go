@@ -186,22 +186,117 @@ func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
 	return out, nil
 }
 
+// Limits on the refused attempts RecordRefusal writes, so that someone
+// not allowed to change the directory cannot fill the audit log. They are
+// counted over the audit log itself, so a restart does not reset them.
+const (
+	// RefusalWindow is the period the limits apply to: any RefusalWindow
+	// before an attempt.
+	RefusalWindow = time.Hour
+	// RefusalsPerService is how many refused attempts by one person on
+	// one service are written in a RefusalWindow.
+	RefusalsPerService = 3
+	// RefusalsPerPerson is how many refused attempts by one person, on
+	// any services, are written in a RefusalWindow.
+	RefusalsPerPerson = 10
+)
+
+// maxRefusalScan bounds how many audit entries, newest first, are read to
+// count a person's recent refusals. Refusals are counted among the newest
+// entries, so only more than this many entries within one RefusalWindow
+// (a large import) can let a few more through; the cost of a refusal
+// stays bounded however large the log grows.
+const maxRefusalScan = 5000
+
 // RecordRefusal writes an audit entry saying that who tried to change the
-// service id (what they tried, e.g. "edit", goes in Note) and was refused.
-// The directory is not changed. It is durable when it returns.
-func (s *Store) RecordRefusal(ctx context.Context, who, id, what string) error {
+// service id (what they tried, e.g. "edit", goes in Note) and was refused,
+// and reports whether it wrote one. Within the limits above it writes the
+// entry, durably, and returns true. Beyond them it writes nothing and
+// returns false and no error: the attempt is the caller's to count or log.
+// The directory is never changed. An audit entry that does not decode
+// gives an error wrapping ErrDamaged.
+func (s *Store) RecordRefusal(ctx context.Context, who, id, what string) (bool, error) {
 	if err := s.enter(ctx, true); err != nil {
-		return err
+		return false, err
 	}
 	defer s.life.RUnlock()
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		e := AuditEntry{Who: who, At: time.Now().UTC(), Service: id, Action: ActionRefused, Note: what}
+	recorded, err := s.recordRefusal(AuditEntry{Who: who, At: time.Now().UTC(), Service: id, Action: ActionRefused, Note: what})
+	if err != nil {
+		return false, fmt.Errorf("store: record refusal for %q: %w", id, mapClosed(err))
+	}
+	return recorded, nil
+}
+
+// recordRefusal writes e, a refusal with its time set, unless its person
+// is over a limit at e.At. A read comes first, so that an attempt over the
+// limit costs no write (and no fsync); the count is taken again in the
+// write, where a concurrent refusal may have been added.
+func (s *Store) recordRefusal(e AuditEntry) (bool, error) {
+	var over bool
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		over, err = refusalsOver(tx, e)
+		return err
+	})
+	if err != nil || over {
+		return false, err
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		var err error
+		if over, err = refusalsOver(tx, e); err != nil || over {
+			return err
+		}
 		return appendAudit(tx, &e)
 	})
 	if err != nil {
-		return fmt.Errorf("store: record refusal for %q: %w", id, mapClosed(err))
+		return false, err
 	}
-	return nil
+	return !over, nil
+}
+
+// refusalsOver reports whether e's person already has RefusalsPerService
+// refusals on e's service, or RefusalsPerPerson on any, written in the
+// RefusalWindow before e.At. It reads the audit log newest first and stops
+// at the first entry older than the window, or after maxRefusalScan.
+func refusalsOver(tx *bbolt.Tx, e AuditEntry) (bool, error) {
+	b := tx.Bucket([]byte(bucketAudit))
+	if b == nil {
+		return false, nil
+	}
+	since := e.At.Add(-RefusalWindow)
+	perService, perPerson, read := 0, 0, 0
+	c := b.Cursor()
+	for k, v := c.Last(); k != nil && read < maxRefusalScan; k, v = c.Prev() {
+		read++
+		// Only these fields are needed; Before and After are skipped.
+		var r struct {
+			Who     string    `json:"who"`
+			At      time.Time `json:"at"`
+			Service string    `json:"service"`
+			Action  string    `json:"action"`
+		}
+		if len(k) != 8 || v == nil {
+			_, err := decodeAudit(k, v) // says which
+			return false, fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		if err := json.Unmarshal(v, &r); err != nil {
+			return false, fmt.Errorf("%w: audit entry #%d does not decode: %v", ErrDamaged, getUint64(k), err)
+		}
+		if !r.At.After(since) {
+			break
+		}
+		if r.Action != ActionRefused || r.Who != e.Who {
+			continue
+		}
+		perPerson++
+		if r.Service == e.Service {
+			perService++
+		}
+		if perService >= RefusalsPerService || perPerson >= RefusalsPerPerson {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // appendAudit gives e the bucket's next sequence number and writes it.

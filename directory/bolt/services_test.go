@@ -3,8 +3,10 @@ package bolt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/whereto-bot/whereto/directory"
 )
@@ -203,5 +205,117 @@ func TestDirectorySnapshots(t *testing.T) {
 	}
 	if got, want := got.Contacts[0].Value, oldMash.Contacts[0].Value; got != want {
 		t.Errorf("snapshot phone = %q, want %q (the caller's later change must not leak in)", got, want)
+	}
+}
+
+// TestRecordRefusalLimits: at most RefusalsPerService refusals per person
+// and service, and RefusalsPerPerson per person, are written in any
+// RefusalWindow; the rest are not written and reported as such. Times are
+// given, a day after the seed so that its entries are outside every
+// window.
+func TestRecordRefusalLimits(t *testing.T) {
+	t0 := time.Now().UTC().Add(24 * time.Hour)
+	type attempt struct {
+		after   time.Duration
+		who, id string
+		want    bool // written
+	}
+	var tenServices []attempt
+	for i := range RefusalsPerPerson {
+		tenServices = append(tenServices, attempt{time.Duration(i) * time.Second, "U1", fmt.Sprintf("svc-%d", i), true})
+	}
+	tests := []struct {
+		name     string
+		attempts []attempt
+	}{
+		{"three per person and service, then none within the hour", []attempt{
+			{0, "U1", "mash", true},
+			{time.Second, "U1", "mash", true},
+			{time.Minute, "U1", "mash", true},
+			{2 * time.Minute, "U1", "mash", false},
+			{59 * time.Minute, "U1", "mash", false},
+			{30 * time.Minute, "U2", "mash", true}, // another person
+			{31 * time.Minute, "U1", "samaritans", true},
+		}},
+		{"written again once the first leaves the window", []attempt{
+			{0, "U1", "mash", true},
+			{time.Second, "U1", "mash", true},
+			{time.Minute, "U1", "mash", true},
+			{time.Hour - time.Millisecond, "U1", "mash", false},
+			{time.Hour, "U1", "mash", true}, // the first is an hour old: out
+			{time.Hour + time.Millisecond, "U1", "mash", false},
+		}},
+		{"ten per person over all services", append(tenServices,
+			attempt{time.Minute, "U1", "mash", false},
+			attempt{time.Minute, "U2", "mash", true},
+			attempt{time.Hour + time.Second, "U1", "mash", true},
+		)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openStore(t, testPath(t), nil)
+			ctx := context.Background()
+			before, err := s.History(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			written := 0
+			for i, a := range tt.attempts {
+				got, err := s.recordRefusal(AuditEntry{Who: a.who, At: t0.Add(a.after), Service: a.id, Action: ActionRefused, Note: "edit"})
+				if err != nil {
+					t.Fatalf("attempt %d: %v", i, err)
+				}
+				if got != a.want {
+					t.Errorf("attempt %d (%s on %s at +%v): written %v, want %v", i, a.who, a.id, a.after, got, a.want)
+				}
+				if a.want {
+					written++
+				}
+			}
+			after, err := s.History(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(after) - len(before); got != written {
+				t.Errorf("%d audit entries added, want %d", got, written)
+			}
+		})
+	}
+}
+
+// TestRecordRefusalCountsOnlyRefusals: changes by the same person, and
+// refusals outside the window, do not count towards the limit.
+func TestRecordRefusalCountsOnlyRefusals(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, testPath(t), nil)
+	svc, err := s.Directory().Service("mash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 * RefusalsPerService {
+		if err := s.PutService(ctx, "U1", svc.Clone()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range RefusalsPerService {
+		got, err := s.RecordRefusal(ctx, "U1", "mash", "edit")
+		if err != nil || !got {
+			t.Errorf("refusal %d: written %v, err %v; want written", i, got, err)
+		}
+	}
+	if got, err := s.RecordRefusal(ctx, "U1", "mash", "edit"); err != nil || got {
+		t.Errorf("refusal over the limit: written %v, err %v; want not written, no error", got, err)
+	}
+}
+
+// TestRecordRefusalDamagedEntry: a damaged audit entry among the recent
+// ones gives ErrDamaged, never a panic.
+func TestRecordRefusalDamagedEntry(t *testing.T) {
+	path := seededFile(t)
+	putRaw(t, path, bucketAudit, putUint64(9000), []byte(`{"seq":9000,"who":`))
+	s := openStore(t, path, nil)
+	got, err := s.RecordRefusal(context.Background(), "U1", "mash", "edit")
+	if !errors.Is(err, ErrDamaged) || got {
+		t.Errorf("RecordRefusal: written %v, err %v; want ErrDamaged", got, err)
 	}
 }
