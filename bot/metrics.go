@@ -17,7 +17,23 @@ type Metrics interface {
 	// RateLimited is called when an adapter waited before sending, to keep
 	// within a platform's limits, with how long it waited.
 	RateLimited(channel string, waited time.Duration)
+	// UpdatesSkipped is called when a channel took in n updates and did
+	// not answer them on their own, saying why (Skip*).
+	UpdatesSkipped(channel string, reason string, n int)
 }
+
+// Reasons given to Metrics.UpdatesSkipped.
+const (
+	// SkipUndecodable: the platform sent an update the channel cannot
+	// read; it is acknowledged, so that it is not sent again for ever.
+	SkipUndecodable = "undecodable"
+	// SkipMerged: the person sent several messages faster than they could
+	// be answered; these were answered by the answer to another one.
+	SkipMerged = "merged"
+	// SkipBacklog: the channel had too much waiting and asked the
+	// platform to send the update again later (a webhook's 429).
+	SkipBacklog = "backlog_full"
+)
 
 // NopMetrics is a Metrics that records nothing.
 type NopMetrics struct{}
@@ -33,3 +49,6 @@ func (NopMetrics) SendRetried(string) {}
 
 // RateLimited does nothing.
 func (NopMetrics) RateLimited(string, time.Duration) {}
+
+// UpdatesSkipped does nothing.
+func (NopMetrics) UpdatesSkipped(string, string, int) {}

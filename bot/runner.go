@@ -27,7 +27,26 @@ type Message struct {
 	// Text is what they typed; Choice is the ID of a button they tapped.
 	Text   string
 	Choice string
+	// Merged says whether the channel folded other messages of the person
+	// into this one, sent faster than they could be answered: the answer
+	// then starts by saying so.
+	Merged Merge
 }
+
+// Merge says which of several messages, sent faster than they could be
+// answered, a channel kept to answer (the others are not answered).
+type Merge int
+
+const (
+	// NotMerged: the message is answered on its own.
+	NotMerged Merge = iota
+	// MergedLast: this is the last of several; the earlier ones are not
+	// answered.
+	MergedLast
+	// MergedUrgent: this one may be about danger; the others, later ones
+	// included, are not answered.
+	MergedUrgent
+)
 
 // key is the session key of the message's conversation.
 func (m Message) key() string { return m.Channel + ":" + m.Conversation }
@@ -151,6 +170,9 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 	state, had := r.load(ctx, log, key, now)
 	turn, ok := r.next(log, state, m, dir, now)
 	resp := Response{Replies: turn.Replies, Route: turn.Route, Forget: turn.Forget}
+	if m.Merged != NotMerged && !turn.Forget {
+		resp.Replies = append([]flows.Reply{flows.Merged(m.Merged == MergedUrgent)}, resp.Replies...)
+	}
 	if dir != nil {
 		resp.dir = dir
 	}
@@ -189,6 +211,23 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 		"replies", len(resp.Replies),
 		"duration", took)
 	return resp, nil
+}
+
+// Urgent reports whether m may be about danger (flows.Urgent), with the
+// current directory's routes. A channel with more to answer than it can
+// send at once answers urgent messages first. It never fails: a fault
+// counts as urgent.
+func (r *Runner) Urgent(m Message) (urgent bool) {
+	defer func() {
+		if recover() != nil {
+			urgent = true
+		}
+	}()
+	in := flows.Input{Text: m.Text, Choice: m.Choice}
+	if d := r.dir.Directory(); d != nil {
+		return flows.Urgent(d, in)
+	}
+	return flows.Urgent(nil, in)
 }
 
 // next calls flows.Next, turning a panic into an apology. ok is false after

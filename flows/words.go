@@ -81,6 +81,8 @@ const (
 	msgAllWeek      = "every day"
 	msgMidnight     = "midnight"
 	msgDayAndNight  = "day and night"
+	msgMerged       = "You sent a few messages at once. This is my answer to the last one."
+	msgMergedUrgent = "You sent a few messages at once. This is my answer to the one that may be about danger."
 )
 
 // dayWords names days for people.
@@ -124,6 +126,6 @@ func Strings() []string {
 		msgNotYourArea, msgCovers, msgElsewhereGo, msgClosed, msgOpenAlways,
 		msgHoursUnknown, msgCheckWebsite, msgOpenNow, msgClosedHours,
 		msgClosedToday, msgUseOOH, msgClosesAt, msgApology, msgForgetFailed,
-		msgAboutRoutes,
+		msgAboutRoutes, msgMerged, msgMergedUrgent,
 	}
 }

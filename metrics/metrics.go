@@ -18,6 +18,8 @@
 //	send_retries_total{channel}             counter    retries of a send
 //	rate_limit_waits_total{channel}         counter    waits before a send to keep within a platform's limits
 //	rate_limit_wait_seconds_total{channel}  counter    time spent in those waits
+//	updates_skipped_total{channel,reason}   counter    updates taken in and not answered on their own:
+//	                                                   undecodable, merged, backlog_full (bot.Skip*)
 //	sessions_expired_total                  counter    sessions deleted by the sweeper
 //	directory_services                      gauge      services in the directory now
 //	build_info{version,revision,go_version} gauge      always 1
@@ -86,6 +88,7 @@ type Metrics struct {
 	sendRetries    *prometheus.CounterVec
 	rateWaits      *prometheus.CounterVec
 	rateWaitTime   *prometheus.CounterVec
+	skipped        *prometheus.CounterVec
 	sessionsExpiry prometheus.Counter
 }
 
@@ -141,6 +144,10 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 		Namespace: Namespace, Name: "rate_limit_wait_seconds_total",
 		Help: "Time spent waiting before sends to keep within the platform's limits, by channel.",
 	}, byChannel)
+	m.skipped = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: Namespace, Name: "updates_skipped_total",
+		Help: "Updates a channel took in and did not answer on their own, by channel and reason: undecodable (acknowledged and skipped), merged (answered by the answer to another message of the same person), backlog_full (refused for now; the platform sends it again).",
+	}, []string{"channel", "reason"})
 	m.sessionsExpiry = prometheus.NewCounter(prometheus.CounterOpts{
 		Namespace: Namespace, Name: "sessions_expired_total",
 		Help: "Expired conversation sessions deleted by the sweeper.",
@@ -158,7 +165,7 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 
 	cs := []prometheus.Collector{
 		m.received, m.ended, m.latency, m.sendErrors, m.sendRetries,
-		m.rateWaits, m.rateWaitTime, m.sessionsExpiry, build,
+		m.rateWaits, m.rateWaitTime, m.skipped, m.sessionsExpiry, build,
 	}
 	if o.DirectorySize != nil {
 		size := o.DirectorySize
@@ -244,6 +251,20 @@ func (m *Metrics) RateLimited(channel string, waited time.Duration) {
 	m.rateWaits.WithLabelValues(ch).Inc()
 	if waited > 0 {
 		m.rateWaitTime.WithLabelValues(ch).Add(waited.Seconds())
+	}
+}
+
+// UpdatesSkipped counts n updates channel did not answer on their own,
+// for reason (one of bot.SkipUndecodable, bot.SkipMerged, bot.SkipBacklog;
+// another is counted as Other).
+func (m *Metrics) UpdatesSkipped(channel string, reason string, n int) {
+	switch reason {
+	case bot.SkipUndecodable, bot.SkipMerged, bot.SkipBacklog:
+	default:
+		reason = Other
+	}
+	if n > 0 {
+		m.skipped.WithLabelValues(m.channel(channel), reason).Add(float64(n))
 	}
 }
 

@@ -177,6 +177,9 @@ func (b *Bot) call(ctx context.Context, method string, chat int64, class callCla
 		err := b.red.classify(method, fn(b.api(cctx)))
 		cancel()
 		if err == nil {
+			if class != classFree {
+				b.sendWorked()
+			}
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -185,6 +188,11 @@ func (b *Bot) call(ctx context.Context, method string, chat int64, class callCla
 		var ae *apiError
 		if !errors.As(err, &ae) || !ae.transient() {
 			return err
+		}
+		if class != classFree {
+			// Only failures that keep every message out count (429, 5xx,
+			// the network): a 400 is about one message.
+			b.sendFailed(err)
 		}
 		var wait time.Duration
 		switch {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/whereto-bot/whereto/bot/telegram"
 )
 
@@ -30,66 +32,78 @@ func answerKind(text string) string {
 	return "?"
 }
 
-// BenchmarkThroughput: the fake Bot API holds 10,000 updates from 1,000
-// chats (ten each: /help, /about, /emergency in turn); the limiter is off.
-// It reports updates answered per second and the peak heap, and checks
-// that every update was answered exactly once, in its chat's order.
+// burst queues n updates at the fake, one from each of n chats (from
+// first), cycling /help, /about and /emergency, so that no two are merged.
+func burst(api *fakeAPI, first int64, n int) {
+	cmds := []string{"/help", "/about", "/emergency"}
+	for c := range n {
+		api.text(first+int64(c), cmds[c%len(cmds)])
+	}
+}
+
+// runWhereto answers what the fake holds with the bot (limiter off, the
+// inbox on a real bbolt file) and returns how long it took and the
+// process's CPU time meanwhile.
+func runWhereto(b *testing.B, api *fakeAPI) (took, cpu time.Duration) {
+	lastID := api.nextUpdateID()
+	start, cpu0 := time.Now(), cpuTime()
+	h := newHarness(b, options{api: api, cfg: func(c *telegram.Config) {
+		c.PollTimeout = time.Second
+		// As in production: info level (one line per update is the
+		// runner's, at info; the bot's own per-update line is debug).
+		c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}})
+	h.awaitHandled(lastID)
+	took, cpu = time.Since(start), cpuTime()-cpu0
+	_ = h.stop()
+	return took, cpu
+}
+
+// checkOneEach checks that each of n chats from first got one answer, to
+// its command (see burst).
+func checkOneEach(b *testing.B, api *fakeAPI, first int64, n int) {
+	cmds := []string{"/help", "/about", "/emergency"}
+	byChat := map[int64][]string{}
+	for _, s := range api.allSent() {
+		if k := answerKind(s.Text); k != "?" {
+			byChat[s.Chat] = append(byChat[s.Chat], k)
+		}
+	}
+	for c := range n {
+		if got, want := byChat[first+int64(c)], []string{cmds[c%len(cmds)]}; !slices.Equal(got, want) {
+			b.Fatalf("chat %d answered %v, want %v", c, got, want)
+		}
+	}
+}
+
+// BenchmarkThroughput: the fake Bot API holds 10,000 updates from 10,000
+// chats (/help, /about, /emergency in turn); the limiter is off and the
+// inbox is on disk. It reports updates answered per second, the peak heap
+// and the CPU time per update, and checks that every update was answered
+// once.
 //
 //	go test -run '^$' -bench Throughput -benchtime 1x ./bot/telegram
 func BenchmarkThroughput(b *testing.B) {
-	const chats, perChat = 1000, 10
-	cmds := []string{"/help", "/about", "/emergency"}
+	const chats = 10_000
 	for range b.N {
 		b.StopTimer()
 		api := newFakeAPI(b)
 		api.light = true
-		for round := range perChat {
-			for c := range chats {
-				api.text(int64(10_000+c), cmds[round%len(cmds)])
-			}
-		}
-		lastID := api.nextUpdateID()
+		burst(api, 10_000, chats)
 		runtime.GC()
-
 		var peak atomic.Uint64
 		stopSampling := sampleHeap(&peak)
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
-		h := newHarness(b, options{api: api, cfg: func(c *telegram.Config) {
-			c.PollTimeout = time.Second
-			// As in production: info level (one line per update is the
-			// runner's, at info; the bot's own per-update line is debug).
-			c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
-		}})
-		api.await(b, "every update to be answered", 60*time.Second, func() bool { return api.confirmedPast(lastID) })
-		took, cpu := time.Since(start), cpuTime()-cpu0
+		took, cpu := runWhereto(b, api)
 		b.StopTimer()
 		stopSampling()
-		_ = h.stop()
-
-		// /about is two messages (the about text with its link, then the
-		// menu); the others one. Each answer is recognised by its first.
-		byChat := map[int64][]string{}
-		for _, s := range api.allSent() {
-			if k := answerKind(s.Text); k != "?" {
-				byChat[s.Chat] = append(byChat[s.Chat], k)
-			}
-		}
-		var want []string
-		for round := range perChat {
-			want = append(want, cmds[round%len(cmds)])
-		}
-		for c := range chats {
-			if got := byChat[int64(10_000+c)]; !slices.Equal(got, want) {
-				b.Fatalf("chat %d answered %v, want %v", c, got, want)
-			}
-		}
+		checkOneEach(b, api, 10_000, chats)
 		api.release()
-		b.ReportMetric(float64(chats*perChat)/took.Seconds(), "updates/s")
+		b.ReportMetric(float64(chats)/took.Seconds(), "updates/s")
 		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 		// CPU time of the whole process (bot and fake server) per update:
 		// what the rate would be on idle cores, whatever else runs.
-		b.ReportMetric(float64(cpu.Microseconds())/float64(chats*perChat), "cpu-µs/update")
+		b.ReportMetric(float64(cpu.Microseconds())/chats, "cpu-µs/update")
 		if rss := peakRSS(); rss > 0 {
 			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 		}
@@ -97,7 +111,78 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
-// BenchmarkLimiter: 300 replies to 100 chats with the default limits (30
+// BenchmarkCPUAgainstPeer: the CPU time per update of whereto (limiter
+// off, the durable inbox on a bbolt file, the whole conversation) against
+// a minimal go-telegram-bot-api echo bot (GetUpdatesChan, then Send of the
+// same text: no inbox, no conversation, nothing on disk), each answering
+// 10,000 updates from 10,000 chats of the same fake Bot API, one after the
+// other in the same run. CPU time is the whole process's (the fake server
+// included, which does the same work for both). It reports both and
+// whereto's ratio to the peer, and fails above 1.5.
+//
+//	go test -run '^$' -bench CPUAgainstPeer -benchtime 1x ./bot/telegram
+func BenchmarkCPUAgainstPeer(b *testing.B) {
+	const chats = 10_000
+	for range b.N {
+		b.StopTimer()
+		runtime.GC()
+		peerAPI := newFakeAPI(b)
+		peerAPI.light = true
+		burst(peerAPI, 10_000, chats)
+		peerTook, peerCPU := runEchoPeer(b, peerAPI, chats)
+		peerAPI.release()
+
+		runtime.GC()
+		api := newFakeAPI(b)
+		api.light = true
+		burst(api, 10_000, chats)
+		b.StartTimer()
+		took, cpu := runWhereto(b, api)
+		b.StopTimer()
+		checkOneEach(b, api, 10_000, chats)
+		api.release()
+
+		ratio := float64(cpu) / float64(peerCPU)
+		b.ReportMetric(float64(cpu.Microseconds())/chats, "whereto-cpu-µs/update")
+		b.ReportMetric(float64(peerCPU.Microseconds())/chats, "peer-cpu-µs/update")
+		b.ReportMetric(ratio, "cpu-ratio")
+		b.ReportMetric(float64(chats)/took.Seconds(), "whereto-updates/s")
+		b.ReportMetric(float64(chats)/peerTook.Seconds(), "peer-updates/s")
+		if ratio > 1.5 {
+			b.Errorf("whereto used %.2f times the echo peer's CPU per update (%d µs against %d), want at most 1.5", ratio, cpu.Microseconds()/chats, peerCPU.Microseconds()/chats)
+		}
+		b.StartTimer()
+	}
+}
+
+// runEchoPeer is the peer of BenchmarkCPUAgainstPeer: the smallest bot
+// the library makes easy. It answers n updates and returns how long it
+// took and the process's CPU time meanwhile.
+func runEchoPeer(b *testing.B, api *fakeAPI, n int) (took, cpu time.Duration) {
+	start, cpu0 := time.Now(), cpuTime()
+	peer, err := tgbotapi.NewBotAPIWithAPIEndpoint(testToken, api.endpoint())
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := tgbotapi.NewUpdate(0)
+	u.Timeout = 1
+	updates := peer.GetUpdatesChan(u)
+	for sent := 0; sent < n; {
+		up := <-updates
+		if up.Message == nil {
+			continue
+		}
+		if _, err := peer.Send(tgbotapi.NewMessage(up.Message.Chat.ID, up.Message.Text)); err != nil {
+			b.Fatal(err)
+		}
+		sent++
+	}
+	took, cpu = time.Since(start), cpuTime()-cpu0
+	peer.StopReceivingUpdates()
+	return took, cpu
+}
+
+// BenchmarkLimiter: 300 replies to 300 chats with the default limits (30
 // a second in all, 1 a second a chat with bursts of 3). No one-second
 // window may carry more than 30 sends, as the fake Telegram receives them,
 // and the average must stay at or above 27 a second. It takes about ten
@@ -105,22 +190,20 @@ func BenchmarkThroughput(b *testing.B) {
 //
 //	go test -run '^$' -bench Limiter -benchtime 1x ./bot/telegram
 func BenchmarkLimiter(b *testing.B) {
-	const chats, perChat = 100, 3
+	const chats, perChat = 300, 1
 	for range b.N {
 		b.StopTimer()
 		api := newFakeAPI(b)
 		api.light = true
-		for range perChat {
-			for c := range chats {
-				api.text(int64(20_000+c), "/help")
-			}
+		for c := range chats {
+			api.text(int64(20_000+c), "/help")
 		}
 		lastID := api.nextUpdateID()
 		b.StartTimer()
 		h := newHarness(b, options{api: api, cfg: func(c *telegram.Config) {
 			c.GlobalRate, c.PerChatRate, c.PerChatBurst = 0, 0, 0 // the defaults
 		}})
-		api.await(b, "every reply", 30*time.Second, func() bool { return api.confirmedPast(lastID) })
+		h.awaitHandled(lastID)
 		b.StopTimer()
 		_ = h.stop()
 

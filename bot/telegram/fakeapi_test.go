@@ -63,8 +63,10 @@ type fakeAPI struct {
 	// it returns false the message is not sent and nothing is answered
 	// (the bot gave up on the request while it was held).
 	holdSends func(r *http.Request) bool
-	// light keeps only the first 64 bytes of each sent text (benchmarks).
+	// light keeps only the first 160 bytes of each sent text (benchmarks).
 	light bool
+	// perChat holds when each message to a chat was sent.
+	perChat map[int64][]time.Time
 }
 
 // fakeUpdate is a queued update and its JSON, encoded once.
@@ -365,9 +367,13 @@ func (f *fakeAPI) sendMessage(w http.ResponseWriter, r *http.Request) {
 	id := f.nextMsg
 	rec := sent{Chat: chat, ID: id, Text: text, ParseMode: mode, Markup: markup, At: now, ReplyTo: replyTo}
 	if f.light {
-		rec.Text, rec.Markup = strings.Clone(text[:min(len(text), 64)]), nil
+		rec.Text, rec.Markup = strings.Clone(text[:min(len(text), 160)]), nil
 	}
 	f.sent = append(f.sent, rec)
+	if f.perChat == nil {
+		f.perChat = map[int64][]time.Time{}
+	}
+	f.perChat[chat] = append(f.perChat[chat], now)
 	f.alive[[2]int64{chat, int64(id)}] = true
 	f.mu.Unlock()
 	if f.light {
@@ -595,7 +601,21 @@ func (f *fakeAPI) holdAfter(t testing.TB, n int) {
 func (f *fakeAPI) release() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sent, f.updates, f.alive, f.callLog = nil, nil, map[[2]int64]bool{}, nil
+	f.sent, f.updates, f.alive, f.callLog, f.perChat = nil, nil, map[[2]int64]bool{}, nil, nil
+}
+
+// sendTimes returns when each message to chat was sent, in order.
+func (f *fakeAPI) sendTimes(chat int64) []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.perChat[chat]...)
+}
+
+// sentCount is how many messages were sent to chat.
+func (f *fakeAPI) sentCount(chat int64) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.perChat[chat])
 }
 
 // allSent returns a copy of every sendMessage so far.

@@ -51,11 +51,29 @@ func (s *syncBuffer) String() string {
 type countMetrics struct {
 	failed, retried, limited atomic.Int64
 	waited                   atomic.Int64 // nanoseconds
+	mu                       sync.Mutex
+	skipped                  map[string]int
 }
 
 func (m *countMetrics) MessageHandled(string, string, time.Duration) {}
 func (m *countMetrics) SendFailed(string)                            { m.failed.Add(1) }
 func (m *countMetrics) SendRetried(string)                           { m.retried.Add(1) }
+func (m *countMetrics) UpdatesSkipped(_ string, reason string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.skipped == nil {
+		m.skipped = map[string]int{}
+	}
+	m.skipped[reason] += n
+}
+
+// skippedFor is how many updates were skipped for reason.
+func (m *countMetrics) skippedFor(reason string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.skipped[reason]
+}
+
 func (m *countMetrics) RateLimited(_ string, d time.Duration) {
 	m.limited.Add(1)
 	m.waited.Add(int64(d))
@@ -206,11 +224,24 @@ func (h *harness) press(s sent, data string) []sent {
 	return h.api.sentTo(s.Chat)[before:]
 }
 
-// awaitHandled waits until update id is confirmed to the fake Telegram,
-// which the bot does only once it has answered it.
+// awaitHandled waits until update id is answered: confirmed to the fake
+// Telegram (which the bot does once the update is in its inbox, and
+// queued) and nothing held any more.
 func (h *harness) awaitHandled(id int) {
 	h.t.Helper()
-	h.api.await(h.t, "the update to be answered", 10*time.Second, func() bool { return h.api.confirmedPast(id) })
+	h.api.await(h.t, "the update to be taken", 10*time.Second, func() bool { return h.api.confirmedPast(id) })
+	h.awaitIdle()
+}
+
+// awaitIdle waits until the bot holds no update: every update taken so
+// far is answered.
+func (h *harness) awaitIdle() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.bot.WaitIdle(ctx); err != nil {
+		h.t.Fatalf("the bot still holds %d updates after 10 s", h.bot.Pending())
+	}
 }
 
 // throughArea answers the postcode question if the bot just asked it: by

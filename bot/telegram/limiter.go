@@ -113,6 +113,9 @@ type lane struct {
 
 type waiter struct {
 	perChat bool
+	// first: the send answers a message that may be about danger, or a
+	// chat's first message; it goes ahead of other chats' sends.
+	first   bool
 	ready   chan struct{}
 	granted bool // set, under mu, when ready is closed
 }
@@ -138,12 +141,17 @@ func newLimiter(globalRate, chatRate float64, burst int) *limiter {
 // also spends the chat's budget). It returns how long it waited (0 if it
 // was granted at once) or ctx.Err() if ctx ended first, in which case
 // nothing is spent.
+//
+// A send for a context marked withPriority goes ahead of other chats'
+// sends waiting for the global budget (granted round-robin among
+// themselves); it still keeps to its own chat's budget, which is
+// Telegram's.
 func (l *limiter) wait(ctx context.Context, chat int64, perChat bool) (time.Duration, error) {
 	if l == nil || (l.global == nil && (!perChat || l.chat == 0)) {
 		return 0, ctx.Err()
 	}
 	start := l.clock.Now()
-	w, atOnce := l.add(chat, perChat, start)
+	w, atOnce := l.add(chat, perChat, hasPriority(ctx), start)
 	if atOnce {
 		return 0, nil
 	}
@@ -161,8 +169,8 @@ func (l *limiter) wait(ctx context.Context, chat int64, perChat bool) (time.Dura
 // add queues a waiter for chat at now and grants what may go. The waiter's
 // ready channel is closed when it is granted; atOnce reports that this
 // happened before add returned.
-func (l *limiter) add(chat int64, perChat bool, now time.Time) (w *waiter, atOnce bool) {
-	w = &waiter{perChat: perChat, ready: make(chan struct{})}
+func (l *limiter) add(chat int64, perChat, first bool, now time.Time) (w *waiter, atOnce bool) {
+	w = &waiter{perChat: perChat, first: first, ready: make(chan struct{})}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ln := l.lanes[chat]
@@ -191,8 +199,9 @@ func (l *limiter) cancel(chat int64, w *waiter) (granted bool) {
 	return false
 }
 
-// scheduleLocked grants every waiter that may go at now, in ring order,
-// and arms the timer for the next one.
+// scheduleLocked grants every waiter that may go at now, first those with
+// priority, then the others, each in ring order, and arms the timer for
+// the next one.
 func (l *limiter) scheduleLocked(now time.Time) {
 	for len(l.ring) > 0 {
 		if l.global != nil {
@@ -203,31 +212,36 @@ func (l *limiter) scheduleLocked(now time.Time) {
 		}
 		var earliest time.Time
 		granted := false
-		for i, chat := range l.ring {
-			ln := l.lanes[chat]
-			w := ln.waiters[0]
-			if w.perChat && l.chat > 0 {
-				if at := ln.tat.Add(-l.tol); at.After(now) {
-					if earliest.IsZero() || at.Before(earliest) {
-						earliest = at
-					}
+		for pass := 0; pass < 2 && !granted; pass++ {
+			for i, chat := range l.ring {
+				ln := l.lanes[chat]
+				w := ln.waiters[0]
+				if pass == 0 && !w.first {
 					continue
 				}
-				ln.tat = later(ln.tat, now).Add(l.chat)
+				if w.perChat && l.chat > 0 {
+					if at := ln.tat.Add(-l.tol); at.After(now) {
+						if earliest.IsZero() || at.Before(earliest) {
+							earliest = at
+						}
+						continue
+					}
+					ln.tat = later(ln.tat, now).Add(l.chat)
+				}
+				if l.global != nil {
+					l.global.take(now)
+				}
+				w.granted = true
+				close(w.ready)
+				ln.waiters = ln.waiters[1:]
+				l.ring = slices.Delete(l.ring, i, i+1)
+				if len(ln.waiters) > 0 {
+					l.ring = append(l.ring, chat)
+				}
+				granted = true
+				l.grants++
+				break
 			}
-			if l.global != nil {
-				l.global.take(now)
-			}
-			w.granted = true
-			close(w.ready)
-			ln.waiters = ln.waiters[1:]
-			l.ring = slices.Delete(l.ring, i, i+1)
-			if len(ln.waiters) > 0 {
-				l.ring = append(l.ring, chat)
-			}
-			granted = true
-			l.grants++
-			break
 		}
 		if !granted {
 			l.armLocked(earliest.Sub(now))
@@ -296,4 +310,19 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// priorityKey marks a context whose sends go first (withPriority).
+type priorityKey struct{}
+
+// withPriority returns ctx marked so that its sends go ahead of other
+// chats' in the limiter: an answer to a message that may be about danger,
+// or to a chat's first message.
+func withPriority(ctx context.Context) context.Context {
+	return context.WithValue(ctx, priorityKey{}, true)
+}
+
+func hasPriority(ctx context.Context) bool {
+	v, _ := ctx.Value(priorityKey{}).(bool)
+	return v
 }

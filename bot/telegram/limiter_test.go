@@ -131,7 +131,12 @@ type grants struct {
 
 // add queues a call for chat at the clock's time.
 func (g *grants) add(chat int64, perChat bool) *grant {
-	w, _ := g.l.add(chat, perChat, g.c.Now())
+	return g.addAs(chat, perChat, false)
+}
+
+// addAs is add with or without priority.
+func (g *grants) addAs(chat int64, perChat, first bool) *grant {
+	w, _ := g.l.add(chat, perChat, first, g.c.Now())
 	gr := &grant{chat: chat, w: w}
 	g.all = append(g.all, gr)
 	g.note()
@@ -394,31 +399,27 @@ func TestLimiterOff(t *testing.T) {
 	}
 }
 
-func TestWindowOffset(t *testing.T) {
-	w := newWindow(10)
-	for _, id := range []int{10, 11, 12, 14} {
-		if !w.add(id) {
-			t.Fatalf("add(%d) = false", id)
-		}
+// TestLimiterPriority: with many chats waiting for the global budget, a
+// send with priority (danger, or a chat's first message) is granted
+// next, not after a turn of every other chat; it still keeps to its own
+// chat's budget.
+func TestLimiterPriority(t *testing.T) {
+	l, c := newFakeLimiter(t, 10, 1, 1)
+	g := &grants{l: l, c: c}
+	for chat := int64(1); chat <= 30; chat++ {
+		g.add(chat, true)
 	}
-	if w.add(11) || w.add(9) {
-		t.Error("a known or confirmed id was added again")
+	urgent := g.addAs(99, true, true)
+	g.fire()
+	g.fire()
+	if urgent.at.IsZero() {
+		t.Fatalf("a send with priority was not among the next two grants, with %d others waiting", g.pending())
 	}
-	w.finish(11, true)
-	w.finish(14, true)
-	if got := w.offset(); got != 10 {
-		t.Errorf("offset %d, want 10 (10 still unanswered)", got)
-	}
-	w.finish(10, true)
-	if got := w.offset(); got != 12 {
-		t.Errorf("offset %d, want 12", got)
-	}
-	w.finish(12, false) // handed back
-	if got := w.offset(); got != 12 {
-		t.Errorf("offset %d after a hand-back, want 12", got)
-	}
-	w.finish(12, true)
-	if got, size := w.offset(), w.size(); got != 15 || size != 0 {
-		t.Errorf("offset %d size %d, want 15 and 0", got, size)
+	// Its chat's own budget still holds: a second send to chat 99 waits a
+	// second even with priority.
+	again := g.addAs(99, true, true)
+	g.drain(t, 200)
+	if gap := again.at.Sub(urgent.at); gap < time.Second {
+		t.Errorf("two sends to one chat %v apart with priority; the chat's budget is one a second", gap)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -17,147 +16,6 @@ import (
 // own answer to a message with no words.
 const msgUnreadable = "I can only read text messages and buttons."
 
-// job is one update being answered.
-type job struct {
-	in   inbound
-	done chan struct{}
-	// handled is set before done is closed: true once the update has been
-	// answered (or skipped as answered before), false if it was handed
-	// back unanswered because the bot is stopping.
-	handled bool
-}
-
-// dispatcher answers updates: one goroutine per chat with work, taking
-// that chat's updates in the order they were submitted, so different chats
-// run in parallel and each chat in order.
-type dispatcher struct {
-	b *Bot
-	// ctx is the context of the work; cancel ends it when the shutdown
-	// grace period is over.
-	ctx    context.Context
-	cancel context.CancelFunc
-	// onDone, if set, is told about every finished job (the poller's
-	// offset bookkeeping). It is called without d.mu held.
-	onDone func(j *job)
-
-	mu     sync.Mutex
-	queues map[int64][]*job // present while the chat's goroutine runs
-	// jobs holds the jobs submitted and not finished, by update id, and
-	// finished ones until their mark is on disk, so that a redelivery in
-	// between is not answered again.
-	jobs     map[int]*job
-	stopping bool
-	wg       sync.WaitGroup // chat goroutines
-}
-
-func newDispatcher(b *Bot) *dispatcher {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &dispatcher{b: b, ctx: ctx, cancel: cancel, queues: map[int64][]*job{}, jobs: map[int]*job{}}
-}
-
-// submit queues an update behind its chat's earlier ones. If the update
-// is already queued or running, it returns that job. ok is false once the
-// dispatcher is stopping.
-func (d *dispatcher) submit(in inbound) (j *job, ok bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if j, ok := d.jobs[in.update]; ok {
-		return j, true
-	}
-	if d.stopping {
-		return nil, false
-	}
-	j = &job{in: in, done: make(chan struct{})}
-	d.jobs[in.update] = j
-	q, running := d.queues[in.chat]
-	d.queues[in.chat] = append(q, j)
-	if !running {
-		d.wg.Add(1)
-		go d.work(in.chat)
-	}
-	return j, true
-}
-
-// work answers chat's updates until its queue is empty.
-func (d *dispatcher) work(chat int64) {
-	defer d.wg.Done()
-	for {
-		d.mu.Lock()
-		q := d.queues[chat]
-		if len(q) == 0 || d.stopping {
-			delete(d.queues, chat)
-			for _, j := range q {
-				d.finishLocked(j, false, false)
-			}
-			d.mu.Unlock()
-			for _, j := range q {
-				d.notify(j)
-			}
-			return
-		}
-		j := q[0]
-		d.queues[chat] = q[1:]
-		d.mu.Unlock()
-
-		handled, mark := d.b.processSafely(d.ctx, j.in)
-
-		// The update is finished (the offset may move past it, a webhook
-		// request may return) before its mark is written: the mark only
-		// protects it until Telegram is told not to send it again. The
-		// chat's next update waits for the mark, so that a crash can
-		// catch at most one answered and unmarked update per chat.
-		d.mu.Lock()
-		d.finishLocked(j, handled, mark)
-		d.mu.Unlock()
-		d.notify(j)
-		if mark {
-			d.b.markSeen(j.in)
-			d.mu.Lock()
-			if d.jobs[j.in.update] == j {
-				delete(d.jobs, j.in.update)
-			}
-			d.mu.Unlock()
-		}
-	}
-}
-
-// finishLocked records the job's outcome and wakes whoever waits on it.
-// A job whose mark is being written stays in d.jobs until it is written.
-func (d *dispatcher) finishLocked(j *job, handled, marking bool) {
-	if !marking {
-		delete(d.jobs, j.in.update)
-	}
-	j.handled = handled
-	close(j.done)
-}
-
-func (d *dispatcher) notify(j *job) {
-	if d.onDone != nil {
-		d.onDone(j)
-	}
-}
-
-// stop takes no more updates, hands back those not started, lets those
-// running finish for up to grace, then cancels them, and waits for every
-// chat goroutine to end (and so every mark to be written).
-func (d *dispatcher) stop(grace time.Duration) {
-	d.mu.Lock()
-	d.stopping = true
-	d.mu.Unlock()
-	finished := make(chan struct{})
-	go func() { d.wg.Wait(); close(finished) }()
-	t := time.NewTimer(grace)
-	defer t.Stop()
-	select {
-	case <-finished:
-	case <-t.C:
-		d.b.log.Warn("shutdown grace period over: cancelling updates still being answered; they come again after a restart")
-		d.cancel()
-		<-finished
-	}
-	d.cancel()
-}
-
 // cosmeticTimeout bounds calls that only tidy the chat (answering a
 // button's spinner, taking old buttons off), so that retries and rate
 // limits on them never delay an answer.
@@ -166,15 +24,15 @@ const cosmeticTimeout = 2 * time.Second
 // processSafely is process with a recovered panic: the update counts as
 // answered (a poison update must not block the chat, or the offset, for
 // ever) and only the panic's type is logged.
-func (b *Bot) processSafely(ctx context.Context, in inbound) (handled, mark bool) {
+func (b *Bot) processSafely(ctx context.Context, j *job) (handled bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			b.logFor(in).Error("panic while answering an update", "panic_type", fmt.Sprintf("%T", p))
-			handled, mark = true, true
-			b.apologise(ctx, in)
+			b.logFor(j.in).Error("panic while answering an update", "panic_type", fmt.Sprintf("%T", p))
+			handled = true
+			b.apologise(ctx, j.in)
 		}
 	}()
-	return b.process(ctx, in)
+	return b.process(ctx, j)
 }
 
 // apologise sends, best effort, the apology that carries 999, so that a
@@ -195,19 +53,18 @@ func (b *Bot) apologise(ctx context.Context, in inbound) {
 	}
 }
 
-// process answers one update. handled is false only when ctx ended before
-// the answer was complete: the update is then not marked and comes again
-// after a restart (at least once). Send failures after the last retry are
-// logged and counted, and the update counts as answered: retrying it
-// later would repeat the replies that did go out. mark says the update
-// must now be marked answered (MarkSeen), which the caller does.
+// process answers one job: an update, or several of one chat merged.
+// handled is false only when ctx ended before the answer was complete: the
+// job's updates then stay in the inbox and are answered after a restart
+// (at least once). Send failures after the last retry are logged and
+// counted, and the job counts as answered: answering it again later would
+// repeat the replies that did go out.
 //
-// Order: skip the update if it was answered before (Seen); answer the
-// callback query; skip a button pressed again within DoublePressWindow;
-// run the conversation; after /forget in a private chat, delete the
-// chat's messages and say what was and was not deleted; send every reply
-// in order; only then mark the update answered (the dispatcher does, after
-// letting the offset move past the update).
+// Order: answer the callback queries (stopping the spinners, merged-away
+// presses too); skip a button pressed again within DoublePressWindow; run
+// the conversation; after /forget in a private chat, delete the chat's
+// messages and say what was and was not deleted; send every reply in
+// order. The dispatcher then takes the job out of the inbox.
 //
 // In a group, every message of the answer is a reply to the person's
 // message (to the bot's message whose button was pressed, for a button):
@@ -215,37 +72,27 @@ func (b *Bot) apologise(ctx context.Context, in inbound) {
 // one a second in a chat after a short burst and may be split at 4,096
 // characters, so each part shows whom it answers. Private chats have one
 // person and are not threaded.
-func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
+func (b *Bot) process(ctx context.Context, j *job) (handled bool) {
+	in := j.in
 	start := time.Now()
 	log := b.logFor(in)
 	now := b.cfg.Now()
-	id := strconv.Itoa(in.update)
-	if seen, err := b.store.Seen(ctx, SeenNamespace, id, now); err != nil {
-		log.Error("checking whether the update was answered failed; answering it", "err", err)
-	} else if seen {
-		log.Info("update already answered before a restart; skipped")
-		return true, false
+	for _, cb := range j.callbacks {
+		b.answerCallback(ctx, log, in.chat, cb)
 	}
-
 	if in.callbackID != "" {
-		// Stops the button's spinner. Cosmetic, so one quick try: the
-		// answer must not wait on it.
-		cctx, cancel := context.WithTimeout(ctx, cosmeticTimeout)
-		if err := b.request(cctx, "answerCallbackQuery", in.chat, classFree, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
-			log.Warn("answering the button press failed", "err", err)
-		}
-		cancel()
+		b.answerCallback(ctx, log, in.chat, in.callbackID)
 	}
 	if in.kind == kindAnswerOnly {
-		return true, true
+		return true
 	}
 	press := pressKey{chat: in.chat, msg: in.pressed, data: in.choice}
-	if in.kind == kindChoice && b.presses.repeat(press, now) {
+	if in.kind == kindChoice && j.merged == bot.NotMerged && b.presses.repeat(press, now) {
 		log.Info("the same button pressed again at once; answered the first press only")
-		return true, true
+		return true
 	}
 
-	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10)}
+	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10), Merged: j.merged}
 	var prefix string
 	switch in.kind {
 	case kindText:
@@ -260,7 +107,7 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 	}
 	resp, err := b.h.Handle(ctx, m)
 	if err != nil {
-		return false, false
+		return false
 	}
 	if in.kind == kindChoice {
 		b.presses.record(press, now)
@@ -273,6 +120,9 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 	var msgs *msgLog
 	if in.private {
 		msgs = b.loadMsgLog(ctx, log, in.chat, now)
+		for _, mm := range j.msgs {
+			msgs.add(int(mm[0]), mm[1])
+		}
 		if in.msgID != 0 {
 			msgs.add(in.msgID, in.date)
 		}
@@ -296,7 +146,7 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 			if ctx.Err() != nil {
 				b.saveMsgLog(log, in.chat, msgs, now)
 				log.Warn("stopped while answering; the update will be answered again after a restart", "sent", sent)
-				return false, false
+				return false
 			}
 			failed++
 			b.metrics.SendFailed(channelName)
@@ -316,19 +166,17 @@ func (b *Bot) process(ctx context.Context, in inbound) (handled, mark bool) {
 		b.clearButtons(cctx, log, in)
 		cancel()
 	}
-	log.Debug("update answered", "kind", int(in.kind), "sent", sent, "failed", failed, "forget", resp.Forget, "duration", time.Since(start))
-	return true, true
+	log.Debug("update answered", "kind", int(in.kind), "merged", len(j.ids), "sent", sent, "failed", failed, "forget", resp.Forget, "duration", time.Since(start))
+	return true
 }
 
-// markSeen remembers that the update was answered, durably. It has its own
-// context: it runs even while the bot stops, since the replies are out
-// and forgetting that would repeat them after a restart.
-func (b *Bot) markSeen(in inbound) {
-	mctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+// answerCallback stops a pressed button's spinner. Cosmetic, so one quick
+// try: the answer must not wait on it.
+func (b *Bot) answerCallback(ctx context.Context, log updateLog, chat int64, id string) {
+	cctx, cancel := context.WithTimeout(ctx, cosmeticTimeout)
 	defer cancel()
-	exp := b.cfg.Now().Add(b.cfg.SeenTTL)
-	if _, err := b.store.MarkSeen(mctx, SeenNamespace, strconv.Itoa(in.update), exp); err != nil {
-		b.logFor(in).Error("remembering an answered update failed; a restart may answer it again", "err", err)
+	if err := b.request(cctx, "answerCallbackQuery", chat, classFree, tgbotapi.NewCallback(id, "")); err != nil {
+		log.Warn("answering the button press failed", "err", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -233,8 +234,9 @@ func errString(err error) string {
 
 // TestRestartMidBurst stops the bot in the middle of a burst (some
 // updates answered, some in flight, some not yet received) and starts a
-// new one on the same store: every update is answered exactly once, in
-// each chat's order.
+// new one on the same store: nothing is lost or repeated, and each chat is
+// answered in its order (messages sent faster than they are answered are
+// merged: see checkAnswered).
 func TestRestartMidBurst(t *testing.T) {
 	api := newFakeAPI(t)
 	store := openStore(t)
@@ -263,14 +265,15 @@ func TestRestartMidBurst(t *testing.T) {
 	t.Logf("first bot sent %d of %d replies before stopping", first, total)
 
 	h2 := newHarness(t, options{api: api, store: store})
-	api.await(t, "every reply", 20*time.Second, func() bool { return len(api.allSent()) >= total })
-	lastID := api.nextUpdateID()
-	h2.awaitHandled(lastID)
+	h2.awaitHandled(api.nextUpdateID())
+
 	// Stopping drains the bot, so anything extra has been sent by then.
 	if err := h2.stop(); err != nil {
 		t.Fatalf("second Run: %v", err)
 	}
-	checkExactlyOnce(t, api, chats, cmds)
+	if lost, repeated := checkAnswered(t, api, chats, cmds); lost > 0 || repeated > 0 {
+		t.Errorf("%d chats lost an answer, %d answers repeated; a clean stop loses and repeats nothing", lost, repeated)
+	}
 }
 
 // gatedHandler passes the first n messages to its handler and holds every
@@ -295,33 +298,65 @@ func (f *fakeAPI) nextUpdateID() int {
 	return f.nextUpdate
 }
 
-// checkExactlyOnce checks each chat got one answer per command, in order.
-func checkExactlyOnce(t *testing.T, api *fakeAPI, chats int, cmds []string) {
+// answerKinds maps how an answer starts to the command it answers.
+func answerKinds() map[string]string {
+	return map[string]string{"I can tell you where": "/help", "<b>Luton Community Safety Partnership</b>": "/about", "Call 999 now.": "/emergency", "Hello.": "/start"}
+}
+
+// withoutMergedNote is text without the note that starts an answer to
+// several messages merged into one.
+func withoutMergedNote(text string) string {
+	if strings.HasPrefix(text, "You sent a few messages at once.") {
+		if _, rest, ok := strings.Cut(text, "\n"); ok {
+			return strings.TrimLeft(rest, "\n")
+		}
+	}
+	return text
+}
+
+// checkAnswered checks what chats 1000 to 1000+chats-1, each of which sent
+// cmds in order, were answered. Messages sent faster than they could be
+// answered are merged (the last answered, or one about danger), so a chat
+// may get fewer answers than commands; but its answers must follow the
+// commands' order, and its last answer must be to its last command (cmds
+// must end with the most urgent one). It returns the chats whose last
+// command went unanswered (lost) and the answers given twice in a row
+// (repeated after a crash).
+func checkAnswered(t *testing.T, api *fakeAPI, chats int, cmds []string) (lost, repeated int) {
 	t.Helper()
-	kinds := map[string]string{"I can tell you where": "/help", "<b>Luton Community Safety Partnership</b>": "/about", "Call 999 now.": "/emergency"}
-	lost, twice := 0, 0
+	kinds := answerKinds()
 	for c := range chats {
 		chat := int64(1000 + c)
 		var got []string
 		for _, m := range api.sentTo(chat) {
 			for prefix, cmd := range kinds {
-				if strings.HasPrefix(m.Text, prefix) {
+				if strings.HasPrefix(withoutMergedNote(m.Text), prefix) {
+					if n := len(got); n > 0 && got[n-1] == cmd {
+						repeated++
+						continue
+					}
 					got = append(got, cmd)
 				}
 			}
 		}
-		if strings.Join(got, " ") != strings.Join(cmds, " ") {
-			t.Errorf("chat %d got answers %v, want %v", chat, got, cmds)
+		at := -1
+		inOrder := true
+		for _, g := range got {
+			i := slices.Index(cmds, g)
+			if i <= at {
+				inOrder = false
+			}
+			at = i
 		}
-		if len(got) < len(cmds) {
-			lost += len(cmds) - len(got)
-		} else {
-			twice += len(got) - len(cmds)
+		switch {
+		case len(got) == 0 || got[len(got)-1] != cmds[len(cmds)-1]:
+			lost++
+			t.Errorf("chat %d got answers %v to %v: the last command is not answered last", chat, got, cmds)
+		case !inOrder:
+			t.Errorf("chat %d got answers %v to %v: out of order", chat, got, cmds)
 		}
 	}
-	if lost > 0 || twice > 0 {
-		t.Errorf("%d answers lost, %d repeated", lost, twice)
-	}
+	return lost, repeated
 }
 
 // TestShutdownGraceCancels: work that cannot finish within the grace
@@ -341,8 +376,10 @@ func TestShutdownGraceCancels(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("stopping took %v with a 200 ms grace period", took)
 	}
-	if api.confirmedPast(id) {
-		t.Fatal("an unanswered update was confirmed to Telegram")
+	// Telegram may forget it: the inbox holds it.
+	held, err := store.InboxPending(t.Context(), telegram.InboxNamespace)
+	if err != nil || len(held) != 1 || held[0].ID != int64(id) {
+		t.Fatalf("the inbox holds %v (%v), want update %d", held, err, id)
 	}
 	h2 := newHarness(t, options{api: api, store: store})
 	h2.awaitHandled(id)

@@ -30,8 +30,6 @@ const channelName = "telegram"
 const (
 	// CursorName is the cursor holding the next update id to poll for.
 	CursorName = "telegram-offset"
-	// SeenNamespace is the MarkSeen namespace of answered update ids.
-	SeenNamespace = "telegram"
 	// SecretSetting is the setting holding a generated webhook secret.
 	SecretSetting = "telegram-webhook-secret"
 	// msgLogPrefix + chat id is the session key of a chat's message ids.
@@ -49,6 +47,12 @@ const (
 	DefaultShutdownGrace = 5 * time.Second
 	DefaultMaxTries      = 5
 	DefaultRetryBase     = 500 * time.Millisecond
+	DefaultMaxBacklog    = 1000
+	DefaultWorkers       = 64
+	DefaultWebhookConns  = 40
+	// DefaultFailingAfter is how long sends may fail, with none getting
+	// through, before Ready reports the bot degraded.
+	DefaultFailingAfter = time.Minute
 )
 
 // Bounds of Config.WebhookSecret, in characters of A-Z a-z 0-9 _ -.
@@ -85,9 +89,9 @@ type Store interface {
 	// Cursor and SetCursor keep the polling offset; SetCursor is durable.
 	Cursor(ctx context.Context, name string) (int64, bool, error)
 	SetCursor(ctx context.Context, name string, v int64) error
-	// MarkSeen and Seen remember answered update ids; MarkSeen is durable.
-	MarkSeen(ctx context.Context, ns, id string, expires time.Time) (bool, error)
-	Seen(ctx context.Context, ns, id string, now time.Time) (bool, error)
+	// The inbox holds updates from when they are received until they are
+	// answered (namespace InboxNamespace).
+	bot.Inbox
 	// Setting and SetSetting keep a generated webhook secret.
 	Setting(ctx context.Context, name string) ([]byte, bool, error)
 	SetSetting(ctx context.Context, name string, value []byte) error
@@ -142,6 +146,18 @@ type Config struct {
 	// negative means no limit.
 	PerChatRate  float64
 	PerChatBurst int
+	// MaxBacklog bounds the answers waiting (default 1,000; a chat has at
+	// most MaxQueued+1, merged beyond that). While it is reached, polling
+	// leaves updates at Telegram, and the webhook answers 429 at once
+	// without reading or queuing the update (Telegram sends it again).
+	MaxBacklog int
+	// Workers is how many answers are worked on at once (default 64): a
+	// fixed pool, whatever the load. Chats take turns; messages that may
+	// be about danger, and chats' first messages, go first.
+	Workers int
+	// WebhookConnections is the max_connections given to setWebhook: how
+	// many requests Telegram makes at once (default 40; 1 to 100).
+	WebhookConnections int
 	// MaxBody is the largest webhook request body read (default 1 MiB);
 	// a larger one is refused with 413.
 	MaxBody int64
@@ -187,6 +203,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%w: the webhook URL is not an absolute http(s) URL", ErrInvalidConfig))
 		}
 	}
+	if c.WebhookConnections > 100 {
+		errs = append(errs, fmt.Errorf("%w: webhook connections %d: Telegram allows 1 to 100", ErrInvalidConfig, c.WebhookConnections))
+	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
 		errs = append(errs, fmt.Errorf("%w: webhook secret must be %d to %d of A-Z a-z 0-9 _ -", ErrInvalidConfig, MinWebhookSecretLen, MaxWebhookSecretLen))
 	}
@@ -220,6 +239,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = DefaultMaxBody
+	}
+	if c.MaxBacklog <= 0 {
+		c.MaxBacklog = DefaultMaxBacklog
+	}
+	if c.Workers <= 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.WebhookConnections <= 0 {
+		c.WebhookConnections = DefaultWebhookConns
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = bot.DefaultSessionTTL
@@ -272,6 +300,10 @@ type Bot struct {
 
 	readyMu  sync.Mutex
 	readyErr error
+	// failingSince is when sends began to fail with none getting through
+	// since (zero while they work), and failure the last error's text.
+	failingSince time.Time
+	failure      string
 }
 
 var (
@@ -411,10 +443,38 @@ func (b *Bot) Username() string { return b.self.UserName }
 // Ready returns nil while the bot is taking updates: polling, with the last
 // getUpdates answered, or with its webhook registered. Otherwise it returns
 // an error saying why not, never containing the token.
+//
+// It also reports the bot degraded when sends have failed (given up, or
+// held back by 429s) for longer than a minute with none getting through:
+// updates are taken then, but people are not being answered.
 func (b *Bot) Ready() error {
 	b.readyMu.Lock()
 	defer b.readyMu.Unlock()
-	return b.readyErr
+	if b.readyErr != nil {
+		return b.readyErr
+	}
+	if !b.failingSince.IsZero() {
+		if d := b.cfg.Now().Sub(b.failingSince); d > DefaultFailingAfter {
+			return fmt.Errorf("telegram: degraded: no message sent for %s; last error: %s", d.Round(time.Second), b.failure)
+		}
+	}
+	return nil
+}
+
+// sendWorked and sendFailed keep the sending health Ready reports.
+func (b *Bot) sendWorked() {
+	b.readyMu.Lock()
+	b.failingSince, b.failure = time.Time{}, ""
+	b.readyMu.Unlock()
+}
+
+func (b *Bot) sendFailed(err error) {
+	b.readyMu.Lock()
+	if b.failingSince.IsZero() {
+		b.failingSince = b.cfg.Now()
+	}
+	b.failure = err.Error()
+	b.readyMu.Unlock()
 }
 
 func (b *Bot) setReady(err error) {

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/telegram"
 )
 
@@ -18,7 +20,7 @@ const hookURL = "https://whereto.example.org/telegram/webhook"
 
 // webhookHarness is a bot in webhook mode whose handlers are served on
 // loopback, as the service's HTTP listener would.
-func webhookHarness(t *testing.T, o options) (*harness, *httptest.Server) {
+func webhookHarness(t testing.TB, o options) (*harness, *httptest.Server) {
 	t.Helper()
 	adjust := o.cfg
 	o.cfg = func(c *telegram.Config) {
@@ -37,7 +39,7 @@ func webhookHarness(t *testing.T, o options) (*harness, *httptest.Server) {
 	return h, srv
 }
 
-func post(t *testing.T, srv *httptest.Server, secret string, body []byte) int {
+func post(t testing.TB, srv *httptest.Server, secret string, body []byte) int {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/telegram/webhook", bytes.NewReader(body))
 	if err != nil {
@@ -55,7 +57,7 @@ func post(t *testing.T, srv *httptest.Server, secret string, body []byte) int {
 	return resp.StatusCode
 }
 
-func updateJSON(t *testing.T, id int, chat int64, text string) []byte {
+func updateJSON(t testing.TB, id int, chat int64, text string) []byte {
 	t.Helper()
 	u := tgbotapi.Update{UpdateID: id, Message: &tgbotapi.Message{
 		MessageID: id, Date: int(time.Now().Unix()), Text: text,
@@ -88,10 +90,15 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("webhook mode polled %d times", got)
 	}
 
-	t.Run("right secret is answered before 200", func(t *testing.T) {
+	if got := reg.Get("max_connections"); got != "40" {
+		t.Errorf("max_connections = %q, want 40", got)
+	}
+
+	t.Run("right secret is taken into the inbox, then answered", func(t *testing.T) {
 		if code := post(t, srv, secret, updateJSON(t, 1, 11, "/help")); code != http.StatusOK {
 			t.Fatalf("status %d, want 200", code)
 		}
+		h.awaitIdle()
 		if msgs := h.api.sentTo(11); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "Commands:") {
 			t.Errorf("answer:\n%s", joined(msgs))
 		}
@@ -100,6 +107,7 @@ func TestWebhook(t *testing.T) {
 		if code := post(t, srv, secret, updateJSON(t, 1, 11, "/help")); code != http.StatusOK {
 			t.Fatalf("status %d, want 200", code)
 		}
+		h.awaitIdle()
 		if n := len(h.api.sentTo(11)); n != 1 {
 			t.Errorf("chat has %d answers after a redelivery, want 1", n)
 		}
@@ -121,8 +129,21 @@ func TestWebhook(t *testing.T) {
 		}
 	})
 	t.Run("not an update", func(t *testing.T) {
-		if code := post(t, srv, secret, []byte("{not json")); code != http.StatusBadRequest {
-			t.Errorf("status %d, want 400", code)
+		for _, body := range []string{"{not json", `{"no_update_id":1}`, `[]`, ``} {
+			if code := post(t, srv, secret, []byte(body)); code != http.StatusBadRequest {
+				t.Errorf("%q: status %d, want 400", body, code)
+			}
+		}
+	})
+	t.Run("an update the library cannot decode is acknowledged and counted", func(t *testing.T) {
+		// Valid JSON, an update id, a field of the wrong type: Telegram
+		// would send it again for ever if it were refused.
+		before := h.metrics.skippedFor("undecodable")
+		if code := post(t, srv, secret, []byte(`{"update_id":6,"message":{"message_id":"x","chat":5}}`)); code != http.StatusOK {
+			t.Errorf("status %d, want 200", code)
+		}
+		if got := h.metrics.skippedFor("undecodable") - before; got != 1 {
+			t.Errorf("undecodable updates counted %d, want 1", got)
 		}
 	})
 	if n := len(h.api.sentTo(12)); n != 0 {
@@ -136,6 +157,60 @@ func TestWebhook(t *testing.T) {
 			t.Errorf("status %d, want 503 (Telegram delivers it again later)", code)
 		}
 	})
+}
+
+// TestWebhookBacklogFull: while MaxBacklog answers wait, an update gets
+// 429 at once and is not taken (Telegram sends it again); once there is
+// room it is taken and answered.
+func TestWebhookBacklogFull(t *testing.T) {
+	release := make(chan struct{})
+	h, srv := webhookHarness(t, options{
+		cfg: func(c *telegram.Config) { c.MaxBacklog = 2 },
+		handler: func(r *bot.Runner) telegram.Handler {
+			return handlerFunc(func(ctx context.Context, m bot.Message) (bot.Response, error) {
+				select {
+				case <-release:
+				case <-ctx.Done():
+					return bot.Response{}, ctx.Err()
+				}
+				return r.Handle(ctx, m)
+			})
+		},
+	})
+	secret := h.api.webhookParam("secret_token")
+	for i, chat := range []int64{21, 22} {
+		if code := post(t, srv, secret, updateJSON(t, 10+i, chat, "/help")); code != http.StatusOK {
+			t.Fatalf("update %d: status %d, want 200", i, code)
+		}
+	}
+	start := time.Now()
+	if code := post(t, srv, secret, updateJSON(t, 12, 23, "/help")); code != http.StatusTooManyRequests {
+		t.Fatalf("with the backlog full: status %d, want 429", code)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the 429 took %v; it must come at once", took)
+	}
+	if got := h.metrics.skippedFor("backlog_full"); got != 1 {
+		t.Errorf("refused updates counted %d, want 1", got)
+	}
+	close(release)
+	h.awaitIdle()
+	if code := post(t, srv, secret, updateJSON(t, 12, 23, "/help")); code != http.StatusOK {
+		t.Fatalf("sent again with room: status %d, want 200", code)
+	}
+	h.awaitIdle()
+	for _, chat := range []int64{21, 22, 23} {
+		if n := len(h.api.sentTo(chat)); n != 1 {
+			t.Errorf("chat %d got %d answers, want 1", chat, n)
+		}
+	}
+}
+
+// handlerFunc adapts a function to telegram.Handler.
+type handlerFunc func(ctx context.Context, m bot.Message) (bot.Response, error)
+
+func (f handlerFunc) Handle(ctx context.Context, m bot.Message) (bot.Response, error) {
+	return f(ctx, m)
 }
 
 // TestWebhookSecretKept: a restart on the same store registers the same

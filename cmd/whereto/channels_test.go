@@ -20,12 +20,15 @@ import (
 )
 
 // fakeTelegram is a minimal Bot API on loopback: it delivers the given
-// texts as private messages once, then empty long polls, and records what
-// the bot sends.
+// texts as private messages, one at a time, each once the bot has
+// answered the one before (as a person would type them; sent at once,
+// the bot would merge them), then empty long polls, and records what the
+// bot sends.
 type fakeTelegram struct {
 	mu        sync.Mutex
 	texts     []string
-	delivered bool
+	delivered int // texts delivered
+	answered  int // len(sent) when the last text was delivered
 	sent      []string
 	nextID    int
 }
@@ -42,26 +45,24 @@ func (f *fakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "getMe":
 		reply(map[string]any{"id": 42, "is_bot": true, "first_name": "whereto", "username": "whereto_test_bot"})
 	case "getUpdates":
-		if f.delivered {
+		if f.delivered == len(f.texts) || (f.delivered > 0 && len(f.sent) == f.answered) {
 			f.mu.Unlock()
 			time.Sleep(20 * time.Millisecond)
 			f.mu.Lock()
 			reply([]any{})
 			return
 		}
-		f.delivered = true
-		var ups []any
-		for i, text := range f.texts {
-			ups = append(ups, map[string]any{
-				"update_id": 1000 + i,
-				"message": map[string]any{
-					"message_id": 1 + i, "date": time.Now().Unix(), "text": text,
-					"chat": map[string]any{"id": 777, "type": "private", "first_name": "Resident"},
-					"from": map[string]any{"id": 777, "is_bot": false, "first_name": "Resident"},
-				},
-			})
-		}
-		reply(ups)
+		i, text := f.delivered, f.texts[f.delivered]
+		f.delivered++
+		f.answered = len(f.sent)
+		reply([]any{map[string]any{
+			"update_id": 1000 + i,
+			"message": map[string]any{
+				"message_id": 1 + i, "date": time.Now().Unix(), "text": text,
+				"chat": map[string]any{"id": 777, "type": "private", "first_name": "Resident"},
+				"from": map[string]any{"id": 777, "is_bot": false, "first_name": "Resident"},
+			},
+		}})
 	case "sendMessage":
 		f.sent = append(f.sent, r.Form.Get("text"))
 		f.nextID++

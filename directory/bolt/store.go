@@ -60,6 +60,7 @@ const (
 	bucketCursors  = "cursors"
 	bucketSeen     = "seen"
 	bucketSettings = "settings"
+	bucketInbox    = "inbox"
 
 	keySchema      = "schema"
 	keySeeded      = "seeded"
@@ -70,7 +71,7 @@ const (
 
 // allBuckets returns the buckets Open creates.
 func allBuckets() []string {
-	return []string{bucketMeta, bucketServices, bucketAudit, bucketSessions, bucketStats, bucketCursors, bucketSeen, bucketSettings}
+	return []string{bucketMeta, bucketServices, bucketAudit, bucketSessions, bucketStats, bucketCursors, bucketSeen, bucketSettings, bucketInbox}
 }
 
 // Options configure Open. The zero value (and a nil *Options) means
