@@ -31,8 +31,13 @@ type Inbox interface {
 	// out. The items keep their order.
 	InboxPut(ctx context.Context, ns string, items []InboxItem) ([]InboxItem, error)
 	// InboxDone takes ids out of the inbox and remembers them as done
-	// until keep, in one durable write.
+	// until keep (not at all if keep is zero: a channel whose platform
+	// never sends an update again once it is confirmed), in one durable
+	// write.
 	InboxDone(ctx context.Context, ns string, ids []int64, keep time.Time) error
+	// InboxNext is one past the highest id ever put in ns (0 if none):
+	// where a channel that polls by offset starts again.
+	InboxNext(ctx context.Context, ns string) (int64, error)
 	// InboxPending returns every item held in ns, lowest id first.
 	InboxPending(ctx context.Context, ns string) ([]InboxItem, error)
 }

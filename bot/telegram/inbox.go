@@ -105,7 +105,7 @@ func (b *Bot) resume(ctx context.Context, d *dispatcher) (int64, error) {
 		d.submit(in, b.urgent(in))
 	}
 	if len(bad) > 0 {
-		if err := b.store.InboxDone(ctx, InboxNamespace, bad, b.cfg.Now().Add(b.cfg.SeenTTL)); err != nil {
+		if err := b.store.InboxDone(ctx, InboxNamespace, bad, b.keepDone()); err != nil {
 			b.log.Error("dropping unreadable inbox entries failed", "err", err)
 		}
 	}
@@ -137,7 +137,7 @@ func (b *Bot) urgent(in inbound) bool {
 func (b *Bot) inboxDone(j *job) {
 	mctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := b.store.InboxDone(mctx, InboxNamespace, j.ids, b.cfg.Now().Add(b.cfg.SeenTTL)); err != nil {
+	if err := b.store.InboxDone(mctx, InboxNamespace, j.ids, b.keepDone()); err != nil {
 		b.logFor(j.in).Error("taking answered updates out of the inbox failed; a restart may answer them again", "err", err, "updates", len(j.ids))
 	}
 }
@@ -150,6 +150,17 @@ func (b *Bot) WaitIdle(ctx context.Context) error {
 		return d.waitIdle(ctx)
 	}
 	return nil
+}
+
+// keepDone is until when answered updates are remembered: SeenTTL in
+// webhook mode, where Telegram sends an update again if it did not get
+// the 200; not at all while polling, where the offset, moved past every
+// update taken (InboxNext), means Telegram never sends one again.
+func (b *Bot) keepDone() time.Time {
+	if b.cfg.WebhookURL == "" {
+		return time.Time{}
+	}
+	return b.cfg.Now().Add(b.cfg.SeenTTL)
 }
 
 // Pending returns how many updates the bot holds and has not answered

@@ -54,7 +54,15 @@ func (b *Bot) runPolling(ctx context.Context, d *dispatcher) error {
 		d.stop(b.cfg.ShutdownGrace)
 		return err
 	}
-	offset = max(offset, int(top)+1)
+	next, err := b.store.InboxNext(ctx, InboxNamespace)
+	if err != nil {
+		b.disp.Store(nil)
+		d.stop(b.cfg.ShutdownGrace)
+		return fmt.Errorf("telegram: reading the inbox: %w", err)
+	}
+	// Past every update ever taken: Telegram never sends one of them
+	// again, so answered updates need no done marks while polling.
+	offset = max(offset, int(top)+1, int(next))
 	if answers {
 		b.setReady(nil) // the API answers; a failing getUpdates says otherwise
 	}

@@ -70,7 +70,13 @@ func (s *Store) InboxPut(ctx context.Context, ns string, items []bot.InboxItem) 
 		fresh = fresh[:0] // Batch may run this function again
 		in, seen := tx.Bucket([]byte(bucketInbox)), tx.Bucket([]byte(bucketSeen))
 		now := time.Now().Unix()
+		cur := tx.Bucket([]byte(bucketCursors))
+		next := int64(0)
+		if v := cur.Get(inboxNextKey(ns)); len(v) == 8 {
+			next = int64(getUint64(v))
+		}
 		for _, it := range items {
+			next = max(next, it.ID+1)
 			if v := seen.Get(seenKey(ns, it.ID)); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now {
 				continue
 			}
@@ -83,7 +89,7 @@ func (s *Store) InboxPut(ctx context.Context, ns string, items []bot.InboxItem) 
 			}
 			fresh = append(fresh, it)
 		}
-		return nil
+		return cur.Put(inboxNextKey(ns), putUint64(uint64(next)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: inbox put: %w", mapClosed(err))
@@ -91,8 +97,9 @@ func (s *Store) InboxPut(ctx context.Context, ns string, items []bot.InboxItem) 
 	return fresh, nil
 }
 
-// InboxDone deletes ids from the inbox and marks them done until keep,
-// durably, in one transaction grouped with concurrent calls.
+// InboxDone deletes ids from the inbox and marks them done until keep (no
+// mark if keep is zero), durably, in one transaction grouped with
+// concurrent calls.
 func (s *Store) InboxDone(ctx context.Context, ns string, ids []int64, keep time.Time) error {
 	if err := s.enter(ctx, true); err != nil {
 		return err
@@ -111,6 +118,9 @@ func (s *Store) InboxDone(ctx context.Context, ns string, ids []int64, keep time
 			if err := in.Delete(inboxKey(ns, id)); err != nil {
 				return err
 			}
+			if keep.IsZero() {
+				continue
+			}
 			if err := seen.Put(seenKey(ns, id), exp); err != nil {
 				return err
 			}
@@ -121,6 +131,34 @@ func (s *Store) InboxDone(ctx context.Context, ns string, ids []int64, keep time
 		return fmt.Errorf("store: inbox done: %w", mapClosed(err))
 	}
 	return nil
+}
+
+// inboxNextKey is the cursors-bucket key of InboxNext.
+func inboxNextKey(ns string) []byte { return []byte("inbox-next:" + ns) }
+
+// InboxNext returns one past the highest id InboxPut ever took in ns, or
+// 0. InboxPut moves it in the same transaction as it writes the items.
+func (s *Store) InboxNext(ctx context.Context, ns string) (int64, error) {
+	if err := s.enter(ctx, false); err != nil {
+		return 0, err
+	}
+	defer s.life.RUnlock()
+	if err := checkInboxNS(ns); err != nil {
+		return 0, err
+	}
+	var next int64
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if b := tx.Bucket([]byte(bucketCursors)); b != nil {
+			if v := b.Get(inboxNextKey(ns)); len(v) == 8 {
+				next = int64(getUint64(v))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: inbox next: %w", mapClosed(err))
+	}
+	return next, nil
 }
 
 // InboxPending returns the items held in ns, lowest id first. An entry
