@@ -86,6 +86,10 @@ func buildChannels(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bo
 				Endpoint:      tc.APIEndpoint,
 				WebhookURL:    tc.WebhookURL,
 				WebhookSecret: tc.WebhookSecret.Value(),
+				GlobalRate:    tc.Rates.Global,
+				PerChatRate:   tc.Rates.Chat,
+				PerChatBurst:  tc.Rates.Burst,
+				MaxBacklog:    tc.Backlog,
 				Logger:        deps.Logger.With("channel", "telegram"),
 				Metrics:       deps.Metrics,
 				SessionTTL:    cfg.SessionTTL,
@@ -146,7 +150,11 @@ func planChannels(cfg serveConfig) []channelPlan {
 		if t.APIEndpoint != "" {
 			api = "the Bot API at " + showURL(hostOf(fmt.Sprintf(t.APIEndpoint, "TOKEN", "method")))
 		}
-		tg.how += ", " + api
+		limits := "sending at most " + t.Rates.String()
+		if t.Rates.String() == "off" {
+			limits = "sending with no rate limit (WHERETO_TELEGRAM_RATE=off)"
+		}
+		tg.how += fmt.Sprintf(", %s, %s, at most %d answers waiting", api, limits, t.Backlog)
 	}
 
 	sl := channelPlan{name: "slack", on: cfg.Slack.Enabled(), built: channelBuilt("slack")}

@@ -64,6 +64,10 @@ type telegramConfig struct {
 	// WebhookSecret is the webhook's secret token; empty means the channel
 	// generates one and keeps it in the database.
 	WebhookSecret secret
+	// Rates are the sending limits (WHERETO_TELEGRAM_RATE).
+	Rates telegram.Rates
+	// Backlog is the most answers waiting (WHERETO_TELEGRAM_BACKLOG).
+	Backlog int
 }
 
 // Enabled reports whether Telegram is configured.
@@ -120,6 +124,8 @@ func serveSettings() []setting {
 		{"WHERETO_TELEGRAM_API_ENDPOINT", "telegram-api-endpoint", "", "Bot API endpoint format, e.g. https://host/bot%s/%s (default the public Bot API)"},
 		{"WHERETO_TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL of the webhook: turns webhook mode on (default long polling)"},
 		{"WHERETO_TELEGRAM_WEBHOOK_SECRET", "", "", "webhook secret token (secret; default generated and kept in the database)"},
+		{"WHERETO_TELEGRAM_RATE", "telegram-rate", "", "sending limits: off, or global=N,chat=N,burst=N (default Telegram's: global=30,chat=1,burst=3)"},
+		{"WHERETO_TELEGRAM_BACKLOG", "telegram-backlog", "1000", "most answers waiting; beyond it polling waits and the webhook answers 429 (10 to 100000)"},
 		{"SLACK_BOT_TOKEN", "", "", "Slack bot token xoxb-...: turns Slack on (secret)"},
 		{"SLACK_APP_TOKEN", "", "", "Slack app token xapp-...: Socket Mode (secret)"},
 		{"SLACK_SIGNING_SECRET", "", "", "Slack signing secret: HTTP mode (secret)"},
@@ -312,8 +318,25 @@ func (v *validator) telegram(vals map[string]value) telegramConfig {
 		t.WebhookSecret = secret(sec)
 	}
 
+	rate := vals["WHERETO_TELEGRAM_RATE"]
+	r, err := telegram.ParseRates(rate.v)
+	if err != nil {
+		v.add("%s %v", rate.from, err)
+	}
+	t.Rates = r
+	backlog := vals["WHERETO_TELEGRAM_BACKLOG"]
+	t.Backlog = telegram.DefaultMaxBacklog
+	if backlog.v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(backlog.v))
+		if err != nil || n < 10 || n > 100_000 {
+			v.add("%s %q must be a whole number from 10 to 100000", backlog.from, backlog.v)
+		} else {
+			t.Backlog = n
+		}
+	}
+
 	if tok == "" {
-		for _, name := range []string{"WHERETO_TELEGRAM_API_ENDPOINT", "WHERETO_TELEGRAM_WEBHOOK_URL", "WHERETO_TELEGRAM_WEBHOOK_SECRET"} {
+		for _, name := range []string{"WHERETO_TELEGRAM_API_ENDPOINT", "WHERETO_TELEGRAM_WEBHOOK_URL", "WHERETO_TELEGRAM_WEBHOOK_SECRET", "WHERETO_TELEGRAM_RATE"} {
 			if x := vals[name]; x.v != "" {
 				v.add("%s is set but TELEGRAM_BOT_TOKEN is not: set the token to run Telegram, or unset %s", x.from, x.from)
 			}

@@ -557,6 +557,7 @@ func TestServeCheck(t *testing.T) {
 			wantOut: []string{
 				"configuration is valid",
 				"webhook https://whereto.example.org/telegram/webhook", "secret token from WHERETO_TELEGRAM_WEBHOOK_SECRET", "the Bot API at http://127.0.0.1:9",
+				"sending at most global=30,chat=1,burst=3", "at most 1000 answers waiting",
 				"Socket Mode", "HTTP at /slack/commands", "2 admin user id(s)", "admin group S0123ABCD", "audit channel C0123ABCD", "API http://127.0.0.1:9/api/",
 			},
 		},
@@ -614,6 +615,26 @@ func TestServeCheck(t *testing.T) {
 			name:    "a short webhook secret",
 			env:     with(goodEnv(), "WHERETO_TELEGRAM_WEBHOOK_SECRET", "short"),
 			wantErr: []string{"WHERETO_TELEGRAM_WEBHOOK_SECRET must be 16 to 256"},
+		},
+		{
+			name:    "Telegram's limits raised, backlog set",
+			env:     with(with(goodEnv(), "WHERETO_TELEGRAM_RATE", "global=100"), "WHERETO_TELEGRAM_BACKLOG", "5000"),
+			wantOut: []string{"sending at most global=100,chat=1,burst=3", "at most 5000 answers waiting"},
+		},
+		{
+			name:    "no limits, for a Local Bot API server",
+			env:     with(goodEnv(), "WHERETO_TELEGRAM_RATE", "off"),
+			wantOut: []string{"sending with no rate limit"},
+		},
+		{
+			name:    "a rate that cannot be read",
+			env:     with(goodEnv(), "WHERETO_TELEGRAM_RATE", "fast"),
+			wantErr: []string{"WHERETO_TELEGRAM_RATE", "want off, or global=N,chat=N,burst=N"},
+		},
+		{
+			name:    "a backlog out of range",
+			env:     with(goodEnv(), "WHERETO_TELEGRAM_BACKLOG", "5"),
+			wantErr: []string{"WHERETO_TELEGRAM_BACKLOG \"5\" must be a whole number from 10 to 100000"},
 		},
 		{
 			name:    "an endpoint that is not tgbotapi's format",
