@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -140,22 +141,73 @@ func writeDirectory(tx *bbolt.Tx, d *directory.Directory) error {
 	return putRoutes(tx, d)
 }
 
-// Backup writes a consistent copy of the whole database file to w, from
-// one read transaction: writers go on meanwhile and the copy is the file as
-// it was when Backup began. It returns the number of bytes written.
+// Backup writes a consistent copy of the database to w, from one read
+// transaction: writers go on meanwhile and the copy is the file as it was
+// when Backup began. The inbox is left out: it holds what people typed,
+// only until it is answered, and a backup is kept for long. Backup copies
+// every other bucket (with its sequence, which numbers the audit log)
+// into a new file in the system's temporary directory, writes that file
+// to w and removes it. It returns the number of bytes written.
 func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	if err := s.enter(ctx, false); err != nil {
 		return 0, err
 	}
 	defer s.life.RUnlock()
-	var n int64
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
+	tmp, err := os.CreateTemp("", "whereto-backup-*.db")
 	if err != nil {
-		return n, fmt.Errorf("store: backup: %w", mapClosed(err))
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	path := tmp.Name()
+	_ = tmp.Close()
+	defer os.Remove(path)
+	dst, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second, NoSync: true})
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	err = s.db.View(func(src *bbolt.Tx) error {
+		return dst.Update(func(out *bbolt.Tx) error {
+			return src.ForEach(func(name []byte, b *bbolt.Bucket) error {
+				if string(name) == bucketInbox {
+					_, err := out.CreateBucket(name) // empty, as Open makes it
+					return err
+				}
+				return copyBucket(out, name, b)
+			})
+		})
+	})
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", mapClosed(err))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	defer f.Close()
+	n, err := io.Copy(w, f)
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", err)
 	}
 	return n, nil
+}
+
+// copyBucket copies bucket b, keys, values and sequence, into tx as name.
+// whereto's buckets hold no nested buckets.
+func copyBucket(tx *bbolt.Tx, name []byte, b *bbolt.Bucket) error {
+	out, err := tx.CreateBucket(name)
+	if err != nil {
+		return err
+	}
+	if err := out.SetSequence(b.Sequence()); err != nil {
+		return err
+	}
+	out.FillPercent = 1 // keys come in order: pack the pages
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return fmt.Errorf("bucket %s holds a nested bucket %q", name, k)
+		}
+		return out.Put(k, v)
+	})
 }

@@ -1,7 +1,10 @@
 package bolt_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -116,5 +119,60 @@ func TestInboxBadInput(t *testing.T) {
 	}
 	if got, _ := st.InboxPending(ctx, "telegram"); len(got) != 0 {
 		t.Errorf("refused items were stored: %v", ids(got))
+	}
+}
+
+// TestBackupLeavesOutTheInbox: what people typed, held until answered,
+// never reaches a backup; everything else does.
+func TestBackupLeavesOutTheInbox(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	marker := "QZVbackupMARK"
+	if _, err := st.InboxPut(ctx, "telegram", []bot.InboxItem{{ID: 7, Data: []byte(`{"t":"` + marker + `"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCursor(ctx, "telegram-offset", 8); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.History(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := st.Backup(ctx, &buf)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("Backup = %d, %v (%d bytes)", n, err, buf.Len())
+	}
+	if bytes.Contains(buf.Bytes(), []byte(marker)) {
+		t.Fatal("the backup holds an inbox entry's text")
+	}
+	path := filepath.Join(t.TempDir(), "restored.db")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restored, err := bolt.Open(path, nil)
+	if err != nil {
+		t.Fatalf("opening the backup: %v", err)
+	}
+	defer restored.Close()
+	if held, _ := restored.InboxPending(ctx, "telegram"); len(held) != 0 {
+		t.Errorf("the backup's inbox holds %v", ids(held))
+	}
+	if v, ok, _ := restored.Cursor(ctx, "telegram-offset"); !ok || v != 8 {
+		t.Errorf("cursor in the backup = %d, %v; want 8", v, ok)
+	}
+	after, err := restored.History(ctx, "")
+	if err != nil || len(after) != len(before) {
+		t.Errorf("history in the backup: %d entries (%v), want %d", len(after), err, len(before))
+	}
+	// The audit log's numbering goes on from where it was.
+	svc, _ := restored.Directory().Service("mash")
+	svc = svc.Clone()
+	svc.Alert = "closed today"
+	if err := restored.PutService(ctx, "tester", svc); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := restored.History(ctx, ""); len(h) != len(before)+1 {
+		t.Errorf("after an edit the backup's history has %d entries, want %d", len(h), len(before)+1)
 	}
 }
