@@ -14,8 +14,16 @@
 // X-Telegram-Bot-Api-Secret-Token (compared in constant time) gets 401 and
 // nothing else is read, and the body is read up to Config.MaxBody.
 //
-// Updates of one chat are answered one at a time, in order; different
-// chats in parallel (a goroutine per chat with work).
+// Every update taken is first written to the inbox (bot.Inbox, on the
+// store), and only then confirmed to Telegram (the next getUpdates asks
+// past it; the webhook answers 200). A fixed pool of Config.Workers
+// answers from there: chats take turns, each chat's messages one at a
+// time and in order, and messages that may be about danger, and chats'
+// first messages, go first. Messages a chat sends faster than they can be
+// answered are merged (at most MaxQueued wait): the last is answered, or
+// one that may be about danger, and the answer says so; /forget is never
+// merged away. At most Config.MaxBacklog answers wait: beyond that polling
+// waits and the webhook answers 429.
 //
 // An edited message in a private chat is read as a new message at the
 // step the conversation is at; in a group, edits are not answered. A
@@ -25,20 +33,18 @@
 //
 // # Never lose, never repeat
 //
-// The poller asks getUpdates only with the offset of the lowest update not
-// yet answered, so Telegram never forgets an unanswered update, and stores
-// that offset (cursor "telegram-offset"). Updates answered above it, out of
-// order, are remembered with MarkSeen ("telegram", update id, 48 hours) and
-// skipped if they come again after a restart. A webhook update is
-// acknowledged (200) only once answered.
-//
-// An update is marked after its replies are sent, not before: a crash in
-// between makes the next run answer it again, where marking first would
-// make it never be answered. A repeated answer is harmless; a lost one, to
-// someone in danger, is not. The window is one disk flush per update (a
-// chat's next update waits for the mark), and only a crash (kill -9, power
-// loss) can fall in it; a normal stop finishes or hands back every update
-// and answers none twice.
+// An update is on disk before Telegram is told it was received, and
+// leaves the inbox only after its replies are sent: a crash in between
+// makes the next run answer it again, where taking it out first would
+// make it never be answered. A repeated answer is harmless; a lost one,
+// to someone in danger, is not. A chat's next message waits for the
+// previous one to leave the inbox, so a crash (kill -9, power loss)
+// repeats at most one answer per chat, and only answers whose sends were
+// in flight; a normal stop finishes or leaves in the inbox every update
+// and answers none twice. Polling starts again after the highest update
+// ever put in the inbox (InboxNext), so Telegram never sends an answered
+// update again; in webhook mode answered updates are remembered for
+// SeenTTL, in case Telegram sends one again.
 //
 // # Sending
 //

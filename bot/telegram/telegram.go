@@ -79,7 +79,9 @@ var (
 
 // Handler runs one message through the conversation; *bot.Runner
 // implements it. Its error is non-nil only when ctx ended before the
-// message was handled.
+// message was handled. A Handler that also has Urgent(bot.Message) bool
+// (as *bot.Runner does) lets the bot answer messages that may be about
+// danger first.
 type Handler interface {
 	Handle(ctx context.Context, m bot.Message) (bot.Response, error)
 }
@@ -150,6 +152,9 @@ type Config struct {
 	// most MaxQueued+1, merged beyond that). While it is reached, polling
 	// leaves updates at Telegram, and the webhook answers 429 at once
 	// without reading or queuing the update (Telegram sends it again).
+	// The webhook checks before it reads a request, so requests arriving
+	// together can each pass: the bound is approximate by at most
+	// WebhookConnections.
 	MaxBacklog int
 	// Workers is how many answers are worked on at once (default 64): a
 	// fixed pool, whatever the load. Chats take turns; messages that may
