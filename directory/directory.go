@@ -198,8 +198,8 @@ type Directory struct {
 	PlaceNames PlaceNames `json:"places"`
 	Services   []Service  `json:"services"`
 
-	// search is the look-up index built by Prepare; nil until then.
-	search *searchIndex
+	// index is the look-up index built by Prepare; nil until then.
+	index *Index
 	// places is the place finder built by Prepare; nil until then.
 	places *Places
 }
@@ -247,7 +247,7 @@ func (d *Directory) ServicesFor(r Route) []Service {
 // affecting a shared snapshot.
 func (d *Directory) Clone() *Directory {
 	c := *d
-	c.search = nil // the copy may change; Prepare it again
+	c.index = nil // the copy may change; Prepare it again
 	c.Partnership.About = slices.Clone(d.Partnership.About)
 	c.BankHolidays = slices.Clone(d.BankHolidays)
 	c.Routes = cloneRoutes(d.Routes)

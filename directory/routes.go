@@ -84,6 +84,10 @@ const (
 	MaxRouteExamples = 2000
 )
 
+// ValidID reports whether s has the shape of a service id: lower-case
+// letters, digits and single hyphens ("mash", "police-non-emergency").
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
 // ValidRouteID reports whether s has the shape of a route id: lower-case
 // letters, digits and single hyphens, at most MaxRouteID bytes. Training
 // files and evaluation sets use it for their labels.

@@ -75,7 +75,7 @@ type Exception struct {
 // Directory by hand, before sharing it. A prepared directory must not be
 // changed (Clone it first).
 func (d *Directory) Prepare() {
-	d.search = buildSearchIndex(d)
+	d.index = buildIndex(d)
 	d.places = NewPlaces(d.PlaceNames.Districts, d.PlaceNames.Towns)
 	cal := newCalendar(d.BankHolidays)
 	for i := range d.Services {

@@ -71,7 +71,7 @@ func (h *handler) admin(ctx context.Context, c command, ix *index, ac adminComma
 	case verbRevert:
 		res.reply, res.later = h.revert(ctx, c.UserID, ix, ac.id, uint64(ac.num))
 	case verbStale:
-		res.reply = staleReply(ix.dir.Services, h.now())
+		res.reply = staleReply(ix.dir, h.now())
 	case verbStats:
 		res.reply = h.stats(ctx, ix.dir, ac.num)
 	}
@@ -125,14 +125,14 @@ func removeConfirmReply(s directory.Service) *reply {
 func (h *handler) history(ctx context.Context, id string) *reply {
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	entries, err := h.store.history(ctx, id)
+	entries, err := h.store.History(ctx, id)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
 		return textReply("The history could not be read just now. Please try again.")
 	}
-	var changes, refusals []auditEntry
+	var changes, refusals []directory.AuditEntry
 	for _, e := range entries {
-		if e.Action == actionRefused {
+		if e.Action == directory.ActionRefused {
 			refusals = append(refusals, e)
 		} else {
 			changes = append(changes, e)
@@ -174,7 +174,7 @@ func (h *handler) history(ctx context.Context, id string) *reply {
 }
 
 // writeEntries writes the last n of entries, newest first, one a line.
-func writeEntries(b *strings.Builder, entries []auditEntry, n int) {
+func writeEntries(b *strings.Builder, entries []directory.AuditEntry, n int) {
 	for i := len(entries) - 1; i >= 0 && len(entries)-i <= n; i-- {
 		e := entries[i]
 		fmt.Fprintf(b, "• *%d*  %s  %s  %s\n", e.Seq, e.At.In(directory.London()).Format("2 Jan 2006 15:04"), who(e.Who), describe(e))
@@ -182,55 +182,59 @@ func writeEntries(b *strings.Builder, entries []auditEntry, n int) {
 }
 
 // describe says what an audit entry did.
-func describe(e auditEntry) string {
+func describe(e directory.AuditEntry) string {
 	switch e.Action {
-	case actionSeed:
+	case directory.ActionSeed:
 		return "loaded with the default directory"
-	case actionRefused:
+	case directory.ActionRefused:
 		return "was refused (tried to " + esc(e.Note) + ")"
-	case actionDelete:
+	case directory.ActionDelete:
 		return "removed it"
-	case actionPut:
+	case directory.ActionPut:
 		if e.Before == nil {
 			return "added it"
 		}
-		ch := changedFields(e.Before, e.After)
-		if len(ch) == 0 && fingerprint(*e.Before) == fingerprint(*e.After) {
-			return "saved it unchanged"
-		}
-		if len(ch) == 0 {
-			// Every field the form shows is compared; what differs is
-			// kept outside it (bank holidays, dated exceptions).
+		ch, other := changedFields(e.Before, e.After)
+		switch {
+		case len(ch) > 0:
+			return "changed " + strings.Join(ch, ", ")
+		case other:
+			// What differs is kept outside the form.
 			return "changed what the form does not show (bank holidays or dated exceptions)"
 		}
-		return "changed " + strings.Join(ch, ", ")
+		return "saved it unchanged"
 	}
 	return esc(e.Action)
 }
 
-// fieldLabels names the fields compared by changedFields, in form order.
-func fieldLabels() [][2]string {
-	return [][2]string{
-		{blockName, "name"}, {blockOrg, "organisation"}, {blockDescription, "description"},
-		{blockContacts, "contacts"}, {blockHours, "office hours"}, {blockHoursNote, "hours note"},
-		{blockAreas, "areas"}, {blockAreaName, "areas in words"}, {blockRoutes, "routes"}, {blockKeywords, "keywords"},
-		{blockSource, "source"}, {blockStatus, "status"}, {blockAlert, "alert"}, {blockReview, "still to check"},
-		{blockVerified, "verified"},
+// formFields maps the fields directory.ChangedFields names to the form's
+// inputs and their labels, in form order. Fields the form does not show
+// (the id, bank holidays, dated exceptions) are absent.
+func formFieldsOf() []struct{ field, block, label string } {
+	return []struct{ field, block, label string }{
+		{directory.FieldName, blockName, "name"}, {directory.FieldOrganisation, blockOrg, "organisation"},
+		{directory.FieldDescription, blockDescription, "description"}, {directory.FieldContacts, blockContacts, "contacts"},
+		{directory.FieldHoursWeekly, blockHours, "office hours"}, {directory.FieldHoursNote, blockHoursNote, "hours note"},
+		{directory.FieldAreas, blockAreas, "areas"}, {directory.FieldAreaName, blockAreaName, "areas in words"},
+		{directory.FieldRoutes, blockRoutes, "routes"}, {directory.FieldKeywords, blockKeywords, "keywords"},
+		{directory.FieldSource, blockSource, "source"}, {directory.FieldStatus, blockStatus, "status"},
+		{directory.FieldAlert, blockAlert, "alert"}, {directory.FieldReview, blockReview, "still to check"},
+		{directory.FieldVerified, blockVerified, "verified"},
 	}
 }
 
-// changedFields lists the fields that differ between two versions.
-func changedFields(before, after *directory.Service) []string {
-	if before == nil || after == nil {
-		return nil
-	}
-	var out []string
-	for _, f := range fieldLabels() {
-		if fieldText(*before, f[0]) != fieldText(*after, f[0]) {
-			out = append(out, f[1])
+// changedFields lists, as the form labels them, the fields the form
+// shows that differ between two versions (directory.ChangedFields), and
+// whether anything else differs too.
+func changedFields(before, after *directory.Service) (labels []string, other bool) {
+	changed := directory.ChangedFields(before, after)
+	for _, f := range formFieldsOf() {
+		if i := slices.Index(changed, f.field); i >= 0 {
+			labels = append(labels, f.label)
+			changed = slices.Delete(changed, i, i+1)
 		}
 	}
-	return out
+	return labels, len(changed) > 0
 }
 
 // revert restores the Before of change seq of service id: the service as
@@ -241,12 +245,12 @@ func changedFields(before, after *directory.Service) []string {
 func (h *handler) revert(ctx context.Context, user string, ix *index, id string, seq uint64) (*reply, func(context.Context)) {
 	hctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	entries, err := h.store.history(hctx, id)
+	entries, err := h.store.History(hctx, id)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
 		return textReply("The history could not be read just now. Please try again."), nil
 	}
-	i := slices.IndexFunc(entries, func(e auditEntry) bool { return e.Seq == seq })
+	i := slices.IndexFunc(entries, func(e directory.AuditEntry) bool { return e.Seq == seq })
 	if i < 0 {
 		return textReply(fmt.Sprintf("There is no change %d to `%s`. `/whereto history %s` lists them.", seq, esc(id), esc(id))), nil
 	}
@@ -257,9 +261,9 @@ func (h *handler) revert(ctx context.Context, user string, ix *index, id string,
 		curPtr = &cur
 	}
 	switch {
-	case e.Action == actionSeed:
+	case e.Action == directory.ActionSeed:
 		return textReply("Change " + fmt.Sprint(seq) + " loaded the default directory; there is nothing before it to restore. Use `/whereto edit " + esc(id) + "` instead."), nil
-	case e.Action == actionRefused:
+	case e.Action == directory.ActionRefused:
 		return textReply("Change " + fmt.Sprint(seq) + " was a refused attempt; nothing was changed, so there is nothing to revert."), nil
 	case e.Before == nil: // the change added the service: remove it again
 		if !exists {
@@ -285,38 +289,36 @@ func (h *handler) revert(ctx context.Context, user string, ix *index, id string,
 	}
 }
 
-// staleReply lists services never verified or not verified within
-// staleAfter, never verified first, then oldest first.
-func staleReply(svcs []directory.Service, now time.Time) *reply {
-	type stale struct {
-		s    directory.Service
-		date string
-	}
-	cutoff := today(now.Add(-staleAfter))
-	var list []stale
-	for _, s := range svcs {
-		if s.Verified == "" || s.Verified < cutoff {
-			list = append(list, stale{s, s.Verified})
-		}
-	}
+// staleReply lists the services that need checking, by the directory's
+// stale rule (directory.Directory.Stale): never verified, not verified in
+// the last directory.StaleAfterDays days, or marked for review.
+func staleReply(d *directory.Directory, now time.Time) *reply {
+	list := d.Stale(now, directory.StaleAfterDays)
 	if len(list) == 0 {
-		return textReply("Every service was verified in the last 180 days.")
+		return textReply(fmt.Sprintf("Every service was verified in the last %d days, and none is marked for review.", directory.StaleAfterDays))
 	}
-	slices.SortStableFunc(list, func(a, b stale) int { return strings.Compare(a.date, b.date) })
+	cutoff := directory.StaleCutoff(now, directory.StaleAfterDays)
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%d services* not verified in the last 180 days (since %s):\n", len(list), cutoff)
-	for i, x := range list {
+	fmt.Fprintf(&b, "*%d services* need checking: not verified in the last %d days (since %s), or marked for review:\n", len(list), directory.StaleAfterDays, cutoff)
+	for i, s := range list {
 		if i == maxStaleList {
 			fmt.Fprintf(&b, "…and %d more.\n", len(list)-maxStaleList)
 			break
 		}
 		when := "never verified"
-		if x.date != "" {
-			when = "last verified " + esc(x.date)
+		switch {
+		case s.Verified == "":
+		case s.Outdated(cutoff):
+			when = "last verified " + esc(s.Verified)
+		default:
+			when = "verified " + esc(s.Verified)
 		}
-		fmt.Fprintf(&b, "• *%s* (`%s`): %s\n", escClip(x.s.Name, 150), esc(x.s.ID), when)
+		if s.Review != "" {
+			when += "; to check: " + escClip(s.Review, 150)
+		}
+		fmt.Fprintf(&b, "• *%s* (`%s`): %s\n", escClip(s.Name, 150), esc(s.ID), when)
 	}
-	b.WriteString("When you have checked a service's details with it, `/whereto verify ID`.")
+	b.WriteString("When you have checked a service's details with it, `/whereto verify ID`; clear what was to check with `/whereto edit ID`.")
 	return textReply(b.String())
 }
 
@@ -335,7 +337,7 @@ func (h *handler) stats(ctx context.Context, d *directory.Directory, days int) *
 	from := now.AddDate(0, 0, -(days - 1)).Format(time.DateOnly)
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	rows, err := h.store.stats(ctx, from, to)
+	rows, err := h.store.Stats(ctx, from, to)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading stats failed", slog.String("err", err.Error()))
 		return textReply("The figures could not be read just now. Please try again.")
@@ -365,11 +367,10 @@ func weekStart(day time.Time) time.Time {
 // start), a column per route with any count (the directory's routes in
 // its order, then others by name) and a total; at most maxStatsRows weeks,
 // the latest, with how to get the full figures when there are more.
-func statsReply(known []directory.Route, rows []statRow, from string, days int) *reply {
+func statsReply(known []directory.Route, rows []directory.StatRow, from string, days int) *reply {
 	start, _ := time.Parse(time.DateOnly, from)
 	end := start.AddDate(0, 0, days-1)
 	intro := fmt.Sprintf("*Conversations per route per week*, %s to %s (UK dates; weeks start on Monday; anonymous counts", from, end.Format(time.DateOnly))
-	used := map[string]bool{}
 	counts := map[string]map[string]uint64{} // week start, route
 	var total uint64
 	for _, r := range rows {
@@ -382,26 +383,12 @@ func statsReply(known []directory.Route, rows []statRow, from string, days int) 
 			counts[w] = map[string]uint64{}
 		}
 		counts[w][r.Route] += r.Count
-		used[r.Route] = true
 		total += r.Count
 	}
 	if total == 0 {
 		return textReply(intro + "): no conversations in that period.")
 	}
-	var routes []string
-	for _, r := range known {
-		if used[string(r)] {
-			routes = append(routes, string(r))
-		}
-	}
-	var others []string
-	for r := range used {
-		if !slices.Contains(routes, r) {
-			others = append(others, r)
-		}
-	}
-	slices.Sort(others)
-	routes = append(routes, others...)
+	routes := directory.StatRoutes(known, rows, true)
 
 	var weeks []string
 	for w := weekStart(start); !w.After(end); w = w.AddDate(0, 0, 7) {
@@ -474,7 +461,7 @@ func (h *handler) auditLater(user, what string, before, after *directory.Service
 			id = b.ID
 		}
 		seq := uint64(0)
-		if entries, err := h.store.history(ctx, id); err == nil && len(entries) > 0 {
+		if entries, err := h.store.History(ctx, id); err == nil && len(entries) > 0 {
 			seq = entries[len(entries)-1].Seq
 		}
 		if err := h.send.post(ctx, h.auditChannel, "", auditReply(user, what, seq, b, a)); err != nil {
@@ -503,24 +490,25 @@ func auditReply(user, what string, seq uint64, before, after *directory.Service)
 	case after == nil:
 		b.WriteString("• removed\n")
 	default:
-		for _, f := range fieldLabels() {
-			x, y := fieldText(*before, f[0]), fieldText(*after, f[0])
-			if x == y {
+		changed := directory.ChangedFields(before, after)
+		for _, f := range formFieldsOf() {
+			x, y := fieldText(*before, f.block), fieldText(*after, f.block)
+			if x == y || !slices.Contains(changed, f.field) {
 				continue
 			}
 			if !strings.Contains(x+y, "\n") {
 				// A one-line field: before and after, "(empty)" for none.
-				fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(x), summary(y))
+				fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f.label, summary(x), summary(y))
 				continue
 			}
 			for _, l := range lineDiff(x, y) {
 				switch {
 				case l.before == "":
-					fmt.Fprintf(&b, "• %s: added “%s”\n", f[1], summary(l.after))
+					fmt.Fprintf(&b, "• %s: added “%s”\n", f.label, summary(l.after))
 				case l.after == "":
-					fmt.Fprintf(&b, "• %s: removed “%s”\n", f[1], summary(l.before))
+					fmt.Fprintf(&b, "• %s: removed “%s”\n", f.label, summary(l.before))
 				default:
-					fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f[1], summary(l.before), summary(l.after))
+					fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f.label, summary(l.before), summary(l.after))
 				}
 			}
 		}

@@ -189,7 +189,7 @@ var (
 // New checks cfg and returns the app, reading the directory from dir and
 // keeping the audit log, refusals and handled event ids in st (a
 // *bolt.Store: New(cfg, st, st)). It makes no network calls; Run does.
-func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error) {
+func New(cfg Config, dir DirectorySource, st Store) (*App, error) {
 	if dir == nil || st == nil {
 		return nil, errors.New("slack: New needs a directory source and a store")
 	}
@@ -260,7 +260,7 @@ func New[E, R any](cfg Config, dir DirectorySource, st Store[E, R]) (*App, error
 	a.life, a.stop = context.WithCancel(context.Background())
 	a.h = &handler{
 		dir:   dir,
-		store: storeAdapter[E, R]{st},
+		store: st,
 		admins: &admins{
 			users: cfg.Admins, group: cfg.AdminGroup, api: client, log: logger, clock: time.Now,
 		},

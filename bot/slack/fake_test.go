@@ -36,7 +36,7 @@ import (
 // cannot serve Socket Mode envelopes; this one does.
 
 // Compile-time checks: the store satisfies Store, the app bot.HTTPChannel.
-var _ Store[bolt.AuditEntry, bolt.StatRow] = (*bolt.Store)(nil)
+var _ Store = (*bolt.Store)(nil)
 
 const (
 	testSecret  = "test-signing-secret"
@@ -55,6 +55,8 @@ type apiCall struct {
 	Method string
 	Form   url.Values
 	JSON   map[string]any
+	// Path is the URL path of a response_url post ("/response/rm").
+	Path string
 }
 
 // fakeSlack is a fake Slack Web API, response_url host and Socket Mode
@@ -64,6 +66,9 @@ type fakeSlack struct {
 
 	mu    sync.Mutex
 	calls []apiCall
+	// recorded is closed and replaced each time a call is recorded, so
+	// that waitCalls wakes on a call instead of polling.
+	recorded chan struct{}
 
 	appTokenOK   atomic.Bool
 	postError    atomic.Pointer[string] // chat.postMessage error, if set
@@ -78,7 +83,7 @@ type fakeSlack struct {
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{conns: make(chan *websocket.Conn, 4), acks: make(chan map[string]any, 64), ackCounts: map[string]int{}}
+	f := &fakeSlack{conns: make(chan *websocket.Conn, 4), acks: make(chan map[string]any, 64), ackCounts: map[string]int{}, recorded: make(chan struct{})}
 	f.appTokenOK.Store(true)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", f.api)
@@ -95,11 +100,20 @@ func (f *fakeSlack) record(c apiCall) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, c)
+	close(f.recorded)
+	f.recorded = make(chan struct{})
 }
 
 // callsTo returns the calls of a method ("chat.postMessage", or
 // "response" for response_url posts).
 func (f *fakeSlack) callsTo(method string) []apiCall {
+	cs, _ := f.callsAndSignal(method)
+	return cs
+}
+
+// callsAndSignal returns the calls of a method and a channel closed at the
+// next call recorded.
+func (f *fakeSlack) callsAndSignal(method string) ([]apiCall, <-chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []apiCall
@@ -108,7 +122,7 @@ func (f *fakeSlack) callsTo(method string) []apiCall {
 			out = append(out, c)
 		}
 	}
-	return out
+	return out, f.recorded
 }
 
 func (f *fakeSlack) allCalls() []apiCall {
@@ -121,16 +135,17 @@ func (f *fakeSlack) allCalls() []apiCall {
 // calls.
 func (f *fakeSlack) waitCalls(t *testing.T, method string, n int) []apiCall {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	timeout := time.After(5 * time.Second)
 	for {
-		cs := f.callsTo(method)
+		cs, next := f.callsAndSignal(method)
 		if len(cs) >= n {
 			return cs
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-next:
+		case <-timeout:
 			t.Fatalf("waited 5s for %d calls to %s, got %d", n, method, len(cs))
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -178,7 +193,7 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 
 func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	c := apiCall{Method: "response"}
+	c := apiCall{Method: "response", Path: r.URL.Path}
 	_ = json.Unmarshal(body, &c.JSON)
 	f.record(c)
 	_, _ = w.Write([]byte("ok"))
@@ -509,7 +524,7 @@ func joined(v any) string {
 }
 
 // auditOf returns the store's audit entries for id.
-func (e *testEnv) auditOf(id string) []bolt.AuditEntry {
+func (e *testEnv) auditOf(id string) []directory.AuditEntry {
 	e.t.Helper()
 	h, err := e.store.History(context.Background(), id)
 	if err != nil {

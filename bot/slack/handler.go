@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/directory"
 )
 
 // handler decides what to do with a request, in no transport's terms: the
@@ -21,8 +22,7 @@ import (
 // what a decision needs. Safe for concurrent use.
 type handler struct {
 	dir          DirectorySource
-	store        store
-	indexes      indexCache
+	store        Store
 	admins       *admins
 	send         *sender
 	now          func() time.Time
@@ -84,7 +84,7 @@ func busyReply() *reply {
 	return textReply("whereto is busy right now: please try again in a moment.")
 }
 
-func (h *handler) index() *index { return h.indexes.get(h.dir.Directory()) }
+func (h *handler) index() *index { return newIndex(h.dir.Directory()) }
 
 // Command verbs.
 const (
@@ -100,7 +100,6 @@ const (
 )
 
 var (
-	idPattern  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	numPattern = regexp.MustCompile(`^[0-9]{1,9}$`)
 )
 
@@ -124,13 +123,13 @@ func parseAdmin(text string) (c adminCommand, needsService, ok bool) {
 	args := f[1:]
 	switch c.verb {
 	case verbEdit, verbRemove, verbVerify, verbHistory:
-		if len(args) != 1 || !idPattern.MatchString(strings.ToLower(args[0])) {
+		if len(args) != 1 || !directory.ValidID(strings.ToLower(args[0])) {
 			return c, false, false
 		}
 		c.id = strings.ToLower(args[0])
 		return c, true, true
 	case verbRevert:
-		if len(args) != 2 || !idPattern.MatchString(strings.ToLower(args[0])) || !numPattern.MatchString(strings.TrimPrefix(args[1], "#")) {
+		if len(args) != 2 || !directory.ValidID(strings.ToLower(args[0])) || !numPattern.MatchString(strings.TrimPrefix(args[1], "#")) {
 			return c, false, false
 		}
 		c.id = strings.ToLower(args[0])

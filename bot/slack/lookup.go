@@ -113,20 +113,20 @@ func lookUp(ix *index, text string) answer {
 	if s, ok := ix.service(lower); ok {
 		return answer{kind: answerID, services: []directory.Service{s}, total: 1}
 	}
-	if pos := ix.byContact(q); len(pos) > 0 {
-		return answer{kind: answerContact, services: ix.at(pos[:min(len(pos), maxShown)]), total: len(pos)}
+	if found := ix.ix.ByContact(q); len(found) > 0 {
+		return answer{kind: answerContact, services: found[:min(len(found), maxShown)], total: len(found)}
 	}
-	res := ix.search(lower)
-	if len(res.full) > 0 {
-		return answer{kind: answerName, services: ix.at(res.full), total: res.fullTotal}
+	res := ix.ix.Match(lower, maxShown)
+	if len(res.Full) > 0 {
+		return answer{kind: answerName, services: res.Full, total: res.FullTotal}
 	}
 	if t := flows.ClassifyFor(ix.dir, q); t.Route != directory.RouteUnclear && t.Route != "" {
 		if a := situation(ix, t.Route, t.Second); a.total > 0 {
 			return a
 		}
 	}
-	if len(res.partial) > 0 {
-		return answer{kind: answerPartial, services: ix.at(res.partial), total: res.partialTotal}
+	if len(res.Partial) > 0 {
+		return answer{kind: answerPartial, services: res.Partial, total: res.PartialTotal}
 	}
 	return answer{}
 }
@@ -135,28 +135,28 @@ func lookUp(ix *index, text string) answer {
 // services, best first, each once.
 func situation(ix *index, route, second directory.Route) answer {
 	a := answer{kind: answerSituation, route: route, second: second}
-	first := ix.routes[route]
-	var pos []int32
-	pos = append(pos, first[:min(len(first), maxShown)]...)
-	a.total = len(first)
+	for s := range ix.ix.Active(route) {
+		a.total++
+		if len(a.services) < maxShown {
+			a.services = append(a.services, *s)
+		}
+	}
 	if second != "" && second != directory.RouteUnclear && second != route {
-		for _, i := range ix.routes[second] {
-			if _, onFirst := ix.dir.Services[i].RouteRef(route); onFirst {
+		for s := range ix.ix.Active(second) {
+			if _, onFirst := s.RouteRef(route); onFirst {
 				continue
 			}
 			a.total++
-			if len(pos) < maxShown {
-				pos = append(pos, i)
+			if len(a.services) < maxShown {
+				a.services = append(a.services, *s)
 			}
 		}
 	}
-	a.services = ix.at(pos)
 	if len(a.services) > 0 {
 		lead, onRoute := a.services[0].RouteRef(route)
-		for _, i := range ix.closed[route] {
-			s := ix.dir.Services[i]
+		for s := range ix.ix.Inactive(route) {
 			if ref, _ := s.RouteRef(route); (!onRoute || ref.Order <= lead.Order) && !ref.Fallback && len(a.closed) < maxClosedShown {
-				a.closed = append(a.closed, s)
+				a.closed = append(a.closed, *s)
 			}
 		}
 	}
@@ -172,15 +172,4 @@ const maxClosedShown = 3
 func emergencyContact(ix *index) directory.Contact {
 	c, _ := ix.dir.EmergencyContact()
 	return c
-}
-
-// byContact returns the services (positions, ascending) that have the
-// contact q is, if q is a phone number, an email or a web address.
-func (ix *index) byContact(q string) []int32 {
-	for _, k := range directory.QueryContactKeys(q) {
-		if pos := ix.contacts[k]; len(pos) > 0 {
-			return pos
-		}
-	}
-	return nil
 }

@@ -148,6 +148,12 @@ func TestCleanQuery(t *testing.T) {
 	}
 }
 
+// buildIndex prepares d again (a test changed it) and returns its index.
+func buildIndex(d *directory.Directory) *index {
+	d.Prepare()
+	return newIndex(d)
+}
+
 // The index answers as directory.Search does, where Search finds
 // something (it adds prefix matching).
 func TestIndexAgreesWithSearch(t *testing.T) {
@@ -159,8 +165,8 @@ func TestIndexAgreesWithSearch(t *testing.T) {
 	for _, q := range []string{"mash", "101", "police", "fly tipping", "hate crime", "signpost", "true vision",
 		"report-it", "999", "council", "luton council", "victim support", "silent solution", "anti-social behaviour", "emergency"} {
 		want := d.Search(q)
-		res := ix.search(strings.ToLower(q))
-		got := ix.at(append(res.full, res.partial...))
+		res := ix.ix.Match(strings.ToLower(q), maxShown)
+		got := append(res.Full, res.Partial...)
 		if len(want) == 0 {
 			continue
 		}
@@ -172,7 +178,7 @@ func TestIndexAgreesWithSearch(t *testing.T) {
 			t.Errorf("%q: index first %v, Search first %s", q, ids, want[0].ID)
 		}
 	}
-	if res := ix.search("safeguard"); len(res.full) == 0 || ix.dir.Services[res.full[0]].ID != "mash" {
+	if res := ix.ix.Match("safeguard", maxShown); len(res.Full) == 0 || res.Full[0].ID != "mash" {
 		t.Errorf("prefix: %+v", res)
 	}
 }

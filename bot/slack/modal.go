@@ -116,11 +116,7 @@ func formFields(routes string) []formField {
 
 // routeNames lists the ids of d's routes.
 func routeNames(d *directory.Directory) string {
-	var names []string
-	for _, r := range d.RouteIDs() {
-		names = append(names, string(r))
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(directory.RouteStrings(d.RouteIDs()), ", ")
 }
 
 // fieldText renders a service's value for a form input.

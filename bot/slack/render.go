@@ -19,9 +19,6 @@ const (
 	maxHeaderText  = 150  // characters in a header
 	maxButtonValue = 2000 // bytes in a button's value
 	maxOthers      = 8    // services in the short list after the first card
-	// staleAfter is how long after its last verification a service is due
-	// for a check.
-	staleAfter = 180 * 24 * time.Hour
 )
 
 // Action ids of the buttons whereto puts in messages.
@@ -329,7 +326,7 @@ func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 			if days >= 0 {
 				verified += fmt.Sprintf(" (%d days ago)", days)
 			}
-			if now.Sub(d) > staleAfter {
+			if s.Outdated(directory.StaleCutoff(now, directory.StaleAfterDays)) {
 				verified += ": *due for a check*"
 			}
 		}

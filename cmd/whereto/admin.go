@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/directory/bolt"
 )
 
@@ -142,7 +143,7 @@ func askServe(ctx context.Context, dbPath, pathAndQuery string) (*http.Response,
 }
 
 // statsThroughServe asks the running serve for the counts.
-func statsThroughServe(ctx context.Context, dbPath, from, to string) ([]bolt.StatRow, error) {
+func statsThroughServe(ctx context.Context, dbPath, from, to string) ([]directory.StatRow, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	resp, err := askServe(ctx, dbPath, "/admin/stats?"+url.Values{"from": {from}, "to": {to}}.Encode())
@@ -150,7 +151,7 @@ func statsThroughServe(ctx context.Context, dbPath, from, to string) ([]bolt.Sta
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var rows []bolt.StatRow
+	var rows []directory.StatRow
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&rows); err != nil {
 		return nil, fmt.Errorf("reading the counts from 'whereto serve': %w", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -157,7 +156,8 @@ func validateFile(c *common, path string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	merged := mergeForCheck(base, in)
+	merged := base.Clone()
+	merged.Merge(who(), in) // what an import would make of it
 	whole := merged.Validate()
 	if whole != nil {
 		fmt.Fprintf(stdout, "after merging into the directory from %s:\n  %s\n", from, strings.ReplaceAll(whole.Error(), "\n", "\n  "))
@@ -168,28 +168,6 @@ func validateFile(c *common, path string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "valid")
 	return nil
-}
-
-// mergeForCheck is the directory an import of in would produce.
-func mergeForCheck(base, in *directory.Directory) *directory.Directory {
-	m := base.Clone()
-	for _, s := range in.Services {
-		if i := slices.IndexFunc(m.Services, func(x directory.Service) bool { return x.ID == s.ID }); i >= 0 {
-			m.Services[i] = s
-		} else {
-			m.Services = append(m.Services, s)
-		}
-	}
-	if in.Partnership.Name != "" {
-		m.Partnership = in.Partnership
-	}
-	if in.BankHolidays != nil {
-		m.BankHolidays = in.BankHolidays
-	}
-	if in.Routes != nil {
-		m.Routes, m.Menu, m.PlaceNames = in.Routes, in.Menu, in.PlaceNames
-	}
-	return m
 }
 
 func importFile(ctx context.Context, c *common, path string, stdout io.Writer) error {
@@ -220,7 +198,7 @@ func importFile(ctx context.Context, c *common, path string, stdout io.Writer) e
 		fmt.Fprintf(stdout, "%-9s %s\n", r.Outcome, r.ID)
 	}
 	fmt.Fprintf(stdout, "imported %s (%s): %d added, %d changed, %d unchanged\n", path, format,
-		counts[bolt.ImportAdded], counts[bolt.ImportChanged], counts[bolt.ImportUnchanged])
+		counts[directory.ImportAdded], counts[directory.ImportChanged], counts[directory.ImportUnchanged])
 	return closeErr
 }
 
@@ -246,25 +224,22 @@ func who() string {
 	return "cli"
 }
 
+// listStale prints the services that need checking, by the directory's
+// stale rule (directory.Directory.Stale).
 func listStale(w io.Writer, d *directory.Directory, from string, days int, now time.Time) error {
-	cutoff := now.In(directory.London()).AddDate(0, 0, -days).Format(time.DateOnly)
-	n := 0
-	for _, s := range d.List() {
+	cutoff := directory.StaleCutoff(now, days)
+	stale := d.Stale(now, days)
+	for _, s := range stale {
 		switch {
 		case s.Verified == "":
 			fmt.Fprintf(w, "%-24s never verified%s\n", s.ID, reviewSuffix(s))
 		case s.Verified < cutoff:
 			fmt.Fprintf(w, "%-24s last verified %s%s\n", s.ID, s.Verified, reviewSuffix(s))
 		default:
-			if s.Review != "" {
-				fmt.Fprintf(w, "%-24s verified %s%s\n", s.ID, s.Verified, reviewSuffix(s))
-			} else {
-				continue
-			}
+			fmt.Fprintf(w, "%-24s verified %s%s\n", s.ID, s.Verified, reviewSuffix(s))
 		}
-		n++
 	}
-	fmt.Fprintf(w, "%d of %d services need verifying (not verified since %s, or marked for review), from %s\n", n, len(d.List()), cutoff, from)
+	fmt.Fprintf(w, "%d of %d services need verifying (not verified since %s, or marked for review), from %s\n", len(stale), len(d.List()), cutoff, from)
 	return nil
 }
 
@@ -321,38 +296,12 @@ func showHistory(ctx context.Context, c *common, id string, stdout io.Writer) er
 			note = " (" + e.Note + ")"
 		}
 		fmt.Fprintf(stdout, "#%d  %s  %-8s by %s%s", e.Seq, e.At.In(directory.London()).Format("2006-01-02 15:04"), e.Action, e.Who, note)
-		if changed := changedFields(e.Before, e.After); changed != "" {
-			fmt.Fprintf(stdout, ": %s", changed)
+		if changed := directory.ChangedFields(e.Before, e.After); len(changed) > 0 {
+			fmt.Fprintf(stdout, ": %s", strings.Join(changed, ", "))
 		}
 		fmt.Fprintln(stdout)
 	}
 	return nil
-}
-
-// changedFields names the top-level fields that differ between two
-// versions of a service.
-func changedFields(before, after *directory.Service) string {
-	if before == nil || after == nil {
-		return ""
-	}
-	var a, b map[string]json.RawMessage
-	ja, _ := json.Marshal(before)
-	jb, _ := json.Marshal(after)
-	_ = json.Unmarshal(ja, &a)
-	_ = json.Unmarshal(jb, &b)
-	var names []string
-	for k, v := range b {
-		if string(a[k]) != string(v) {
-			names = append(names, k)
-		}
-	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
 }
 
 // backupTo writes a consistent copy of the database to path.

@@ -66,7 +66,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("no database at %s, so nothing has been counted yet ('whereto serve' creates it; use -db or WHERETO_DB for another file)", path)
 	}
 	from, to := dayRange(clock(), *days)
-	var rows []bolt.StatRow
+	var rows []directory.StatRow
 	// Columns: the stored directory's routes, or (through a running
 	// serve) the default's; any other route counted follows them.
 	var routes []directory.Route
@@ -137,22 +137,12 @@ type statsDay struct {
 
 // newStatsReport lays rows out over days: the routes of the directory in
 // menu order, then any other route found in rows.
-func newStatsReport(routes []directory.Route, days []string, rows []bolt.StatRow) statsReport {
+func newStatsReport(routes []directory.Route, days []string, rows []directory.StatRow) statsReport {
 	rep := statsReport{
 		From: days[0], To: days[len(days)-1], TimeZone: "Europe/London",
 		Totals: map[string]uint64{},
 	}
-	for _, r := range routes {
-		rep.Routes = append(rep.Routes, string(r))
-	}
-	var extra []string
-	for _, r := range rows {
-		if !slices.Contains(rep.Routes, r.Route) && !slices.Contains(extra, r.Route) {
-			extra = append(extra, r.Route)
-		}
-	}
-	slices.Sort(extra)
-	rep.Routes = append(rep.Routes, extra...)
+	rep.Routes = directory.StatRoutes(routes, rows, false)
 	byDay := map[string]map[string]uint64{}
 	for _, r := range rows {
 		if byDay[r.Day] == nil {

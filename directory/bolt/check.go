@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +19,8 @@ import (
 // database file or one of its records cannot be read: by CopyChecked for a
 // truncated file, a page that fails bbolt's consistency check or a record
 // that does not decode, and by History and RecordRefusal for an audit
-// entry that does not decode.
-var ErrDamaged = errors.New("store: database file is damaged")
+// entry that does not decode. It is directory.ErrDamaged.
+var ErrDamaged = directory.ErrDamaged
 
 // maxCheckProblems bounds how many consistency problems CopyChecked names.
 const maxCheckProblems = 5
@@ -208,8 +207,8 @@ func decodeRecords(tx *bbolt.Tx) error {
 
 // decodeAudit decodes one audit record, taking Seq from its key. An error
 // names the entry.
-func decodeAudit(k, v []byte) (AuditEntry, error) {
-	var e AuditEntry
+func decodeAudit(k, v []byte) (directory.AuditEntry, error) {
+	var e directory.AuditEntry
 	if len(k) != 8 {
 		return e, fmt.Errorf("audit key %x is not an 8-byte sequence number", k)
 	}

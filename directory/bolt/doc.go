@@ -1,4 +1,5 @@
-// Package bolt is whereto's store: one bbolt file holding the directory of
+// Package bolt is whereto's store, an adapter of the directory package's
+// store contract (directory.Store) to one bbolt file holding the directory of
 // services, its audit log, conversation sessions, anonymous usage counts and
 // channel cursors. It is the only package that imports go.etcd.io/bbolt.
 //
@@ -15,7 +16,7 @@
 //	meta      "bank_holidays"              JSON []directory.Holiday (absent in older
 //	                                       files: the embedded default's list)
 //	services  service id ("mash")          JSON directory.Service
-//	audit     8-byte big-endian uint64     JSON AuditEntry
+//	audit     8-byte big-endian uint64     JSON directory.AuditEntry
 //	          from Bucket.NextSequence
 //	sessions  "channel:chat"               8-byte big-endian int64 expiry (Unix
 //	                                       seconds), then the caller's opaque bytes

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"reflect"
-	"slices"
-	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -16,75 +13,31 @@ import (
 	"github.com/whereto-bot/whereto/directory"
 )
 
-// Import outcomes, the values of ImportResult.Outcome.
-const (
-	ImportAdded     = "added"
-	ImportChanged   = "changed"
-	ImportUnchanged = "unchanged"
-)
-
-// ImportResult says what Import did with one service of the file.
-type ImportResult struct {
-	ID      string
-	Outcome string // ImportAdded, ImportChanged or ImportUnchanged
-}
-
-// Import merges the services of in into the stored directory on behalf of
-// who: a service with a new id is added, one with a known id replaces it;
-// services not in the file are kept. If in has a partnership name, the
-// partnership is replaced; if it has bank holidays, the calendar is. The
+// Import merges in into the stored directory on behalf of who, by the rule
+// of directory.Directory.Merge: a service with a new id is added, one with
+// a known id replaces it, services not in the file are kept; the
+// partnership, calendar and routes are replaced when in has them. The
 // merged directory is validated as a whole first, and the whole import is
 // one transaction: any problem (an invalid record, a route left without a
 // service) and nothing changes; the error wraps *directory.ValidationError.
 // Every change gets an audit entry in that transaction. It returns one
 // result per service of the file, in file order.
-func (s *Store) Import(ctx context.Context, who string, in *directory.Directory) ([]ImportResult, error) {
+func (s *Store) Import(ctx context.Context, who string, in *directory.Directory) ([]directory.ImportResult, error) {
 	if err := s.enter(ctx, true); err != nil {
 		return nil, err
 	}
 	defer s.life.RUnlock()
 	s.editMu.Lock()
 	defer s.editMu.Unlock()
-	var results []ImportResult
+	var results []directory.ImportResult
 	var next *directory.Directory
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		d, err := loadDirectory(tx)
 		if err != nil {
 			return err
 		}
-		results = results[:0]
-		var entries []AuditEntry
-		for _, svc := range in.Services {
-			svc = svc.Clone()
-			i := slices.IndexFunc(d.Services, func(x directory.Service) bool { return x.ID == svc.ID })
-			switch {
-			case i < 0:
-				d.Services = append(d.Services, svc)
-				results = append(results, ImportResult{svc.ID, ImportAdded})
-				entries = append(entries, AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, Note: "import", After: &svc})
-			case sameService(d.Services[i], svc):
-				results = append(results, ImportResult{svc.ID, ImportUnchanged})
-			default:
-				before := d.Services[i]
-				d.Services[i] = svc
-				results = append(results, ImportResult{svc.ID, ImportChanged})
-				entries = append(entries, AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, Note: "import", Before: &before, After: &svc})
-			}
-		}
-		if in.Partnership.Name != "" && !reflect.DeepEqual(in.Partnership, d.Partnership) {
-			d.Partnership = in.Partnership
-			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: partnership"})
-		}
-		if in.BankHolidays != nil && !slices.Equal(in.BankHolidays, d.BankHolidays) {
-			d.BankHolidays = slices.Clone(in.BankHolidays)
-			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: bank holidays"})
-		}
-		if in.Routes != nil && !reflect.DeepEqual(storedRoutes{in.Routes, in.Menu, in.PlaceNames}, storedRoutes{d.Routes, d.Menu, d.PlaceNames}) {
-			c := in.Clone() // the caller keeps its document
-			d.Routes, d.Menu, d.PlaceNames = c.Routes, c.Menu, c.PlaceNames
-			entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: routes"})
-		}
-		slices.SortFunc(d.Services, func(a, b directory.Service) int { return strings.Compare(a.ID, b.ID) })
+		var entries []directory.AuditEntry
+		results, entries = d.Merge(who, in)
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -107,13 +60,6 @@ func (s *Store) Import(ctx context.Context, who string, in *directory.Directory)
 	next.Prepare()
 	s.dir.Store(next)
 	return results, nil
-}
-
-// sameService compares two services as stored (their JSON).
-func sameService(a, b directory.Service) bool {
-	ja, err1 := json.Marshal(a)
-	jb, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
 // writeDirectory writes every service, the partnership and the calendar.

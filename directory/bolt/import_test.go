@@ -32,7 +32,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []bolt.ImportResult{{ID: "mash", Outcome: bolt.ImportChanged}, {ID: "police-non-emergency", Outcome: bolt.ImportUnchanged}, {ID: "police-101-copy", Outcome: bolt.ImportAdded}}
+	want := []directory.ImportResult{{ID: "mash", Outcome: directory.ImportChanged}, {ID: "police-non-emergency", Outcome: directory.ImportUnchanged}, {ID: "police-101-copy", Outcome: directory.ImportAdded}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("results = %v, want %v", got, want)
 	}

@@ -98,8 +98,9 @@ func (s *Store) InboxPut(ctx context.Context, ns string, items []bot.InboxItem) 
 }
 
 // InboxDone deletes ids from the inbox and marks them done until keep (no
-// mark if keep is zero), durably, in one transaction grouped with
-// concurrent calls.
+// mark if keep is zero), durably, in one transaction. Callers group ids
+// themselves (the Telegram channel writes the answers of 10 ms at once),
+// so it does not wait to be grouped with other calls as InboxPut does.
 func (s *Store) InboxDone(ctx context.Context, ns string, ids []int64, keep time.Time) error {
 	if err := s.enter(ctx, true); err != nil {
 		return err
@@ -112,7 +113,7 @@ func (s *Store) InboxDone(ctx context.Context, ns string, ids []int64, keep time
 		return nil
 	}
 	exp := putUint64(uint64(keep.Unix()))
-	err := s.db.Batch(func(tx *bbolt.Tx) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		in, seen := tx.Bucket([]byte(bucketInbox)), tx.Bucket([]byte(bucketSeen))
 		for _, id := range ids {
 			if err := in.Delete(inboxKey(ns, id)); err != nil {

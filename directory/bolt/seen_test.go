@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/directory/bolt"
 )
 
@@ -131,7 +132,7 @@ func TestRecordRefusal(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := h[len(h)-1]
-	if last.Action != bolt.ActionRefused || last.Who != "U123" || last.Note != "edit" || last.Before != nil || last.After != nil {
+	if last.Action != directory.ActionRefused || last.Who != "U123" || last.Note != "edit" || last.Before != nil || last.After != nil {
 		t.Errorf("last entry = %+v", last)
 	}
 	if len(st.Directory().Services) != before {

@@ -4,46 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
 
 	"github.com/whereto-bot/whereto/directory"
 )
-
-// Audit actions, the values of AuditEntry.Action.
-const (
-	ActionSeed   = "seed"   // the service came with the seed directory
-	ActionPut    = "put"    // a staff member added or replaced the service
-	ActionDelete = "delete" // a staff member deleted the service
-	// ActionRefused records an attempt to change the service by someone
-	// not allowed to; Before and After are nil.
-	ActionRefused = "refused"
-)
-
-// AuditEntry is one change to the directory: who made it, when, and the
-// service before and after. Entries are written in the same transaction as
-// the change and are never modified.
-type AuditEntry struct {
-	// Seq orders entries; it increases by at least one per entry.
-	Seq uint64 `json:"seq"`
-	// Who is the person (or "seed") responsible, as the caller named them.
-	Who string `json:"who"`
-	// At is when the change was committed, in UTC.
-	At time.Time `json:"at"`
-	// Service is the id of the service changed.
-	Service string `json:"service"`
-	// Action is ActionSeed, ActionPut, ActionDelete or ActionRefused.
-	Action string `json:"action"`
-	// Note says more, e.g. what a refused attempt tried ("edit").
-	Note string `json:"note,omitempty"`
-	// Before is the service before the change; nil when it was added.
-	Before *directory.Service `json:"before,omitempty"`
-	// After is the service after the change; nil when it was deleted.
-	After *directory.Service `json:"after,omitempty"`
-}
 
 // PutService adds svc, or replaces the service with the same ID, on behalf
 // of who (a staff member's name or id, kept in the audit log). The whole
@@ -58,20 +24,8 @@ func (s *Store) PutService(ctx context.Context, who string, svc directory.Servic
 		return err
 	}
 	defer s.life.RUnlock()
-	svc = svc.Clone()
-	err := s.edit(func(d *directory.Directory) (AuditEntry, error) {
-		e := AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, After: &svc}
-		i, found := slices.BinarySearchFunc(d.Services, svc.ID, func(x directory.Service, id string) int {
-			return strings.Compare(x.ID, id)
-		})
-		if found {
-			before := d.Services[i]
-			e.Before = &before
-			d.Services[i] = svc
-		} else {
-			d.Services = slices.Insert(d.Services, i, svc)
-		}
-		return e, nil
+	err := s.edit(func(d *directory.Directory) (directory.AuditEntry, error) {
+		return d.Put(who, svc), nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: put service %q: %w", svc.ID, err)
@@ -90,14 +44,8 @@ func (s *Store) DeleteService(ctx context.Context, who, id string) error {
 		return err
 	}
 	defer s.life.RUnlock()
-	err := s.edit(func(d *directory.Directory) (AuditEntry, error) {
-		i := slices.IndexFunc(d.Services, func(x directory.Service) bool { return x.ID == id })
-		if i < 0 {
-			return AuditEntry{}, directory.ErrNotFound
-		}
-		before := d.Services[i]
-		d.Services = slices.Delete(d.Services, i, i+1)
-		return AuditEntry{Who: who, Service: id, Action: ActionDelete, Before: &before}, nil
+	err := s.edit(func(d *directory.Directory) (directory.AuditEntry, error) {
+		return d.Delete(who, id)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete service %q: %w", id, err)
@@ -109,7 +57,7 @@ func (s *Store) DeleteService(ctx context.Context, who, id string) error {
 // stored directory, lets change modify it and describe the change, validates
 // the result, writes the changed service and the audit entry, and after the
 // commit installs the result as the snapshot. The caller holds s.life.
-func (s *Store) edit(change func(d *directory.Directory) (AuditEntry, error)) error {
+func (s *Store) edit(change func(d *directory.Directory) (directory.AuditEntry, error)) error {
 	s.editMu.Lock()
 	defer s.editMu.Unlock()
 	var next *directory.Directory
@@ -157,12 +105,12 @@ func (s *Store) edit(change func(d *directory.Directory) (AuditEntry, error)) er
 // gives an empty slice and no error. An audit entry that does not decode
 // (a damaged file) gives an error wrapping ErrDamaged that names the entry,
 // never a panic. The caller owns the result.
-func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
+func (s *Store) History(ctx context.Context, id string) ([]directory.AuditEntry, error) {
 	if err := s.enter(ctx, false); err != nil {
 		return nil, err
 	}
 	defer s.life.RUnlock()
-	var out []AuditEntry
+	var out []directory.AuditEntry
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bucketAudit))
 		if b == nil {
@@ -186,21 +134,6 @@ func (s *Store) History(ctx context.Context, id string) ([]AuditEntry, error) {
 	return out, nil
 }
 
-// Limits on the refused attempts RecordRefusal writes, so that someone
-// not allowed to change the directory cannot fill the audit log. They are
-// counted over the audit log itself, so a restart does not reset them.
-const (
-	// RefusalWindow is the period the limits apply to: any RefusalWindow
-	// before an attempt.
-	RefusalWindow = time.Hour
-	// RefusalsPerService is how many refused attempts by one person on
-	// one service are written in a RefusalWindow.
-	RefusalsPerService = 3
-	// RefusalsPerPerson is how many refused attempts by one person, on
-	// any services, are written in a RefusalWindow.
-	RefusalsPerPerson = 10
-)
-
 // maxRefusalScan bounds how many audit entries, newest first, are read to
 // count a person's recent refusals. Refusals are counted among the newest
 // entries, so only more than this many entries within one RefusalWindow
@@ -220,7 +153,7 @@ func (s *Store) RecordRefusal(ctx context.Context, who, id, what string) (bool, 
 		return false, err
 	}
 	defer s.life.RUnlock()
-	recorded, err := s.recordRefusal(AuditEntry{Who: who, At: time.Now().UTC(), Service: id, Action: ActionRefused, Note: what})
+	recorded, err := s.recordRefusal(directory.AuditEntry{Who: who, At: time.Now().UTC(), Service: id, Action: directory.ActionRefused, Note: what})
 	if err != nil {
 		return false, fmt.Errorf("store: record refusal for %q: %w", id, mapClosed(err))
 	}
@@ -231,7 +164,7 @@ func (s *Store) RecordRefusal(ctx context.Context, who, id, what string) (bool, 
 // is over a limit at e.At. A read comes first, so that an attempt over the
 // limit costs no write (and no fsync); the count is taken again in the
 // write, where a concurrent refusal may have been added.
-func (s *Store) recordRefusal(e AuditEntry) (bool, error) {
+func (s *Store) recordRefusal(e directory.AuditEntry) (bool, error) {
 	var over bool
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		var err error
@@ -258,13 +191,13 @@ func (s *Store) recordRefusal(e AuditEntry) (bool, error) {
 // refusals on e's service, or RefusalsPerPerson on any, written in the
 // RefusalWindow before e.At. It reads the audit log newest first and stops
 // at the first entry older than the window, or after maxRefusalScan.
-func refusalsOver(tx *bbolt.Tx, e AuditEntry) (bool, error) {
+func refusalsOver(tx *bbolt.Tx, e directory.AuditEntry) (bool, error) {
 	b := tx.Bucket([]byte(bucketAudit))
 	if b == nil {
 		return false, nil
 	}
-	since := e.At.Add(-RefusalWindow)
-	perService, perPerson, read := 0, 0, 0
+	tally := directory.NewRefusalTally(e)
+	read := 0
 	c := b.Cursor()
 	for k, v := c.Last(); k != nil && read < maxRefusalScan; k, v = c.Prev() {
 		read++
@@ -282,25 +215,15 @@ func refusalsOver(tx *bbolt.Tx, e AuditEntry) (bool, error) {
 		if err := json.Unmarshal(v, &r); err != nil {
 			return false, fmt.Errorf("%w: audit entry #%d does not decode: %v", ErrDamaged, getUint64(k), err)
 		}
-		if !r.At.After(since) {
-			break
-		}
-		if r.Action != ActionRefused || r.Who != e.Who {
-			continue
-		}
-		perPerson++
-		if r.Service == e.Service {
-			perService++
-		}
-		if perService >= RefusalsPerService || perPerson >= RefusalsPerPerson {
-			return true, nil
+		if over, done := tally.Add(r.Who, r.Service, r.Action, r.At); done {
+			return over, nil
 		}
 	}
 	return false, nil
 }
 
 // appendAudit gives e the bucket's next sequence number and writes it.
-func appendAudit(tx *bbolt.Tx, e *AuditEntry) error {
+func appendAudit(tx *bbolt.Tx, e *directory.AuditEntry) error {
 	b := tx.Bucket([]byte(bucketAudit))
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -337,7 +260,7 @@ func seed(tx *bbolt.Tx, d *directory.Directory) error {
 		if err := sb.Put([]byte(svc.ID), v); err != nil {
 			return err
 		}
-		e := AuditEntry{Who: "seed", At: at, Service: svc.ID, Action: ActionSeed, After: &svc}
+		e := directory.AuditEntry{Who: "seed", At: at, Service: svc.ID, Action: directory.ActionSeed, After: &svc}
 		if err := appendAudit(tx, &e); err != nil {
 			return err
 		}

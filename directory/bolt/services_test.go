@@ -137,10 +137,10 @@ func TestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []AuditEntry{
-		{Who: "seed", Service: "police-online", Action: ActionSeed, After: &seeded},
-		{Who: "alice", Service: "police-online", Action: ActionPut, Before: &seeded, After: &edited},
-		{Who: "bob", Service: "police-online", Action: ActionDelete, Before: &edited},
+	want := []directory.AuditEntry{
+		{Who: "seed", Service: "police-online", Action: directory.ActionSeed, After: &seeded},
+		{Who: "alice", Service: "police-online", Action: directory.ActionPut, Before: &seeded, After: &edited},
+		{Who: "bob", Service: "police-online", Action: directory.ActionDelete, Before: &edited},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("History = %d entries %+v, want %d", len(got), got, len(want))
@@ -163,7 +163,7 @@ func TestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Action != ActionPut || got[0].Before != nil || !reflect.DeepEqual(got[0].After, &added) {
+	if len(got) != 1 || got[0].Action != directory.ActionPut || got[0].Before != nil || !reflect.DeepEqual(got[0].After, &added) {
 		t.Errorf("History of an added service = %+v, want one put with no before", got)
 	}
 	if got, err := s.History(ctx, "never-existed"); err != nil || len(got) != 0 {
@@ -208,9 +208,9 @@ func TestDirectorySnapshots(t *testing.T) {
 	}
 }
 
-// TestRecordRefusalLimits: at most RefusalsPerService refusals per person
-// and service, and RefusalsPerPerson per person, are written in any
-// RefusalWindow; the rest are not written and reported as such. Times are
+// TestRecordRefusalLimits: at most directory.RefusalsPerService refusals per person
+// and service, and directory.RefusalsPerPerson per person, are written in any
+// directory.RefusalWindow; the rest are not written and reported as such. Times are
 // given, a day after the seed so that its entries are outside every
 // window.
 func TestRecordRefusalLimits(t *testing.T) {
@@ -221,7 +221,7 @@ func TestRecordRefusalLimits(t *testing.T) {
 		want    bool // written
 	}
 	var tenServices []attempt
-	for i := range RefusalsPerPerson {
+	for i := range directory.RefusalsPerPerson {
 		tenServices = append(tenServices, attempt{time.Duration(i) * time.Second, "U1", fmt.Sprintf("svc-%d", i), true})
 	}
 	tests := []struct {
@@ -261,7 +261,7 @@ func TestRecordRefusalLimits(t *testing.T) {
 			}
 			written := 0
 			for i, a := range tt.attempts {
-				got, err := s.recordRefusal(AuditEntry{Who: a.who, At: t0.Add(a.after), Service: a.id, Action: ActionRefused, Note: "edit"})
+				got, err := s.recordRefusal(directory.AuditEntry{Who: a.who, At: t0.Add(a.after), Service: a.id, Action: directory.ActionRefused, Note: "edit"})
 				if err != nil {
 					t.Fatalf("attempt %d: %v", i, err)
 				}
@@ -292,12 +292,12 @@ func TestRecordRefusalCountsOnlyRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2 * RefusalsPerService {
+	for range 2 * directory.RefusalsPerService {
 		if err := s.PutService(ctx, "U1", svc.Clone()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for i := range RefusalsPerService {
+	for i := range directory.RefusalsPerService {
 		got, err := s.RecordRefusal(ctx, "U1", "mash", "edit")
 		if err != nil || !got {
 			t.Errorf("refusal %d: written %v, err %v; want written", i, got, err)

@@ -5,27 +5,20 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
-)
 
-// StatRow is the number of conversations that ended on Route on Day.
-type StatRow struct {
-	Day   string // "YYYY-MM-DD"
-	Route string
-	Count uint64
-}
+	"github.com/whereto-bot/whereto/directory"
+)
 
 // dayLen is the length of a "YYYY-MM-DD" day, the prefix of a stats key.
 const dayLen = len(time.DateOnly)
 
 // checkDay rejects anything but a real "YYYY-MM-DD" date.
 func checkDay(day string) error {
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		return fmt.Errorf("store: day %q is not a date (YYYY-MM-DD)", day)
+	if err := directory.CheckDay(day); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -57,7 +50,7 @@ func (s *Store) CountRoute(ctx context.Context, day string, route string) error 
 // toDay to the last), sorted by day and then route, including counts not
 // yet flushed. It returns an error for a malformed day. The caller owns the
 // result.
-func (s *Store) Stats(ctx context.Context, fromDay, toDay string) ([]StatRow, error) {
+func (s *Store) Stats(ctx context.Context, fromDay, toDay string) ([]directory.StatRow, error) {
 	if err := s.enter(ctx, false); err != nil {
 		return nil, err
 	}
@@ -115,15 +108,10 @@ func (s *Store) Stats(ctx context.Context, fromDay, toDay string) ([]StatRow, er
 		return nil, fmt.Errorf("store: stats: %w", mapClosed(err))
 	}
 
-	rows := make([]StatRow, 0, len(sums))
+	rows := make([]directory.StatRow, 0, len(sums))
 	for k, n := range sums {
-		rows = append(rows, StatRow{Day: k[:dayLen], Route: k[dayLen+1:], Count: n})
+		rows = append(rows, directory.StatRow{Day: k[:dayLen], Route: k[dayLen+1:], Count: n})
 	}
-	slices.SortFunc(rows, func(a, b StatRow) int {
-		if c := strings.Compare(a.Day, b.Day); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Route, b.Route)
-	})
+	directory.SortStatRows(rows)
 	return rows, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/whereto-bot/whereto/directory"
 )
 
 func TestStats(t *testing.T) {
@@ -28,27 +30,27 @@ func TestStats(t *testing.T) {
 	count("2024-05-01", "environmental", 1)
 	count("2024-05-03", "unclear", 4)
 
-	all := []StatRow{
-		{"2024-04-30", "report-crime", 1},
-		{"2024-05-01", "emergency", 5},
-		{"2024-05-01", "environmental", 1},
-		{"2024-05-02", "safeguarding", 1},
-		{"2024-05-03", "unclear", 4},
+	all := []directory.StatRow{
+		{Day: "2024-04-30", Route: "report-crime", Count: 1},
+		{Day: "2024-05-01", Route: "emergency", Count: 5},
+		{Day: "2024-05-01", Route: "environmental", Count: 1},
+		{Day: "2024-05-02", Route: "safeguarding", Count: 1},
+		{Day: "2024-05-03", Route: "unclear", Count: 4},
 	}
 	check := func(when string) {
 		t.Helper()
 		for _, tc := range []struct {
 			name     string
 			from, to string
-			want     []StatRow
+			want     []directory.StatRow
 		}{
 			{"everything", "", "", all},
 			{"one day", "2024-05-01", "2024-05-01", all[1:3]},
 			{"inclusive range", "2024-05-01", "2024-05-02", all[1:4]},
 			{"open start", "", "2024-04-30", all[:1]},
 			{"open end", "2024-05-02", "", all[3:]},
-			{"no days", "2024-06-01", "2024-06-30", []StatRow{}},
-			{"reversed range", "2024-05-03", "2024-05-01", []StatRow{}},
+			{"no days", "2024-06-01", "2024-06-30", []directory.StatRow{}},
+			{"reversed range", "2024-05-03", "2024-05-01", []directory.StatRow{}},
 		} {
 			got, err := s.Stats(ctx, tc.from, tc.to)
 			if err != nil {

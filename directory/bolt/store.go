@@ -30,13 +30,16 @@ var (
 	// whereto (its meta schema is above SchemaVersion). The file is left
 	// untouched.
 	ErrSchema = errors.New("store: database was written by a newer version of whereto")
-	// ErrReadOnly is returned by every method that writes when the store was
-	// opened with Options.ReadOnly.
-	ErrReadOnly = errors.New("store: opened read-only")
-	// ErrClosed is returned by every method (except Path, Directory and
-	// Close) called after Close.
-	ErrClosed = errors.New("store: closed")
+	// ErrReadOnly is directory.ErrReadOnly: returned by every method that
+	// writes when the store was opened with Options.ReadOnly.
+	ErrReadOnly = directory.ErrReadOnly
+	// ErrClosed is directory.ErrClosed: returned by every method (except
+	// Path, Directory and Close) called after Close.
+	ErrClosed = directory.ErrClosed
 )
+
+// Store implements the directory package's store contract.
+var _ directory.Store = (*Store)(nil)
 
 // SchemaVersion is the version of the file layout described in the package
 // documentation, stored in meta "schema". Open refuses a file with a higher

@@ -101,7 +101,7 @@ func TestOpenCreatesAndSeeds(t *testing.T) {
 		t.Errorf("seed audit entries = %d, want %d (one per service)", got, want)
 	}
 	for _, e := range h {
-		if e.Action != ActionSeed || e.Who != "seed" || e.Before != nil || e.After == nil {
+		if e.Action != directory.ActionSeed || e.Who != "seed" || e.Before != nil || e.After == nil {
 			t.Errorf("seed entry %+v, want action and who %q, no before, an after", e, "seed")
 		}
 	}
