@@ -53,7 +53,7 @@ func runWhereto(b *testing.B, api *fakeAPI) (took, cpu time.Duration) {
 		// runner's, at info; the bot's own per-update line is debug).
 		c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}})
-	h.awaitHandled(lastID)
+	h.awaitHandledWithin(lastID, 2*time.Minute)
 	took, cpu = time.Since(start), cpuTime()-cpu0
 	_ = h.stop()
 	return took, cpu

@@ -229,18 +229,31 @@ func (h *harness) press(s sent, data string) []sent {
 // queued) and nothing held any more.
 func (h *harness) awaitHandled(id int) {
 	h.t.Helper()
-	h.api.await(h.t, "the update to be taken", 10*time.Second, func() bool { return h.api.confirmedPast(id) })
-	h.awaitIdle()
+	h.awaitHandledWithin(id, 10*time.Second)
+}
+
+// awaitHandledWithin is awaitHandled with another bound, for bursts of
+// thousands of updates (polling waits while the backlog is full, so the
+// last update is taken only once most are answered).
+func (h *harness) awaitHandledWithin(id int, d time.Duration) {
+	h.t.Helper()
+	h.api.await(h.t, "the update to be taken", d, func() bool { return h.api.confirmedPast(id) })
+	h.awaitIdleWithin(d)
 }
 
 // awaitIdle waits until the bot holds no update: every update taken so
 // far is answered.
 func (h *harness) awaitIdle() {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	h.awaitIdleWithin(10 * time.Second)
+}
+
+func (h *harness) awaitIdleWithin(d time.Duration) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	if err := h.bot.WaitIdle(ctx); err != nil {
-		h.t.Fatalf("the bot still holds %d updates after 10 s", h.bot.Pending())
+		h.t.Fatalf("the bot still holds %d updates after %v", h.bot.Pending(), d)
 	}
 }
 

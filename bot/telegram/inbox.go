@@ -131,14 +131,15 @@ func (b *Bot) urgent(in inbound) bool {
 	return false
 }
 
-// inboxDone takes an answered job's updates out of the inbox, durably. It
-// has its own context: it runs even while the bot stops, since the replies
-// are out and forgetting that would repeat them after a restart.
-func (b *Bot) inboxDone(j *job) {
+// inboxDone takes answered updates out of the inbox, durably (in names
+// the first of them in the log). It has its own context: it runs even
+// while the bot stops, since the replies are out and forgetting that
+// would repeat them after a restart.
+func (b *Bot) inboxDone(in inbound, ids []int64) {
 	mctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := b.store.InboxDone(mctx, InboxNamespace, j.ids, b.keepDone()); err != nil {
-		b.logFor(j.in).Error("taking answered updates out of the inbox failed; a restart may answer them again", "err", err, "updates", len(j.ids))
+	if err := b.store.InboxDone(mctx, InboxNamespace, ids, b.keepDone()); err != nil {
+		b.logFor(in).Error("taking answered updates out of the inbox failed; a restart may answer them again", "err", err, "updates", len(ids))
 	}
 }
 

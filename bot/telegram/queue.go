@@ -162,6 +162,10 @@ type dispatcher struct {
 	pruned   time.Time
 	stopping bool
 	wg       sync.WaitGroup // workers
+	// done carries answered jobs to the writer, which closes written
+	// when it has ended them all after done is closed.
+	done    chan finished
+	written chan struct{}
 }
 
 // firstAfter is how long after its last answer a chat's next message
@@ -179,6 +183,9 @@ func newDispatcher(b *Bot) *dispatcher {
 		recent: map[int64]time.Time{},
 	}
 	d.work = sync.NewCond(&d.mu)
+	d.done = make(chan finished, b.cfg.Workers)
+	d.written = make(chan struct{})
+	go d.writer()
 	d.wg.Add(b.cfg.Workers)
 	for range b.cfg.Workers {
 		go d.worker()
@@ -303,37 +310,103 @@ func (d *dispatcher) worker() {
 		}
 		handled := d.b.processSafely(ctx, j)
 		if handled {
-			// Out of the inbox before the chat's next job: a crash can
-			// repeat at most this one answer.
-			d.b.inboxDone(j)
-			if n := len(j.ids) - 1; n > 0 {
-				d.b.metrics.UpdatesSkipped(channelName, bot.SkipMerged, n)
-			}
+			// The writer takes it out of the inbox, then ends it: the
+			// chat's next job waits for that, so a crash can repeat at
+			// most this one answer of the chat.
+			d.done <- finished{chat, j}
+			d.mu.Lock()
+			continue
 		}
-
 		d.mu.Lock()
-		d.releaseLocked(j)
-		if handled {
-			d.noteAnsweredLocked(chat)
+		d.endLocked(chat, j, false)
+	}
+}
+
+// finished is a job answered, on its way out of the inbox.
+type finished struct {
+	chat int64
+	j    *job
+}
+
+// doneEvery is the least time between two writes of answered jobs: under
+// load, the answers of that time leave the inbox in one transaction (one
+// fsync); when quiet, an answer leaves at once.
+const doneEvery = 10 * time.Millisecond
+
+// writer takes answered jobs out of the inbox, in groups (a group
+// commit), then ends them. It returns once d.done is closed and drained.
+func (d *dispatcher) writer() {
+	defer close(d.written)
+	var last time.Time
+	for {
+		f, ok := <-d.done
+		if !ok {
+			return
 		}
-		q := d.chats[chat]
-		q.running = false
-		switch {
-		case d.stopping:
-			// Handed back: the updates stay in the inbox for the next run.
-			for _, w := range q.waiting {
-				d.releaseLocked(w)
-			}
-			delete(d.chats, chat)
-		case len(q.waiting) == 0:
-			delete(d.chats, chat)
-		default:
-			urgent := false
-			for _, w := range q.waiting {
-				urgent = urgent || w.urgent
-			}
-			d.listLocked(chat, q, urgent)
+		if wait := doneEvery - time.Since(last); wait > 0 {
+			time.Sleep(wait) // gathering: the spacing is the point
 		}
+		batch := []finished{f}
+		open := true
+	drain:
+		for open {
+			select {
+			case f, ok := <-d.done:
+				if !ok {
+					open = false
+					break drain
+				}
+				batch = append(batch, f)
+			default:
+				break drain
+			}
+		}
+		var ids []int64
+		merged := 0
+		for _, f := range batch {
+			ids = append(ids, f.j.ids...)
+			merged += len(f.j.ids) - 1
+		}
+		d.b.inboxDone(batch[0].j.in, ids)
+		last = time.Now()
+		if merged > 0 {
+			d.b.metrics.UpdatesSkipped(channelName, bot.SkipMerged, merged)
+		}
+		d.mu.Lock()
+		for _, f := range batch {
+			d.endLocked(f.chat, f.j, true)
+		}
+		d.mu.Unlock()
+		if !open {
+			return
+		}
+	}
+}
+
+// endLocked ends a job: answered (and out of the inbox) or handed back.
+// The chat goes back in its list if it has more waiting.
+func (d *dispatcher) endLocked(chat int64, j *job, handled bool) {
+	d.releaseLocked(j)
+	if handled {
+		d.noteAnsweredLocked(chat)
+	}
+	q := d.chats[chat]
+	q.running = false
+	switch {
+	case d.stopping:
+		// Handed back: the updates stay in the inbox for the next run.
+		for _, w := range q.waiting {
+			d.releaseLocked(w)
+		}
+		delete(d.chats, chat)
+	case len(q.waiting) == 0:
+		delete(d.chats, chat)
+	default:
+		urgent := false
+		for _, w := range q.waiting {
+			urgent = urgent || w.urgent
+		}
+		d.listLocked(chat, q, urgent)
 	}
 }
 
@@ -402,7 +475,12 @@ func (d *dispatcher) stop(grace time.Duration) {
 	d.work.Broadcast()
 	d.mu.Unlock()
 	finished := make(chan struct{})
-	go func() { d.wg.Wait(); close(finished) }()
+	go func() {
+		d.wg.Wait()
+		close(d.done)
+		<-d.written
+		close(finished)
+	}()
 	t := time.NewTimer(grace)
 	defer t.Stop()
 	select {

@@ -303,6 +303,15 @@ func answerKinds() map[string]string {
 	return map[string]string{"I can tell you where": "/help", "<b>Luton Community Safety Partnership</b>": "/about", "Call 999 now.": "/emergency", "Hello.": "/start"}
 }
 
+// sentByChat is every message sent so far, by chat, in order.
+func (f *fakeAPI) sentByChat() map[int64][]sent {
+	out := map[int64][]sent{}
+	for _, m := range f.allSent() {
+		out[m.Chat] = append(out[m.Chat], m)
+	}
+	return out
+}
+
 // withoutMergedNote is text without the note that starts an answer to
 // several messages merged into one.
 func withoutMergedNote(text string) string {
@@ -325,10 +334,11 @@ func withoutMergedNote(text string) string {
 func checkAnswered(t *testing.T, api *fakeAPI, chats int, cmds []string) (lost, repeated int) {
 	t.Helper()
 	kinds := answerKinds()
+	byChat := api.sentByChat()
 	for c := range chats {
 		chat := int64(1000 + c)
 		var got []string
-		for _, m := range api.sentTo(chat) {
+		for _, m := range byChat[chat] {
 			for prefix, cmd := range kinds {
 				if strings.HasPrefix(withoutMergedNote(m.Text), prefix) {
 					if n := len(got); n > 0 && got[n-1] == cmd {
