@@ -667,6 +667,14 @@ func (f *fakeAPI) notifyLocked() {
 // test if the timeout passes first.
 func (f *fakeAPI) await(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	if !f.within(timeout, cond) {
+		t.Fatalf("timed out after %v waiting for %s", timeout, what)
+	}
+}
+
+// within is await that reports whether cond came to hold in time, for
+// callers that measure rather than fail.
+func (f *fakeAPI) within(timeout time.Duration, cond func() bool) bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
@@ -674,12 +682,12 @@ func (f *fakeAPI) await(t testing.TB, what string, timeout time.Duration, cond f
 		changed := f.changed
 		f.mu.Unlock()
 		if cond() {
-			return
+			return true
 		}
 		select {
 		case <-changed:
 		case <-deadline.C:
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+			return false
 		}
 	}
 }

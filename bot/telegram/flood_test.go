@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -199,45 +200,24 @@ func runFlood(b *testing.B, webhook bool) {
 
 // awaitSent waits until chat has n messages, up to timeout.
 func awaitSent(api *fakeAPI, chat int64, n int, timeout time.Duration) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		api.mu.Lock()
-		changed := api.changed
-		got := len(api.perChat[chat])
-		api.mu.Unlock()
-		if got >= n {
-			return true
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			return false
-		}
-	}
+	return api.within(timeout, func() bool { return api.sentCount(chat) >= n })
 }
 
 // awaitSentAfter waits, up to timeout, for a message to chat sent after
 // since whose text (without a merged note) starts with prefix, and
 // returns how long after since it was sent, or -1.
 func awaitSentAfter(api *fakeAPI, chat int64, since time.Time, prefix string, timeout time.Duration) time.Duration {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		api.mu.Lock()
-		changed := api.changed
-		api.mu.Unlock()
+	found := time.Duration(-1)
+	api.within(timeout, func() bool {
 		for _, m := range api.sentTo(chat) {
-			if m.At.After(since) && len(withoutMergedNote(m.Text)) >= len(prefix) && withoutMergedNote(m.Text)[:len(prefix)] == prefix {
-				return m.At.Sub(since)
+			if m.At.After(since) && strings.HasPrefix(withoutMergedNote(m.Text), prefix) {
+				found = m.At.Sub(since)
+				return true
 			}
 		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			return -1
-		}
-	}
+		return false
+	})
+	return found
 }
 
 func maxOf(ds []time.Duration) time.Duration {
