@@ -2,10 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,16 +131,14 @@ type Runner struct {
 	// Metrics, if set, is told about every handled message.
 	Metrics Metrics
 
-	logKey []byte
+	logIDs LogIDs
 	locks  keyLocks
 }
 
 // NewRunner returns a Runner that reads the directory from dir and keeps
 // sessions in sessions.
 func NewRunner(dir DirectorySource, sessions Sessions) *Runner {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key) // crypto/rand.Read never fails on supported platforms.
-	return &Runner{dir: dir, sessions: sessions, logKey: key, locks: keyLocks{m: map[string]*keyLock{}}}
+	return &Runner{dir: dir, sessions: sessions, logIDs: NewLogIDs(), locks: keyLocks{m: map[string]*keyLock{}}}
 }
 
 // Handle runs one message through the conversation and returns the replies.
@@ -165,7 +159,7 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 
 	now := r.now()
 	dir := r.dir.Directory()
-	log := r.logger().With("channel", m.Channel, "chat", r.hash(key))
+	log := r.logger().With("channel", m.Channel, "chat", r.logIDs.ID(key))
 
 	state, had := r.load(ctx, log, key, now)
 	turn, ok := r.next(log, state, m, dir, now)
@@ -294,15 +288,6 @@ func (r *Runner) logger() *slog.Logger {
 		return r.Logger
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-// hash is a keyed hash of a session key for logs: stable within a process,
-// so one conversation's lines can be followed, but not reversible to a chat
-// id, even by trying every id.
-func (r *Runner) hash(key string) string {
-	h := hmac.New(sha256.New, r.logKey)
-	h.Write([]byte(key))
-	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 func inputKind(m Message) string {

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestDependenciesPointOneWay holds the layering: the conversation and the
-// directory never reach storage, the bot core or a chat platform's SDK.
+// TestDependenciesPointOneWay holds the layering: the conversation, the
+// classifier and the directory never reach storage, the bot core or a chat
+// platform's SDK, and the classifier never reaches the conversation.
 func TestDependenciesPointOneWay(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -17,7 +18,8 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		pkgs   []string
 		banned []string
 	}{
-		{[]string{"../flows", "../directory"}, []string{"bbolt", "/bot", "telegram", "slack", "prometheus"}},
+		{[]string{"../flows", "../triage", "../staff", "../directory"}, []string{"bbolt", "/bot", "telegram", "slack", "prometheus"}},
+		{[]string{"../triage", "../directory"}, []string{"whereto/flows"}},
 		{[]string{"../bot", "../bot/console"}, []string{"bbolt", "/directory/bolt", "telegram", "slack"}},
 	}
 	for _, tt := range tests {

@@ -16,10 +16,10 @@
 // (the 999 answer), one button per menu group (its routes as a list), any
 // route outside a group, "Find a contact" and "Tell me in your own words".
 //
-// Free text is read by ClassifyFor: danger now gets "Call 999 now." from
-// any step; danger possible but not clear gets the 999 line and one
-// question, "Is this happening now?" ([Yes, now] gives 999, [No, I am safe
-// now] gives the route); a name, a number or "what is X?" shows that
+// Free text is read by the classifier (package triage): danger now gets
+// "Call 999 now." from any step; danger possible but not clear gets the
+// 999 line and one question, "Is this happening now?" ([Yes, now] gives
+// 999, [No, I am safe now] gives the route); a name, a number or "what is X?" shows that
 // service; unclear asks which is closest, never guessing silently.
 //
 // A route's answer is the one service to use now (the first active one

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // Directory is what the conversation needs to know about services and
@@ -112,8 +113,8 @@ type Turn struct {
 	// counted in the anonymous statistics.
 	Route directory.Route
 	// Danger is how close danger was in the person's words this turn
-	// (DangerNone for buttons and commands).
-	Danger Danger
+	// (triage.DangerNone for buttons and commands).
+	Danger triage.Danger
 	// Forget asks the runner to delete the session now and, where the
 	// platform allows, the conversation's messages.
 	Forget bool
@@ -127,16 +128,16 @@ type Turn struct {
 // 999 answer at once, from any step. Buttons carry their meaning in their
 // IDs, so a button from an expired or restarted session still works.
 func Next(s State, in Input, dir Directory, now time.Time) Turn {
-	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: DangerNone}
+	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: triage.DangerNone}
 	if in.Choice != "" {
 		c.choose(in.Choice)
 		return c.turn()
 	}
-	msg := clean(in.Text)
-	if msg.truncated {
+	msg := triage.Clean(in.Text)
+	if msg.Truncated() {
 		c.say(Reply{Text: msgTruncated})
 	}
-	text := msg.text
+	text := msg.Text()
 	if strings.HasPrefix(text, "/") {
 		c.command(text)
 		return c.turn()
@@ -157,7 +158,7 @@ type conv struct {
 	out     State
 	replies []Reply
 	route   directory.Route
-	danger  Danger
+	danger  triage.Danger
 	forget  bool
 	// area, noArea and home carry where the person said it is (or their
 	// choice not to say) through the conversation; fits the services
@@ -273,9 +274,9 @@ func (c *conv) typedChoice(text string) (string, bool) {
 			return choices[i-1].ID, true
 		}
 	}
-	n := normalise(text)
+	n := triage.Normalise(text)
 	for _, ch := range choices {
-		if n == normalise(ch.Label) {
+		if n == triage.Normalise(ch.Label) {
 			return ch.ID, true
 		}
 	}
@@ -317,8 +318,7 @@ func yesNo(n string) string {
 // a negation ("no one is in danger", "nobody is hurt"), or an answer that
 // starts with no.
 func saysSafe(n string) bool {
-	lx := compiled()
-	if lx.match(n).any[listNegation] {
+	if triage.SaysNoDanger(n) {
 		return true
 	}
 	f := strings.Fields(n)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // TestRouteAddedAsData adds a route the code has never heard of, with its
@@ -78,7 +79,7 @@ func TestRouteAddedAsData(t *testing.T) {
 				t.Errorf("%q: route %q, want noise:\n%s", text, turn.Route, flows.RenderText(turn.Replies))
 			}
 		}
-		if got := flows.ClassifyFor(dir, "loud music from next door at 3am").Route; got != "noise" {
+		if got := triage.ClassifyFor(dir, "loud music from next door at 3am").Route; got != "noise" {
 			t.Errorf("ClassifyFor = %q, want noise", got)
 		}
 	})

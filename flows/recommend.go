@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // maxAlternatives is how many services a route's answer shows after the
@@ -132,7 +133,7 @@ func fitting(dir Directory, r directory.Route, n string) []string {
 // same way); a trailing '*' on p matches the start of its last word.
 func hasPhrase(words []string, p string) bool {
 	p, prefix := strings.CutSuffix(p, "*")
-	pw := strings.Fields(normalise(p))
+	pw := strings.Fields(triage.Normalise(p))
 	if len(pw) == 0 {
 		return false
 	}
@@ -182,7 +183,7 @@ func looksLikeLookup(text string) bool {
 	if len(text) > maxLookupBytes {
 		return false // a question about a contact is short
 	}
-	n := " " + normalise(text) + " "
+	n := " " + triage.Normalise(text) + " "
 	for _, p := range lookupPhrases {
 		if strings.Contains(n, " "+p+" ") {
 			return true
@@ -193,7 +194,7 @@ func looksLikeLookup(text string) bool {
 
 // lookupQuery is what is left of text once the asking words are gone.
 func lookupQuery(text string) string {
-	n := " " + normalise(text) + " "
+	n := " " + triage.Normalise(text) + " "
 	for _, p := range lookupPhrases {
 		n = strings.ReplaceAll(n, " "+p+" ", " ")
 	}
@@ -225,7 +226,7 @@ func named(dir Directory, q string) []directory.Service {
 			}
 		}
 		head, _, _ := strings.Cut(svc.Name, ":")
-		hw := strings.Fields(normalise(head))
+		hw := strings.Fields(triage.Normalise(head))
 		switch {
 		case match:
 		case len(qw) > 0 && slices.Equal(hw, qw):
@@ -312,7 +313,7 @@ func clockWords(s string) string {
 // first.
 type Recommendation struct {
 	Route      directory.Route
-	Danger     Danger
+	Danger     triage.Danger
 	Confidence float64
 	Services   []string
 	Contacts   []string
@@ -323,7 +324,7 @@ type Recommendation struct {
 // someone in the partnership's area who said nothing more. For
 // directory.RouteUnclear it names no services: the bot would ask instead.
 func Recommend(text string, dir Directory, now time.Time) Recommendation {
-	t := ClassifyFor(dir, text)
+	t := triage.ClassifyFor(dir, text)
 	rec := Recommendation{Route: t.Route, Danger: t.Danger, Confidence: t.Confidence, Services: []string{}, Contacts: []string{}}
 	if t.Route == directory.RouteUnclear {
 		return rec
@@ -348,7 +349,7 @@ func Recommend(text string, dir Directory, now time.Time) Recommendation {
 	}
 	// As the conversation would show it to someone who skipped the
 	// place question: the partnership's own area.
-	r := recommend(dir, t.Route, "", fitting(dir, t.Route, normalise(clean(text).text)))
+	r := recommend(dir, t.Route, "", fitting(dir, t.Route, triage.Normalise(triage.Clean(text).Text())))
 	if r.main != nil {
 		add(*r.main)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // Choice IDs. A button's meaning is in its ID, never only in the state, so
@@ -266,20 +267,20 @@ func (c *conv) choose(id string) {
 }
 
 // freeText handles words that are not a command or a button.
-func (c *conv) freeText(msg cleaned) {
-	text := msg.text
+func (c *conv) freeText(msg triage.Message) {
+	text := msg.Text()
 	if text == "" {
 		c.say(Reply{Text: msgEmpty})
 		c.reask()
 		return
 	}
-	t := classify(msg, c.dir.RouteList())
+	t := triage.ClassifyMessage(c.dir, msg)
 	c.danger = t.Danger
-	if t.Danger == DangerNow {
+	if t.Danger == triage.DangerNow {
 		c.answer(directory.RouteEmergency, t.Second)
 		return
 	}
-	if c.in.Step == StepNow && saysSafe(normalise(text)) {
+	if c.in.Step == StepNow && saysSafe(triage.Normalise(text)) {
 		// "nobody is hurt", "not now", "no, he left": an answer to the
 		// question, never a new message (danger now in the same words
 		// was answered above).
@@ -297,16 +298,16 @@ func (c *conv) freeText(msg cleaned) {
 	if isPlace {
 		c.setPlace(place)
 	}
-	if c.in.Step == StepArea && t.Danger == DangerNone && isPlace {
+	if c.in.Step == StepArea && t.Danger == triage.DangerNone && isPlace {
 		c.answer(c.in.Route, c.in.Then)
 		return
 	}
-	if t.Danger == DangerNone && !isPlace && (c.in.Step == StepFind || looksLikeLookup(text)) {
+	if t.Danger == triage.DangerNone && !isPlace && (c.in.Step == StepFind || looksLikeLookup(text)) {
 		if c.lookup(text, c.in.Step == StepFind) {
 			return
 		}
 	}
-	if c.in.Step == StepArea && t.Danger == DangerNone && (t.Route == directory.RouteUnclear || directory.LooksLikePostcode(text)) {
+	if c.in.Step == StepArea && t.Danger == triage.DangerNone && (t.Route == directory.RouteUnclear || directory.LooksLikePostcode(text)) {
 		c.say(Reply{Text: msgUnknownPlace})
 		c.reask()
 		return
@@ -315,11 +316,11 @@ func (c *conv) freeText(msg cleaned) {
 		c.fits, c.asked = nil, false
 	}
 	if t.Route != directory.RouteUnclear {
-		c.fits = fitting(c.dir, t.Route, normalise(text))
+		c.fits = fitting(c.dir, t.Route, triage.Normalise(text))
 	}
-	if t.Danger == DangerCheck {
+	if t.Danger == triage.DangerCheck {
 		c.ask(State{Step: StepNow, Route: t.Route, Then: t.Second})
-		c.danger = DangerCheck
+		c.danger = triage.DangerCheck
 		return
 	}
 	if t.Route == directory.RouteUnclear {
@@ -467,7 +468,7 @@ func (c *conv) emergency(then directory.Route) {
 	c.say(Reply{Text: b.String(), Links: links, Services: ids})
 	c.say(Reply{Text: msgAfterDanger})
 	c.route = directory.RouteEmergency
-	c.danger = DangerNow
+	c.danger = triage.DangerNow
 	c.out = State{Step: StepAnswered, Route: directory.RouteEmergency, Then: then}
 }
 

@@ -4,11 +4,12 @@ import (
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // Urgent reports whether a message may be about danger: typed words that
-// read as danger now or as possible danger (DangerNow, DangerCheck), the
-// /emergency command, or a button that says it is happening now or asks
+// read as danger now or as possible danger (triage.DangerNow,
+// triage.DangerCheck), the /emergency command, or a button that says it is happening now or asks
 // for the emergency answer. A channel answers urgent messages first when
 // it has more to answer than it can send at once; it is a matter of order,
 // never of what is answered. It is cheap (one classification), pure and
@@ -28,9 +29,9 @@ func Urgent(dir Directory, in Input) bool {
 		return false
 	}
 	if dir == nil {
-		return Classify(in.Text).Danger != DangerNone
+		return triage.Classify(in.Text).Danger != triage.DangerNone
 	}
-	return ClassifyFor(dir, in.Text).Danger != DangerNone
+	return triage.ClassifyFor(dir, in.Text).Danger != triage.DangerNone
 }
 
 // Merged is the note said before the answer when a person sent several

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 // storeTimeout bounds a store call made before acknowledging a request.
@@ -130,14 +131,7 @@ func (h *handler) history(ctx context.Context, id string) *reply {
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
 		return textReply("The history could not be read just now. Please try again.")
 	}
-	var changes, refusals []directory.AuditEntry
-	for _, e := range entries {
-		if e.Action == directory.ActionRefused {
-			refusals = append(refusals, e)
-		} else {
-			changes = append(changes, e)
-		}
-	}
+	changes, refusals := staff.SplitHistory(entries)
 	unrecorded := uint64(0)
 	if id != "" {
 		unrecorded = h.unrecorded.get(id)
@@ -501,14 +495,14 @@ func auditReply(user, what string, seq uint64, before, after *directory.Service)
 				fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f.label, summary(x), summary(y))
 				continue
 			}
-			for _, l := range lineDiff(x, y) {
+			for _, l := range staff.LineDiff(x, y) {
 				switch {
-				case l.before == "":
-					fmt.Fprintf(&b, "• %s: added “%s”\n", f.label, summary(l.after))
-				case l.after == "":
-					fmt.Fprintf(&b, "• %s: removed “%s”\n", f.label, summary(l.before))
+				case l.Before == "":
+					fmt.Fprintf(&b, "• %s: added “%s”\n", f.label, summary(l.After))
+				case l.After == "":
+					fmt.Fprintf(&b, "• %s: removed “%s”\n", f.label, summary(l.Before))
 				default:
-					fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f.label, summary(l.before), summary(l.after))
+					fmt.Fprintf(&b, "• %s: “%s” → “%s”\n", f.label, summary(l.Before), summary(l.After))
 				}
 			}
 		}
@@ -518,70 +512,6 @@ func auditReply(user, what string, seq uint64, before, after *directory.Service)
 	}
 	text := strings.TrimRight(b.String(), "\n")
 	return &reply{Text: fmt.Sprintf("Directory change by %s: %s %s", who(user), esc(what), esc(s.ID)), Blocks: []slack.Block{section(text)}}
-}
-
-// changedLine is one line of a field before and after a change; before
-// is empty for an added line, after for a removed one.
-type changedLine struct{ before, after string }
-
-// lineDiff returns the lines that differ between two versions of a
-// field's text: lines common to both (a longest common subsequence) are
-// left out, and within each run of differences removed lines are paired
-// with added ones in order. A one-line field that changed is one pair.
-func lineDiff(x, y string) []changedLine {
-	a, b := strings.Split(x, "\n"), strings.Split(y, "\n")
-	if x == "" {
-		a = nil
-	}
-	if y == "" {
-		b = nil
-	}
-	// lcs[i][j] is the length of the longest common subsequence of a[i:]
-	// and b[j:]. Fields are a few dozen lines at most.
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out []changedLine
-	var del, add []string
-	flush := func() {
-		for k := 0; k < max(len(del), len(add)); k++ {
-			var l changedLine
-			if k < len(del) {
-				l.before = del[k]
-			}
-			if k < len(add) {
-				l.after = add[k]
-			}
-			out = append(out, l)
-		}
-		del, add = nil, nil
-	}
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			flush()
-			i, j = i+1, j+1
-		case j == len(b) || (i < len(a) && lcs[i+1][j] >= lcs[i][j+1]):
-			del = append(del, a[i])
-			i++
-		default:
-			add = append(add, b[j])
-			j++
-		}
-	}
-	flush()
-	return out
 }
 
 // summary shortens a field's text for the audit channel.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,7 +17,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/whereto-bot/whereto/bot"
-	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // Defaults for the zero fields of Config.
@@ -170,9 +169,9 @@ type App struct {
 	// wrapping ErrAuth when the app token was refused.
 	socketErr error
 
-	// backoffMin and backoffMax bound the wait between attempts after an
-	// authentication or connection failure.
-	backoffMin, backoffMax time.Duration
+	// retry paces attempts after an authentication or connection
+	// failure.
+	retry bot.Backoff
 }
 
 var _ bot.HTTPChannel = (*App)(nil)
@@ -249,13 +248,12 @@ func New(cfg Config, dir DirectorySource, st Store) (*App, error) {
 		maxWait:         30 * time.Second,
 	}
 	a := &App{
-		cfg:        cfg,
-		api:        client,
-		work:       newPool(cfg.Workers),
-		log:        logger,
-		replay:     newReplayGuard(time.Now, maxRemembered),
-		backoffMin: time.Second,
-		backoffMax: 5 * time.Minute,
+		cfg:    cfg,
+		api:    client,
+		work:   newPool(cfg.Workers),
+		log:    logger,
+		replay: newReplayGuard(time.Now, maxRemembered),
+		retry:  bot.Backoff{Base: time.Second, Max: 5 * time.Minute},
 	}
 	a.life, a.stop = context.WithCancel(context.Background())
 	a.h = &handler{
@@ -324,7 +322,7 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() {
 		// Build the classifier for the directory's routes now, not on the
 		// first look-up; beside auth.test, which need not wait for it.
-		if err := flows.Warm(a.h.dir.Directory()); err != nil {
+		if err := triage.Warm(a.h.dir.Directory()); err != nil {
 			a.log.Warn("slack: building the classifier failed", slog.String("err", err.Error()))
 		}
 	})
@@ -366,7 +364,7 @@ func (a *App) checkBotToken(ctx context.Context) {
 		} else {
 			a.log.Warn("slack: auth.test failed; retrying", slog.String("err", err.Error()))
 		}
-		if !sleep(ctx, a.backoff(attempt)) {
+		if !sleep(ctx, a.retry.Wait(attempt+1)) {
 			return
 		}
 	}
@@ -392,21 +390,10 @@ func (a *App) runSocket(ctx context.Context) {
 			a.setSocketErr(fmt.Errorf("%w: %v", ErrNotConnected, err))
 			a.log.Warn("slack: socket mode stopped; reconnecting", slog.String("err", err.Error()), slog.Int("attempt", attempt+1))
 		}
-		if !sleep(ctx, a.backoff(attempt)) {
+		if !sleep(ctx, a.retry.Wait(attempt+1)) {
 			return
 		}
 	}
-}
-
-// backoff is the wait before attempt+1: backoffMin doubling per attempt,
-// at most backoffMax, with up to 25% jitter.
-func (a *App) backoff(attempt int) time.Duration {
-	d := a.backoffMin
-	for i := 0; i < attempt && d < a.backoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, a.backoffMax)
-	return d + time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
 // sleep waits d or until ctx is done, reporting whether it waited.

@@ -32,7 +32,7 @@
 // "/whereto WORDS", a mention or a direct message: an exact service id;
 // else the services the words name (every word on a service's id, name or
 // keywords, found with an in-memory index of the directory snapshot); else
-// the situation the resident classifier (flows.Classify) reads in them,
+// the situation the resident classifier (triage.Classify) reads in them,
 // answered with that route's services, and a second concern's; else
 // services matching some of the words; else "nothing found" with the
 // emergency number. The first service is shown as a full card (every

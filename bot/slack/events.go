@@ -93,7 +93,7 @@ func (h *handler) handleEvent(e eventEnvelope) func(context.Context) {
 			default:
 				a := lookUp(ix, q)
 				r = answerReply(ix, a, h.now(), false)
-				h.metrics.MessageHandled(channelName, string(a.route), time.Since(start))
+				h.metrics.MessageHandled(channelName, string(a.Route), time.Since(start))
 			}
 		}
 		err := h.send.post(ctx, channel, thread, r)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/directory/bolt"
 )
@@ -368,7 +369,7 @@ func newEnvSeeded(t *testing.T, seed *directory.Directory, configure ...func(*Co
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.backoffMin, app.backoffMax = 10*time.Millisecond, 50*time.Millisecond
+	app.retry = bot.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond}
 	e.app = app
 	mux := http.NewServeMux()
 	for pattern, h := range app.Handlers() {

@@ -199,7 +199,7 @@ func (h *handler) lookUpCommand(c command, ix *index, text string) result {
 	// there is nobody to share it with.
 	postable := c.ChannelID != "" && !strings.HasPrefix(c.ChannelID, "D")
 	r := answerReply(ix, a, h.now(), postable)
-	h.metrics.MessageHandled(channelName, string(a.route), time.Since(start))
+	h.metrics.MessageHandled(channelName, string(a.Route), time.Since(start))
 	return result{name: "lookup", reply: r}
 }
 

@@ -1053,7 +1053,7 @@ func TestStatusAndAlertFromTheForm(t *testing.T) {
 		t.Errorf("the change is not audited to the admin: %+v", h[len(h)-1])
 	}
 	ix := newIndex(e.store.Directory())
-	for _, s := range lookUp(ix, "my bike was stolen").services {
+	for _, s := range lookUp(ix, "my bike was stolen").Services {
 		if s.ID == "police-online" {
 			t.Error("a temporarily closed service is still recommended")
 		}

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -199,29 +198,6 @@ func TestEditFormStatusIsASelectAndChangesAreDiffed(t *testing.T) {
 	history := joined(e.command(testAdmin, "history mash"))
 	if !strings.Contains(history, "changed contacts, status, alert, still to check") {
 		t.Errorf("history:\n%s", history)
-	}
-}
-
-func TestLineDiff(t *testing.T) {
-	tests := []struct {
-		name, x, y string
-		want       []changedLine
-	}{
-		{"one line changed", "a\nb\nc", "a\nB\nc", []changedLine{{"b", "B"}}},
-		{"a line added", "a\nc", "a\nb\nc", []changedLine{{"", "b"}}},
-		{"a line removed", "a\nb\nc", "a\nc", []changedLine{{"b", ""}}},
-		{"from empty", "", "x", []changedLine{{"", "x"}}},
-		{"one-line field", "active", "inactive", []changedLine{{"active", "inactive"}}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := lineDiff(tc.x, tc.y)
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(tc.want)
-			if len(got) != len(tc.want) || string(g) != string(w) {
-				t.Errorf("got %+v, want %+v", got, tc.want)
-			}
-		})
 	}
 }
 

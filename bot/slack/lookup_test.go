@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 // stateOf is the form state Slack would send for s's fields as the form
@@ -196,13 +197,13 @@ func TestInactiveServicesAreNotRecommended(t *testing.T) {
 	}
 	ix := buildIndex(d)
 	a := lookUp(ix, "child at risk")
-	for _, s := range a.services {
+	for _, s := range a.Services {
 		if s.ID == "mash" {
-			t.Errorf("a closed service recommended for a situation: %v", a.services)
+			t.Errorf("a closed service recommended for a situation: %v", a.Services)
 		}
 	}
 	a = lookUp(ix, "mash")
-	if a.kind != answerID {
+	if a.Kind != staff.KindID {
 		t.Fatalf("look-up by id: %+v", a)
 	}
 	all := joined(mustJSON(t, answerReply(ix, a, night, false).webhook()))

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 // Slack's limits that rendering keeps within.
@@ -393,36 +394,36 @@ func dangerLine(ix *index) string {
 
 // answerReply renders a look-up answer. With postable set (an ephemeral
 // answer in a channel) the first card carries a "Post to channel" button.
-func answerReply(ix *index, a answer, now time.Time, postable bool) *reply {
-	if a.kind == answerNone || len(a.services) == 0 {
+func answerReply(ix *index, a staff.Answer, now time.Time, postable bool) *reply {
+	if a.Kind == staff.KindNone || len(a.Services) == 0 {
 		return notFoundReply(ix)
 	}
-	first := a.services[0]
+	first := a.Services[0]
 	var opt cardOptions
 	if postable {
-		for _, s := range a.services {
+		for _, s := range a.Services {
 			opt.postIDs = append(opt.postIDs, s.ID)
 		}
 	}
 	r := &reply{}
 	var blocks []slack.Block
-	switch a.kind {
-	case answerSituation:
-		intro := "This sounds like *" + routeTitle(ix.dir, a.route) + "*"
-		if a.second != "" && a.second != directory.RouteUnclear {
-			intro += ", and also *" + routeTitle(ix.dir, a.second) + "*"
+	switch a.Kind {
+	case staff.KindSituation:
+		intro := "This sounds like *" + routeTitle(ix.dir, a.Route) + "*"
+		if a.Second != "" && a.Second != directory.RouteUnclear {
+			intro += ", and also *" + routeTitle(ix.dir, a.Second) + "*"
 		}
 		intro += ". The services for it, best first:"
 		blocks = append(blocks, contextBlock(intro))
-		if len(a.closed) > 0 {
-			blocks = append(blocks, section(closedText(a.closed)))
+		if len(a.Closed) > 0 {
+			blocks = append(blocks, section(closedText(a.Closed)))
 		}
-	case answerPartial:
+	case staff.KindPartial:
 		blocks = append(blocks, contextBlock("Nothing matches all of that; these services match some of the words:"))
 	}
 	blocks = append(blocks, card(first, now, opt)...)
-	if len(a.services) > 1 {
-		blocks = append(blocks, slack.NewDividerBlock(), shortList("*Also:*", a.services[1:], max(0, a.total-len(a.services)), now))
+	if len(a.Services) > 1 {
+		blocks = append(blocks, slack.NewDividerBlock(), shortList("*Also:*", a.Services[1:], max(0, a.Total-len(a.Services)), now))
 	}
 	// Every answer carries the emergency line, unless it is the
 	// emergency service itself: staff pass these contacts on to people

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -217,16 +216,12 @@ func (b *Bot) call(ctx context.Context, method string, chat int64, class callCla
 	}
 }
 
+// maxRetryWait caps the wait between tries of a call.
+const maxRetryWait = 30 * time.Second
+
 // backoff is the wait before retry n (from 1): RetryBase doubling each
-// time, capped at 30 s, with full jitter in its upper half so that many
-// chats retrying after an outage do not return in step.
-func (b *Bot) backoff(n int) time.Duration {
-	d := b.cfg.RetryBase << min(n-1, 16)
-	if d > 30*time.Second || d <= 0 {
-		d = 30 * time.Second
-	}
-	return d/2 + rand.N(d/2+1)
-}
+// time, capped at maxRetryWait, with jitter (bot.Backoff).
+func (b *Bot) backoff(n int) time.Duration { return b.retry.Wait(n) }
 
 // sleep waits d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {

@@ -2,9 +2,7 @@ package telegram
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -297,7 +296,9 @@ type Bot struct {
 	// presses are the buttons answered in the last DoublePressWindow.
 	presses *presses
 	secret  []byte
-	logKey  []byte
+	// logIDs names chats in log lines; retry paces retried calls.
+	logIDs bot.LogIDs
+	retry  bot.Backoff
 
 	started atomic.Bool
 	// disp is the dispatcher while Run takes updates; nil before and after.
@@ -348,9 +349,9 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 		client:  cfg.HTTPClient,
 		lim:     newLimiter(cfg.GlobalRate, cfg.PerChatRate, cfg.PerChatBurst),
 		presses: newPresses(),
-		logKey:  make([]byte, 32),
+		logIDs:  bot.NewLogIDs(),
+		retry:   bot.Backoff{Base: cfg.RetryBase, Max: maxRetryWait},
 	}
-	_, _ = rand.Read(b.logKey) // crypto/rand.Read never fails on supported platforms
 	b.readyErr = errors.New("telegram: not running yet")
 
 	// What tgbotapi.NewBotAPIWithClient does, with retries and a context.
@@ -528,10 +529,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
-// hash is a keyed hash of a chat id for logs: stable while the process
+// hash is the log id of a chat (bot.LogIDs): stable while the process
 // runs, so one chat's lines can be followed, and not reversible.
 func (b *Bot) hash(chat int64) string {
-	h := hmac.New(sha256.New, b.logKey)
-	fmt.Fprint(h, chat)
-	return hex.EncodeToString(h.Sum(nil)[:6])
+	return b.logIDs.ID(strconv.FormatInt(chat, 10))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/whereto-bot/whereto/bot/console"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 const routeHelp = `Usage: whereto route [flags] < messages.txt
@@ -109,17 +110,17 @@ func runRoute(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 }
 
 // runEval prints how the classifier does on a labelled file.
-func runEval(dir flows.Directory, path string, verbose bool, stdout io.Writer) error {
+func runEval(dir triage.Routes, path string, verbose bool, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("--eval: %w", err)
 	}
 	defer f.Close()
-	examples, err := flows.ParseExamples(f)
+	examples, err := triage.ParseExamples(f)
 	if err != nil {
 		return fmt.Errorf("--eval %s: %w", path, err)
 	}
-	rep, err := flows.Evaluate(dir, examples)
+	rep, err := triage.Evaluate(dir, examples)
 	if err != nil {
 		return fmt.Errorf("--eval %s: %w", path, err)
 	}

@@ -1,24 +1,24 @@
-package flows_test
+package triage_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/whereto-bot/whereto/directory"
-	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 func TestClassify(t *testing.T) {
 	const (
-		now   = flows.DangerNow
-		check = flows.DangerCheck
-		none  = flows.DangerNone
+		now   = triage.DangerNow
+		check = triage.DangerCheck
+		none  = triage.DangerNone
 	)
 	tests := []struct {
 		name   string
 		text   string
 		want   directory.Route // "" when only the danger matters
-		danger flows.Danger
+		danger triage.Danger
 		second directory.Route
 	}{
 		{"weapon outside now", "theres a man with a knife outside the shop NOW", directory.RouteEmergency, now, ""},
@@ -74,7 +74,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := flows.Classify(tt.text)
+			got := triage.Classify(tt.text)
 			if tt.want != "" && got.Route != tt.want {
 				t.Errorf("Classify(%q).Route = %q, want %q (confidence %.2f, danger %s)", tt.text, got.Route, tt.want, got.Confidence, got.Danger)
 			}
@@ -109,7 +109,7 @@ func TestClassifyLanguage(t *testing.T) {
 		{"my bag was stolen from the café", "", "report-crime"},
 	}
 	for _, tt := range tests {
-		got := flows.Classify(tt.text)
+		got := triage.Classify(tt.text)
 		if got.Language != tt.want || got.Route != tt.route {
 			t.Errorf("Classify(%q) = language %q route %q, want %q %q", tt.text, got.Language, got.Route, tt.want, tt.route)
 		}
@@ -118,11 +118,11 @@ func TestClassifyLanguage(t *testing.T) {
 
 func TestClassifyHugeInput(t *testing.T) {
 	long := strings.Repeat("someone dumped rubbish in the alley ", 3000) // ~100 KB
-	if got := flows.Classify(long).Route; got != "environmental" {
+	if got := triage.Classify(long).Route; got != "environmental" {
 		t.Errorf("100 KB message: route %q, want environmental", got)
 	}
 	repeated := strings.Repeat("a", 100<<10)
-	if got := flows.Classify(repeated).Route; got != directory.RouteUnclear {
+	if got := triage.Classify(repeated).Route; got != directory.RouteUnclear {
 		t.Errorf("100 KB of one letter: route %q, want unclear", got)
 	}
 }
@@ -136,16 +136,16 @@ func FuzzClassify(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := flows.Classify(s)
+		got := triage.Classify(s)
 		if got.Route != directory.RouteUnclear && !dir.Knows(got.Route) {
 			t.Fatalf("Classify(%q) = unknown route %q", s, got.Route)
 		}
 		switch got.Danger {
-		case flows.DangerNow, flows.DangerCheck, flows.DangerNone:
+		case triage.DangerNow, triage.DangerCheck, triage.DangerNone:
 		default:
 			t.Fatalf("Classify(%q) danger %q", s, got.Danger)
 		}
-		if (got.Danger == flows.DangerNow) != (got.Route == directory.RouteEmergency) {
+		if (got.Danger == triage.DangerNow) != (got.Route == directory.RouteEmergency) {
 			t.Fatalf("Classify(%q) = route %q with danger %q", s, got.Route, got.Danger)
 		}
 		if got.Confidence < 0 || got.Confidence > 1 {
@@ -155,7 +155,7 @@ func FuzzClassify(f *testing.F) {
 }
 
 func TestClassifyIgnoresTerminalEscapes(t *testing.T) {
-	if got := flows.Classify("\x1b[31mgraffiti\x1b[0m on the bridge").Route; got != "environmental" {
+	if got := triage.Classify("\x1b[31mgraffiti\x1b[0m on the bridge").Route; got != "environmental" {
 		t.Errorf("route %q, want environmental", got)
 	}
 }

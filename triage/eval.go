@@ -1,4 +1,4 @@
-package flows
+package triage
 
 import (
 	"bufio"
@@ -77,7 +77,7 @@ type Miss struct {
 }
 
 // Labels is the order reports list routes in: dir's routes, then unclear.
-func Labels(dir Directory) []directory.Route {
+func Labels(dir Routes) []directory.Route {
 	var out []directory.Route
 	for _, r := range dir.RouteList() {
 		out = append(out, r.ID)
@@ -87,7 +87,7 @@ func Labels(dir Directory) []directory.Route {
 
 // Evaluate classifies every example with dir's routes and counts the
 // outcome. An example labelled with a route dir does not have is an error.
-func Evaluate(dir Directory, examples []Example) (Report, error) {
+func Evaluate(dir Routes, examples []Example) (Report, error) {
 	rep := Report{Confusion: map[directory.Route]map[directory.Route]int{}}
 	rep.labels = Labels(dir)
 	for _, want := range rep.labels {

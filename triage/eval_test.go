@@ -1,22 +1,22 @@
-package flows_test
+package triage_test
 
 import (
 	"os"
 	"testing"
 
 	"github.com/whereto-bot/whereto/directory"
-	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 // evaluate classifies every message of a labelled file in testdata.
-func evaluate(t *testing.T, file string) flows.Report {
+func evaluate(t *testing.T, file string) triage.Report {
 	t.Helper()
 	f, err := os.Open("testdata/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	examples, err := flows.ParseExamples(f)
+	examples, err := triage.ParseExamples(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func evaluate(t *testing.T, file string) flows.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := flows.Evaluate(dir, examples)
+	rep, err := triage.Evaluate(dir, examples)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +33,11 @@ func evaluate(t *testing.T, file string) flows.Report {
 
 // holds fails the test for every missed emergency (if all must be found),
 // for an emergency recall below minRecall, or an accuracy below minAcc.
-func holds(t *testing.T, rep flows.Report, allEmergencies bool, minRecall, minAcc float64) {
+func holds(t *testing.T, rep triage.Report, allEmergencies bool, minRecall, minAcc float64) {
 	t.Helper()
 	if allEmergencies {
 		for _, m := range rep.Misses {
-			if m.Route == directory.RouteEmergency && m.Danger == flows.DangerNone {
+			if m.Route == directory.RouteEmergency && m.Danger == triage.DangerNone {
 				t.Errorf("missed emergency (line %d): got %s", m.Line, m.Got)
 			}
 		}

@@ -1,4 +1,4 @@
-package flows
+package triage
 
 import (
 	"strings"
@@ -249,3 +249,34 @@ func withoutAddresses(text string) string {
 	}
 	return strings.Join(kept, " ")
 }
+
+// Message is a message made safe to read (Clean): the conversation cleans
+// each message once, tells the person when it was cut, and hands it to
+// ClassifyMessage.
+type Message struct {
+	c cleaned
+}
+
+// Clean prepares raw input: valid UTF-8, no control or invisible
+// formatting characters or terminal escapes, trimmed, and at most
+// MaxReadBytes long. It never fails: invalid bytes become spaces.
+func Clean(raw string) Message { return Message{clean(raw)} }
+
+// Text is the cleaned text.
+func (m Message) Text() string { return m.c.text }
+
+// Truncated reports whether the raw text was longer than MaxReadBytes and
+// only its first part is read.
+func (m Message) Truncated() bool { return m.c.truncated }
+
+// Normalise is the form the rules match phrases on, and the conversation
+// matches button labels and service names on: lower case, curly quotes
+// folded, common contractions and text-speak expanded, everything that is
+// not a letter or digit reduced to single spaces, with a space at each
+// end.
+func Normalise(s string) string { return normalise(s) }
+
+// SaysNoDanger reports whether the normalised text n (Normalise) holds one
+// of the phrases that say no one is in danger ("nobody is hurt", "not
+// right now"), the same phrases that stop the danger rules.
+func SaysNoDanger(n string) bool { return compiled().match(n).any[listNegation] }

@@ -1,4 +1,4 @@
-package flows
+package triage
 
 import (
 	"hash/fnv"
@@ -24,8 +24,14 @@ const (
 	DangerNone Danger = "none"
 )
 
-// Triage is what a free-text message says about where to send a person.
-type Triage struct {
+// Routes is what the classifier needs of a directory: its routes, with
+// their examples. *directory.Directory has it.
+type Routes interface {
+	RouteList() []directory.RouteInfo
+}
+
+// Result is what a free-text message says about where to send a person.
+type Result struct {
 	// Route is the best route: directory.RouteEmergency when Danger is
 	// DangerNow, else the concern the message is about, or
 	// directory.RouteUnclear.
@@ -200,7 +206,7 @@ var defaultRoutes = sync.OnceValues(func() ([]directory.RouteInfo, error) {
 // on first use, in tens of milliseconds) and reports whether the data it
 // learns from is sound. A service calls it at start-up so that the first
 // person does not wait.
-func Warm(dir Directory) error {
+func Warm(dir Routes) error {
 	_, err := classifiers.get(dir.RouteList())
 	return err
 }
@@ -226,7 +232,7 @@ const (
 
 // Classify reads free text and says which route it needs, with the routes
 // of the embedded default directory. ClassifyFor uses a directory's own.
-func Classify(text string) Triage {
+func Classify(text string) Result {
 	routes, _ := defaultRoutes()
 	return classify(clean(text), routes)
 }
@@ -238,15 +244,21 @@ func Classify(text string) Triage {
 // other routes, answering directory.RouteUnclear rather than guessing when
 // it is not confident. It is pure, safe on any input, and safe for
 // concurrent use.
-func ClassifyFor(dir Directory, text string) Triage {
+func ClassifyFor(dir Routes, text string) Result {
 	return classify(clean(text), dir.RouteList())
 }
 
-// classify is Classify on text already cleaned, so that the conversation,
-// which cleans each message first, does not clean it twice.
-func classify(c cleaned, routes []directory.RouteInfo) Triage {
+// ClassifyMessage is ClassifyFor on a message already cleaned (Clean), so
+// that the conversation, which cleans each message first, does not clean
+// it twice.
+func ClassifyMessage(dir Routes, msg Message) Result {
+	return classify(msg.c, dir.RouteList())
+}
+
+// classify is Classify on text already cleaned.
+func classify(c cleaned, routes []directory.RouteInfo) Result {
 	n := normalise(withoutAddresses(c.text))
-	t := Triage{Route: directory.RouteUnclear, Danger: DangerNone}
+	t := Result{Route: directory.RouteUnclear, Danger: DangerNone}
 	cl, err := classifiers.get(routes)
 	if err != nil {
 		// Only a broken build or directory gets here (tests guard the
@@ -335,12 +347,12 @@ var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence
 
 // decide turns the model's probabilities and the danger rules into a
 // triage.
-func decide(labels []directory.Route, p []float64, rule Danger, at timing, negated bool) Triage {
+func decide(labels []directory.Route, p []float64, rule Danger, at timing, negated bool) Result {
 	return decideWith(labels, p, rule, at, negated, defaultThresholds)
 }
 
 // decideWith is decide with its thresholds as an argument.
-func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, negated bool, th thresholds) Triage {
+func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, negated bool, th thresholds) Result {
 	k := len(labels)
 	const emergency = 0
 	unclear := k - 1
@@ -377,7 +389,7 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 		concern = directory.RouteUnclear
 	}
 	if tier == DangerNow {
-		t := Triage{Route: directory.RouteEmergency, Danger: DangerNow, Confidence: 1}
+		t := Result{Route: directory.RouteEmergency, Danger: DangerNow, Confidence: 1}
 		if rule == DangerNone {
 			t.Confidence = p[emergency]
 		}
@@ -388,7 +400,7 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 		}
 		return t
 	}
-	t := Triage{Route: concern, Danger: tier, Confidence: conf}
+	t := Result{Route: concern, Danger: tier, Confidence: conf}
 	if concern != directory.RouteUnclear && second >= 0 && second != unclear && p[second]/rest >= secondProb {
 		t.Second = labels[second]
 	}

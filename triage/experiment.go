@@ -1,23 +1,40 @@
 //go:build experiment
 
-package flows
+package triage
 
 // The experiments behind the classifier's design, kept so that anyone can
-// rerun them (docs/CLASSIFIER.md has the figures). They print and never
-// fail, so they are behind a build tag, not part of the test suite:
+// rerun them (docs/CLASSIFIER.md has the figures). They measure and print;
+// they have nothing to pass or fail, so they are not tests: they exist
+// only with the experiment build tag, and a command runs them:
 //
-//	go test -tags experiment ./flows -run Experiment -v
+//	go run -tags experiment ./scripts/experiment [options|thresholds|danger-errors]
 //
 // Everything here is k-fold cross-validation on the training file only.
 // No evaluation set is read.
 
 import (
 	"fmt"
+	"io"
 	"slices"
-	"testing"
 
 	"github.com/whereto-bot/whereto/directory"
 )
+
+// experimentLabels are the classifier's classes for the embedded default
+// directory: emergency, the other routes, unclear.
+func experimentLabels() ([]directory.Route, error) {
+	d, err := directory.Default()
+	if err != nil {
+		return nil, err
+	}
+	labels := []directory.Route{directory.RouteEmergency}
+	for _, r := range d.RouteIDs() {
+		if r != directory.RouteEmergency {
+			labels = append(labels, r)
+		}
+	}
+	return append(labels, directory.RouteUnclear), nil
+}
 
 // split returns fold's test examples (every k-th) and the rest.
 func split(ex []trainingExample, k, fold int) (train, test []trainingExample) {
@@ -42,11 +59,14 @@ type oof struct {
 
 // outOfFold trains k models, each without one fold, and predicts the
 // fold.
-func outOfFold(t *testing.T, opt trainOptions, k int) ([]directory.Route, []oof) {
-	labels := testLabels(t)
+func outOfFold(opt trainOptions, k int) ([]directory.Route, []oof, error) {
+	labels, err := experimentLabels()
+	if err != nil {
+		return nil, nil, err
+	}
 	ex, err := parseTraining(trainingData, labels)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	lx := compiled()
 	var out []oof
@@ -60,12 +80,13 @@ func outOfFold(t *testing.T, opt trainOptions, k int) ([]directory.Route, []oof)
 			out = append(out, oof{class: e.class, p: first(m.predict(n, mt)), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
 		}
 	}
-	return labels, out
+	return labels, out, nil
 }
 
-// TestExperimentOptions compares feature sets by 5-fold accuracy of the
-// model alone (the best non-danger class, or emergency).
-func TestExperimentOptions(t *testing.T) {
+// ExperimentOptions compares feature sets by 5-fold accuracy of the
+// model alone (the best non-danger class, or emergency), one line a set
+// written to w.
+func ExperimentOptions(w io.Writer) error {
 	type variant struct {
 		name string
 		opt  trainOptions
@@ -87,7 +108,10 @@ func TestExperimentOptions(t *testing.T) {
 		}
 	}
 	for _, v := range vs {
-		_, res := outOfFold(t, v.opt, 5)
+		_, res, err := outOfFold(v.opt, 5)
+		if err != nil {
+			return err
+		}
 		correct := 0
 		for _, r := range res {
 			best := 0
@@ -100,15 +124,21 @@ func TestExperimentOptions(t *testing.T) {
 				correct++
 			}
 		}
-		fmt.Printf("%s cv5=%.3f\n", v.name, float64(correct)/float64(len(res)))
+		if _, err := fmt.Fprintf(w, "%s cv5=%.3f\n", v.name, float64(correct)/float64(len(res))); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
-// TestExperimentThresholds chooses the decision thresholds on out-of-fold
+// ExperimentThresholds chooses the decision thresholds on out-of-fold
 // predictions: for each, the whole decision (rules and model) is scored
-// as the bot would answer.
-func TestExperimentThresholds(t *testing.T) {
-	labels, res := outOfFold(t, defaultTrainOptions, 5)
+// as the bot would answer, one line written to w.
+func ExperimentThresholds(w io.Writer) error {
+	labels, res, err := outOfFold(defaultTrainOptions, 5)
+	if err != nil {
+		return err
+	}
 	unclear := len(labels) - 1
 	for _, now := range []float64{0.5, 0.6, 0.7, 0.8} {
 		for _, check := range []float64{0.1, 0.15, 0.2, 0.3} {
@@ -139,22 +169,28 @@ func TestExperimentThresholds(t *testing.T) {
 						fcheck++
 					}
 				}
-				fmt.Printf("now=%.2f check=%.2f conf=%.2f acc=%.3f recall=%.3f now-on-others=%.3f check-on-others=%.3f\n",
-					now, check, conf, float64(correct)/float64(len(res)), float64(caught)/float64(em), float64(fnow)/float64(others), float64(fcheck)/float64(others))
+				if _, err := fmt.Fprintf(w, "now=%.2f check=%.2f conf=%.2f acc=%.3f recall=%.3f now-on-others=%.3f check-on-others=%.3f\n",
+					now, check, conf, float64(correct)/float64(len(res)), float64(caught)/float64(em), float64(fnow)/float64(others), float64(fcheck)/float64(others)); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	return nil
 }
 
-// TestExperimentDangerErrors lists the training examples the whole
+// ExperimentDangerErrors writes to w the training examples the whole
 // decision gets wrong on danger, out of fold: missed emergencies and
 // others told to call 999 now. Reading them is how the rules' kinds of
 // danger were found; they come from the training file only.
-func TestExperimentDangerErrors(t *testing.T) {
-	labels, res := outOfFold(t, defaultTrainOptions, 5)
+func ExperimentDangerErrors(w io.Writer) error {
+	labels, res, err := outOfFold(defaultTrainOptions, 5)
+	if err != nil {
+		return err
+	}
 	ex, err := parseTraining(trainingData, labels)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	// outOfFold visits fold by fold; rebuild the same order.
 	var texts []trainingExample
@@ -164,13 +200,18 @@ func TestExperimentDangerErrors(t *testing.T) {
 	}
 	for i, r := range res {
 		d := decide(labels, r.p, r.rule, r.at, r.neg)
+		var err error
 		switch {
 		case r.class == 0 && d.Danger == DangerNone:
-			fmt.Printf("MISSED\t%s\t%q\n", d.Route, texts[i].text)
+			_, err = fmt.Fprintf(w, "MISSED\t%s\t%q\n", d.Route, texts[i].text)
 		case r.class != 0 && d.Danger == DangerNow:
-			fmt.Printf("FALSE-NOW\t%s\trule=%s\t%q\n", labels[r.class], r.rule, texts[i].text)
+			_, err = fmt.Fprintf(w, "FALSE-NOW\t%s\trule=%s\t%q\n", labels[r.class], r.rule, texts[i].text)
+		}
+		if err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 func first(p []float64, _ int) []float64 { return p }
