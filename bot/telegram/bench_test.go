@@ -123,10 +123,10 @@ func BenchmarkThroughput(b *testing.B) {
 // with the very message whereto gives to it (its HTML and buttons,
 // recorded first); "echo" is the same peer sending the text back as
 // plain text, the smallest answer there is. It reports both ratios.
-// Issue 15's target is 1.5 times the peer; whereto measures 1.6 to 1.9
-// on this machine (docs/PERFORMANCE.md), so the benchmark fails only
-// above cpuRatioGuard, a guard against regressions that noise on a busy
-// two-core machine does not reach.
+// Issue 15's target is at most 1.5 times the peer; whereto measures 1.26
+// to 1.47 (docs/PERFORMANCE.md). The benchmark fails above
+// cpuRatioGuard, a guard against regressions set above what noise on a
+// busy two-core machine reaches.
 //
 //	go test -run '^$' -bench CPUAgainstPeer -benchtime 1x ./bot/telegram
 func BenchmarkCPUAgainstPeer(b *testing.B) {
@@ -201,7 +201,7 @@ func median(ds []time.Duration) time.Duration {
 
 // cpuRatioGuard is the ratio to the peer above which BenchmarkCPUAgainstPeer
 // fails.
-const cpuRatioGuard = 2.5
+const cpuRatioGuard = 2.0
 
 // runPeer is the peer of BenchmarkCPUAgainstPeer: the smallest bot the
 // library makes easy. It answers n updates, each with replies[its text]
