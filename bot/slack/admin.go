@@ -244,25 +244,14 @@ func (h *handler) revert(ctx context.Context, user string, ix *index, id string,
 		h.log.LogAttrs(ctx, slog.LevelError, "slack: reading history failed", slog.String("service", id), slog.String("err", err.Error()))
 		return textReply("The history could not be read just now. Please try again."), nil
 	}
-	i := slices.IndexFunc(entries, func(e directory.AuditEntry) bool { return e.Seq == seq })
-	if i < 0 {
-		return textReply(fmt.Sprintf("There is no change %d to `%s`. `/whereto history %s` lists them.", seq, esc(id), esc(id))), nil
-	}
-	e := entries[i]
 	cur, exists := ix.service(id)
 	var curPtr *directory.Service
 	if exists {
 		curPtr = &cur
 	}
-	switch {
-	case e.Action == directory.ActionSeed:
-		return textReply("Change " + fmt.Sprint(seq) + " loaded the default directory; there is nothing before it to restore. Use `/whereto edit " + esc(id) + "` instead."), nil
-	case e.Action == directory.ActionRefused:
-		return textReply("Change " + fmt.Sprint(seq) + " was a refused attempt; nothing was changed, so there is nothing to revert."), nil
-	case e.Before == nil: // the change added the service: remove it again
-		if !exists {
-			return textReply("`" + esc(id) + "` is not in the directory any more; nothing to revert."), nil
-		}
+	p := staff.PlanRevert(entries, id, seq, exists)
+	switch p.Undo {
+	case staff.UndoRemove:
 		dctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
 		if err := h.store.DeleteService(dctx, user, id); err != nil {
@@ -270,16 +259,25 @@ func (h *handler) revert(ctx context.Context, user string, ix *index, id string,
 		}
 		return textReply(fmt.Sprintf("Reverted change %d: `%s` was added by it, so it is removed again.", seq, esc(id))),
 			h.auditLater(user, fmt.Sprintf("reverted change %d of", seq), curPtr, nil)
-	default:
-		restored := e.Before.Clone()
-		if restored.ID != id {
-			return textReply("Change " + fmt.Sprint(seq) + " is not a change to `" + esc(id) + "`."), nil
-		}
+	case staff.UndoRestore:
+		restored := p.Restore
 		if err := h.put(ctx, user, restored); err != nil {
 			return h.saveFailed(ctx, user, verbRevert, err), nil
 		}
 		return textReply(fmt.Sprintf("Reverted change %d: *%s* (`%s`) is as it was before it.", seq, escClip(restored.Name, 150), esc(id))),
 			h.auditLater(user, fmt.Sprintf("reverted change %d of", seq), curPtr, &restored)
+	}
+	switch p.Why {
+	case staff.NoSuchChange:
+		return textReply(fmt.Sprintf("There is no change %d to `%s`. `/whereto history %s` lists them.", seq, esc(id), esc(id))), nil
+	case staff.SeedChange:
+		return textReply("Change " + fmt.Sprint(seq) + " loaded the default directory; there is nothing before it to restore. Use `/whereto edit " + esc(id) + "` instead."), nil
+	case staff.RefusedChange:
+		return textReply("Change " + fmt.Sprint(seq) + " was a refused attempt; nothing was changed, so there is nothing to revert."), nil
+	case staff.AlreadyGone:
+		return textReply("`" + esc(id) + "` is not in the directory any more; nothing to revert."), nil
+	default:
+		return textReply("Change " + fmt.Sprint(seq) + " is not a change to `" + esc(id) + "`."), nil
 	}
 }
 
