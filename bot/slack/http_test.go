@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 func TestSignedCommandReturnsMASHCard(t *testing.T) {
@@ -517,7 +518,7 @@ func TestAdminEditEndToEnd(t *testing.T) {
 	if opened.JSON["trigger_id"] != "trigger-1" {
 		t.Errorf("views.open trigger_id = %v", opened.JSON["trigger_id"])
 	}
-	contacts := strings.Replace(contactsText(before.Contacts), "Out of office hours", "Out of hours (duty team)", 1)
+	contacts := strings.Replace(staff.ContactsText(before.Contacts), "Out of office hours", "Out of hours (duty team)", 1)
 	status, resp := e.interactive(submission(t, opened, testAdmin, map[string]string{blockContacts: contacts}))
 	if status != http.StatusOK || resp != nil {
 		t.Fatalf("submission: status %d, answer %v; want 200 and no answer (form closes)", status, resp)

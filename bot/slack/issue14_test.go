@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 // Tests of what staff found using the Slack app (issue 14).
@@ -167,7 +168,7 @@ func TestEditFormStatusIsASelectAndChangesAreDiffed(t *testing.T) {
 	}
 
 	before := e.service("mash")
-	contacts := strings.Replace(contactsText(before.Contacts), "0300 300 8123", "0300 300 8124", 1)
+	contacts := strings.Replace(staff.ContactsText(before.Contacts), "0300 300 8123", "0300 300 8124", 1)
 	status, resp := e.interactive(submission(t, opened, testAdmin, map[string]string{
 		blockContacts: contacts,
 		blockStatus:   "temporarily closed",

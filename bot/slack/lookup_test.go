@@ -99,35 +99,6 @@ func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	}
 }
 
-func TestParseHours(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string // weeklyText of the result, or a problem
-	}{
-		{"mon-fri 09:00-17:00", "mon-fri 09:00-17:00"},
-		{"Mon-Fri 9:00-17:00; sat 10:00-13:00", "mon-fri 09:00-17:00; sat 10:00-13:00"},
-		{"mon, wed, fri 08:00 - 20:00", "mon,wed,fri 08:00-20:00"},
-		{"sat-sun 00:00-24:00\nmon 09:00-12:00", "sat-sun 00:00-24:00; mon 09:00-12:00"},
-		{"fri-mon 09:00-17:00", `problem: "fri-mon" is not a day`},
-		{"weekdays 09:00-17:00", `problem: "weekdays" is not a day`},
-		{"mon-fri", "problem: write the days and the times"},
-		{"mon-fri 9am-5pm", "problem: the times must be like"},
-		{"09:00-17:00", "problem: write the days and the times"},
-	} {
-		ps := formProblems{}
-		h := parseHours(tc.in, "", ps)
-		got := ""
-		if len(ps) > 0 {
-			got = "problem: " + strings.Join(ps[blockHours], "; ")
-		} else if h != nil {
-			got = weeklyText(h.Weekly)
-		}
-		if !strings.HasPrefix(strings.ReplaceAll(got, "Period 1: ", ""), tc.want) {
-			t.Errorf("parseHours(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestCleanQuery(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"  fly   tipping \n", "fly tipping"},

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/staff"
 )
 
 // callbackEdit is the callback id of the edit and add forms.
@@ -131,12 +132,12 @@ func fieldText(s directory.Service, block string) string {
 	case blockDescription:
 		return s.Description
 	case blockContacts:
-		return contactsText(s.Contacts)
+		return staff.ContactsText(s.Contacts)
 	case blockHours:
 		if s.Hours == nil {
 			return ""
 		}
-		return weeklyText(s.Hours.Weekly)
+		return staff.WeeklyText(s.Hours.Weekly)
 	case blockHoursNote:
 		if s.Hours == nil {
 			return ""
@@ -147,7 +148,7 @@ func fieldText(s directory.Service, block string) string {
 	case blockAreaName:
 		return s.AreaName
 	case blockRoutes:
-		return routesText(s.Routes)
+		return staff.RoutesText(s.Routes)
 	case blockKeywords:
 		return strings.Join(s.Keywords, ", ")
 	case blockSource:
@@ -165,38 +166,6 @@ func fieldText(s directory.Service, block string) string {
 		return s.Review
 	}
 	return ""
-}
-
-// contactsText writes contacts one a line: kind | value | label | hours |
-// note, leaving out empty trailing fields.
-func contactsText(cs []directory.Contact) string {
-	lines := make([]string, len(cs))
-	for i, c := range cs {
-		hours := string(c.Hours)
-		if hours == "" && c.Note != "" {
-			hours = "always"
-		}
-		f := []string{string(c.Kind), c.Value, c.Label, hours, c.Note}
-		for len(f) > 2 && f[len(f)-1] == "" {
-			f = f[:len(f)-1]
-		}
-		lines[i] = strings.Join(f, " | ")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func routesText(rs []directory.RouteRef) string {
-	lines := make([]string, len(rs))
-	for i, r := range rs {
-		lines[i] = fmt.Sprintf("%s %d", r.Route, r.Order)
-		if r.Fallback {
-			lines[i] += " fallback"
-		}
-		if len(r.When) > 0 {
-			lines[i] += " when: " + strings.Join(r.When, " / ")
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // editModal builds the edit (or, for an empty service and modeAdd, the
@@ -280,6 +249,13 @@ func (p formProblems) add(block, format string, args ...any) {
 	p[block] = append(p[block], fmt.Sprintf(format, args...))
 }
 
+// addAll puts messages on a block.
+func (p formProblems) addAll(block string, msgs []string) {
+	if len(msgs) > 0 {
+		p[block] = append(p[block], msgs...)
+	}
+}
+
 // slackErrors turns the problems into the errors of a view_submission
 // response, one message per block, cut to a readable length.
 func (p formProblems) slackErrors() map[string]string {
@@ -353,14 +329,19 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 	}
 
 	if !unchanged(blockContacts) {
-		s.Contacts, f.contactLines = parseContacts(get(blockContacts), ps)
+		var probs []string
+		s.Contacts, f.contactLines, probs = staff.ParseContacts(get(blockContacts))
+		ps.addAll(blockContacts, probs)
 	} else {
 		for i := range s.Contacts {
 			f.contactLines = append(f.contactLines, i+1)
 		}
 	}
 	if !unchanged(blockHours) || !unchanged(blockHoursNote) {
-		s.Hours = parseHours(get(blockHours), strings.TrimSpace(get(blockHoursNote)), ps)
+		var hp, np []string
+		s.Hours, hp, np = staff.ParseHours(get(blockHours), strings.TrimSpace(get(blockHoursNote)))
+		ps.addAll(blockHours, hp)
+		ps.addAll(blockHoursNote, np)
 		if s.Hours != nil && orig.Hours != nil {
 			// Keep what the form does not show: bank holiday policy and
 			// dated exceptions.
@@ -376,7 +357,9 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 		}
 	}
 	if !unchanged(blockRoutes) {
-		s.Routes, f.routeLines = parseRoutes(get(blockRoutes), ps)
+		var probs []string
+		s.Routes, f.routeLines, probs = staff.ParseRoutes(get(blockRoutes))
+		ps.addAll(blockRoutes, probs)
 	} else {
 		for i := range s.Routes {
 			f.routeLines = append(f.routeLines, i+1)
@@ -392,197 +375,6 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 	}
 	f.svc = s
 	return f, ps
-}
-
-// parseContacts reads one contact a line; it returns the contacts and the
-// form line (1-based) of each.
-func parseContacts(text string, ps formProblems) ([]directory.Contact, []int) {
-	var cs []directory.Contact
-	var lines []int
-	for n, line := range strings.Split(text, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f := strings.SplitN(line, "|", 5)
-		for i := range f {
-			f[i] = strings.TrimSpace(f[i])
-		}
-		if len(f) < 2 || f[1] == "" {
-			ps.add(blockContacts, "Line %d: write the kind and the value separated by |, like phone | 101", n+1)
-			continue
-		}
-		for len(f) < 5 {
-			f = append(f, "")
-		}
-		hours := directory.Availability(strings.ToLower(f[3]))
-		if hours == "always" {
-			hours = directory.Always
-		}
-		cs = append(cs, directory.Contact{
-			Kind:  directory.ContactKind(strings.ToLower(f[0])),
-			Value: f[1],
-			Label: f[2],
-			Hours: hours,
-			Note:  f[4],
-		})
-		lines = append(lines, n+1)
-	}
-	return cs, lines
-}
-
-// weeklyText writes weekly periods as parseHours reads them: "mon-fri
-// 09:00-17:00; sat 10:00-13:00", runs of days as ranges, Monday first.
-func weeklyText(ps []directory.Period) string {
-	order := dayOrder()
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		var idx []int
-		for _, d := range p.Days {
-			if j := slices.Index(order, d); j >= 0 {
-				idx = append(idx, j)
-			}
-		}
-		slices.Sort(idx)
-		idx = slices.Compact(idx)
-		var days []string
-		for k := 0; k < len(idx); {
-			j := k
-			for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
-				j++
-			}
-			if j == k {
-				days = append(days, order[idx[k]])
-			} else {
-				days = append(days, order[idx[k]]+"-"+order[idx[j]])
-			}
-			k = j + 1
-		}
-		parts[i] = strings.Join(days, ",") + " " + p.Opens + "-" + p.Closes
-	}
-	return strings.Join(parts, "; ")
-}
-
-// dayOrder is the weekdays Monday first, as people write ranges.
-func dayOrder() []string { return []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} }
-
-var clockPattern = regexp.MustCompile(`^(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$`)
-
-// parseHours reads "mon-fri 09:00-17:00; sat 10:00-13:00" (the form
-// Schedule.String writes). Empty text means no office hours; then a note
-// is a problem.
-func parseHours(text, note string, ps formProblems) *directory.Schedule {
-	var periods []string
-	for _, p := range strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '\n' }) {
-		if p = strings.TrimSpace(p); p != "" {
-			periods = append(periods, p)
-		}
-	}
-	if len(periods) == 0 {
-		if note != "" {
-			ps.add(blockHoursNote, "A note needs office hours to go with it")
-		}
-		return nil
-	}
-	sched := &directory.Schedule{Note: note}
-	order := dayOrder()
-	for n, p := range periods {
-		sp := strings.LastIndexByte(p, ' ')
-		if sp < 0 {
-			ps.add(blockHours, "Period %d: write the days and the times, like mon-fri 09:00-17:00", n+1)
-			continue
-		}
-		daySpec := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(p[:sp])), " ", "")
-		m := clockPattern.FindStringSubmatch(strings.TrimSpace(p[sp+1:]))
-		if m == nil {
-			// Allow "09:00 - 17:00": take the times from the end.
-			if i := strings.IndexAny(p, "0123456789"); i > 0 {
-				daySpec = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(p[:i])), " ", "")
-				m = clockPattern.FindStringSubmatch(strings.TrimSpace(p[i:]))
-			}
-		}
-		if m == nil {
-			ps.add(blockHours, "Period %d: the times must be like 09:00-17:00", n+1)
-			continue
-		}
-		var days []string
-		ok := true
-		for _, d := range strings.Split(daySpec, ",") {
-			from, to, isRange := strings.Cut(d, "-")
-			i, j := slices.Index(order, from), slices.Index(order, to)
-			switch {
-			case !isRange && i >= 0:
-				days = append(days, from)
-			case isRange && i >= 0 && j >= i:
-				days = append(days, order[i:j+1]...)
-			default:
-				ps.add(blockHours, "Period %d: %q is not a day or a range of days like mon-fri", n+1, d)
-				ok = false
-			}
-		}
-		if !ok {
-			continue
-		}
-		sched.Weekly = append(sched.Weekly, directory.Period{Days: slices.Compact(days), Opens: pad(m[1]), Closes: pad(m[2])})
-	}
-	return sched
-}
-
-// pad writes "9:00" as "09:00".
-func pad(clock string) string {
-	if len(clock) == 4 {
-		return "0" + clock
-	}
-	return clock
-}
-
-// parseRoutes reads "route order [fallback]" entries, one a line (or
-// separated by commas). A missing order is 1.
-func parseRoutes(text string, ps formProblems) ([]directory.RouteRef, []int) {
-	var rs []directory.RouteRef
-	var lines []int
-	n := 0
-	for _, line := range strings.Split(text, "\n") {
-		var when []string
-		entries := strings.Split(line, ",")
-		if head, words, ok := strings.Cut(line, "when:"); ok {
-			// "route order when: word / word": one entry, its words
-			// separated by slashes (they may hold commas).
-			entries = []string{head}
-			for _, w := range strings.Split(words, "/") {
-				if w = strings.ToLower(strings.TrimSpace(w)); w != "" {
-					when = append(when, w)
-				}
-			}
-		}
-		for _, entry := range entries {
-			f := strings.FieldsFunc(entry, func(r rune) bool { return r == ' ' || r == ':' || r == '=' || r == '\t' })
-			if len(f) == 0 {
-				continue
-			}
-			n++
-			ref := directory.RouteRef{Route: directory.Route(strings.ToLower(f[0])), Order: 1, When: when}
-			if len(f) == 3 && strings.EqualFold(f[2], "fallback") {
-				ref.Fallback = true
-				f = f[:2]
-			}
-			switch len(f) {
-			case 1:
-			case 2:
-				o, err := strconv.Atoi(f[1])
-				if err != nil {
-					ps.add(blockRoutes, "Entry %d: the order %q is not a whole number", n, f[1])
-					continue
-				}
-				ref.Order = o
-			default:
-				ps.add(blockRoutes, "Entry %d: write a route and its order, like safeguarding 1 (and fallback, for a service shown only where no local one serves)", n)
-				continue
-			}
-			rs = append(rs, ref)
-			lines = append(lines, n)
-		}
-	}
-	return rs, lines
 }
 
 var (

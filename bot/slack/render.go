@@ -276,7 +276,7 @@ func card(s directory.Service, now time.Time, opt cardOptions) []slack.Block {
 		if !strings.Contains(why, "weekly hours") {
 			state += " (" + escClip(why, 200) + ")"
 		}
-		fmt.Fprintf(&ct, "Office hours: %s (UK time); %s, %s\n", esc(weeklyText(s.Hours.Weekly)), state, londonTime(now))
+		fmt.Fprintf(&ct, "Office hours: %s (UK time); %s, %s\n", esc(staff.WeeklyText(s.Hours.Weekly)), state, londonTime(now))
 		if s.Hours.Note != "" {
 			fmt.Fprintf(&ct, "_%s_\n", escClip(s.Hours.Note, 400))
 		}
