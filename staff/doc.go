@@ -3,7 +3,8 @@
 // split (SplitHistory), which lines of a field a change touched
 // (LineDiff), what reverting a change does (PlanRevert), and the text
 // format of the fields staff edit as text: contacts, routes, office hours
-// (ContactsText and ParseContacts, and so on). bot/slack renders these as Block Kit; a web admin page would
+// (ContactsText and ParseContacts, and so on), and usage figures by week
+// (WeeklyStats). bot/slack renders these as Block Kit; a web admin page would
 // render the same answers without copying the rules.
 //
 // It is pure: no I/O, no clock, no logging; it reads the directory

@@ -350,62 +350,32 @@ const badDays = -1
 // of a longer period come from the command line.
 const maxStatsRows = 20
 
-// weekStart returns the Monday (ISO week start) of the date day.
-func weekStart(day time.Time) time.Time {
-	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-}
-
-// statsReply renders rows as a compact table: a row per ISO week (Monday
-// start), a column per route with any count (the directory's routes in
-// its order, then others by name) and a total; at most maxStatsRows weeks,
-// the latest, with how to get the full figures when there are more.
+// statsReply renders rows as a compact table (staff.WeeklyStats): a row
+// per week, a column per route with any count and a total; at most
+// maxStatsRows weeks, the latest, with how to get the full figures when
+// there are more.
 func statsReply(known []directory.Route, rows []directory.StatRow, from string, days int) *reply {
-	start, _ := time.Parse(time.DateOnly, from)
-	end := start.AddDate(0, 0, days-1)
-	intro := fmt.Sprintf("*Conversations per route per week*, %s to %s (UK dates; weeks start on Monday; anonymous counts", from, end.Format(time.DateOnly))
-	counts := map[string]map[string]uint64{} // week start, route
-	var total uint64
-	for _, r := range rows {
-		d, err := time.Parse(time.DateOnly, r.Day)
-		if err != nil || r.Count == 0 {
-			continue
-		}
-		w := weekStart(d).Format(time.DateOnly)
-		if counts[w] == nil {
-			counts[w] = map[string]uint64{}
-		}
-		counts[w][r.Route] += r.Count
-		total += r.Count
-	}
-	if total == 0 {
+	t := staff.WeeklyStats(known, rows, from, days, maxStatsRows)
+	intro := fmt.Sprintf("*Conversations per route per week*, %s to %s (UK dates; weeks start on Monday; anonymous counts", t.From.Format(time.DateOnly), t.To.Format(time.DateOnly))
+	if t.Total == 0 {
 		return textReply(intro + "): no conversations in that period.")
 	}
-	routes := directory.StatRoutes(known, rows, true)
-
-	var weeks []string
-	for w := weekStart(start); !w.After(end); w = w.AddDate(0, 0, 7) {
-		weeks = append(weeks, w.Format(time.DateOnly))
-	}
 	note := ""
-	if len(weeks) > maxStatsRows {
-		note = fmt.Sprintf("Showing the last %d of %d weeks. For the full figures, run `whereto stats --days %d --format csv` where whereto is installed.", maxStatsRows, len(weeks), days)
-		weeks = weeks[len(weeks)-maxStatsRows:]
+	if t.Hidden > 0 {
+		note = fmt.Sprintf("Showing the last %d of %d weeks. For the full figures, run `whereto stats --days %d --format csv` where whereto is installed.", len(t.Weeks), len(t.Weeks)+t.Hidden, days)
 	}
-	header := append([]string{"week of   "}, routes...)
+	header := append([]string{"week of   "}, t.Routes...)
 	header = append(header, "total")
 	lines := []string{strings.Join(header, "  ")}
-	for _, w := range weeks {
-		cells := []string{w}
-		var sum uint64
-		for _, r := range routes {
-			n := counts[w][r]
-			sum += n
-			cells = append(cells, fmt.Sprintf("%*d", len(r), n))
+	for i, w := range t.Weeks {
+		cells := []string{w.Format(time.DateOnly)}
+		for j, r := range t.Routes {
+			cells = append(cells, fmt.Sprintf("%*d", len(r), t.Counts[i][j]))
 		}
-		cells = append(cells, fmt.Sprintf("%5d", sum))
+		cells = append(cells, fmt.Sprintf("%5d", t.Sums[i]))
 		lines = append(lines, strings.Join(cells, "  "))
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("%s, %d in all):", intro, total))}
+	blocks := []slack.Block{section(fmt.Sprintf("%s, %d in all):", intro, t.Total))}
 	// One code block per section, each within Slack's section limit (a
 	// wide table of many routes takes more than one).
 	var chunk []string
@@ -427,7 +397,7 @@ func statsReply(known []directory.Route, rows []directory.StatRow, from string, 
 	if note != "" {
 		blocks = append(blocks, contextBlock(note))
 	}
-	return &reply{Text: fmt.Sprintf("Conversations per route per week: %d in all.", total), Blocks: blocks}
+	return &reply{Text: fmt.Sprintf("Conversations per route per week: %d in all.", t.Total), Blocks: blocks}
 }
 
 // auditLater returns follow-up work that posts a change to the audit
