@@ -187,7 +187,7 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 		r.save(ctx, log, key, turn.State, now)
 	}
 	if turn.Route != "" && r.Counter != nil {
-		day := now.In(directory.London()).Format(time.DateOnly)
+		day := directory.UKDay(now)
 		if err := r.Counter.CountRoute(ctx, day, string(turn.Route)); err != nil {
 			log.Error("counting route failed", "route", turn.Route, "err", err)
 		}

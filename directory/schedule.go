@@ -25,6 +25,10 @@ var london = sync.OnceValue(func() *time.Location {
 // London returns the Europe/London location.
 func London() *time.Location { return london() }
 
+// UKDay is t's date in the UK, "YYYY-MM-DD": the day a service is
+// verified on, a conversation is counted in, and stale ages run from.
+func UKDay(t time.Time) string { return t.In(London()).Format(time.DateOnly) }
+
 // Weekday names used in opening periods, Sunday first as in time.Weekday.
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 

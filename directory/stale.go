@@ -13,7 +13,7 @@ const StaleAfterDays = 180
 // StaleCutoff returns the UK date (YYYY-MM-DD) days before now: a
 // verification before it is too old.
 func StaleCutoff(now time.Time, days int) string {
-	return now.In(London()).AddDate(0, 0, -days).Format(time.DateOnly)
+	return UKDay(now.In(London()).AddDate(0, 0, -days))
 }
 
 // Outdated reports whether s was never verified or last verified before

@@ -200,7 +200,7 @@ func londonTime(t time.Time) string {
 }
 
 // today returns the date of t in Europe/London, "YYYY-MM-DD".
-func today(t time.Time) string { return t.In(directory.London()).Format(time.DateOnly) }
+func today(t time.Time) string { return directory.UKDay(t) }
 
 // useNow returns the contact to use at now: the first phone number
 // available then, else the first text number, else the first contact

@@ -261,7 +261,7 @@ func verifyService(ctx context.Context, c *common, id string, stdout io.Writer) 
 		return fmt.Errorf("no service %q", id)
 	}
 	svc = svc.Clone()
-	svc.Verified = time.Now().In(directory.London()).Format(time.DateOnly)
+	svc.Verified = directory.UKDay(time.Now())
 	if err := st.PutService(ctx, who(), svc); err != nil {
 		return err
 	}
