@@ -33,6 +33,12 @@ const (
 	// SkipBacklog: the channel had too much waiting and asked the
 	// platform to send the update again later (a webhook's 429).
 	SkipBacklog = "backlog_full"
+	// SkipRateLimited: one sender sent more than its share and was asked
+	// to wait (the web chat's per-address limit).
+	SkipRateLimited = "rate_limited"
+	// SkipBadRequest: the request was not one the channel takes (a forged
+	// or expired token, a body too large, not a form).
+	SkipBadRequest = "bad_request"
 )
 
 // NopMetrics is a Metrics that records nothing.

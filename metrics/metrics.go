@@ -19,7 +19,8 @@
 //	rate_limit_waits_total{channel}         counter    waits before a send to keep within a platform's limits
 //	rate_limit_wait_seconds_total{channel}  counter    time spent in those waits
 //	updates_skipped_total{channel,reason}   counter    updates taken in and not answered on their own:
-//	                                                   undecodable, merged, backlog_full (bot.Skip*)
+//	                                                   undecodable, merged, backlog_full, rate_limited,
+//	                                                   bad_request (bot.Skip*)
 //	sessions_expired_total                  counter    sessions deleted by the sweeper
 //	directory_services                      gauge      services in the directory now
 //	build_info{version,revision,go_version} gauge      always 1
@@ -71,7 +72,7 @@ type Options struct {
 }
 
 // KnownChannels are the channel names every Metrics accepts as labels.
-func KnownChannels() []string { return []string{"console", "telegram", "slack"} }
+func KnownChannels() []string { return []string{"console", "telegram", "slack", "web"} }
 
 // Metrics records whereto's metrics. Create it with New. It implements
 // bot.Metrics and is safe for concurrent use; no method blocks.
@@ -259,7 +260,7 @@ func (m *Metrics) RateLimited(channel string, waited time.Duration) {
 // another is counted as Other).
 func (m *Metrics) UpdatesSkipped(channel string, reason string, n int) {
 	switch reason {
-	case bot.SkipUndecodable, bot.SkipMerged, bot.SkipBacklog:
+	case bot.SkipUndecodable, bot.SkipMerged, bot.SkipBacklog, bot.SkipRateLimited, bot.SkipBadRequest:
 	default:
 		reason = Other
 	}
@@ -310,9 +311,7 @@ func knownRoutes(routes []string) []string {
 	out := slices.Clone(routes)
 	if len(out) == 0 {
 		if d, err := directory.Default(); err == nil {
-			for _, r := range d.RouteIDs() {
-				out = append(out, string(r))
-			}
+			out = directory.RouteStrings(d.RouteIDs())
 		}
 	}
 	return append(out, string(directory.RouteUnclear))

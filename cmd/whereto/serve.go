@@ -16,6 +16,7 @@ import (
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/bot/slack"
 	"github.com/whereto-bot/whereto/bot/telegram"
+	"github.com/whereto-bot/whereto/bot/web"
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/directory/bolt"
 	"github.com/whereto-bot/whereto/flows"
@@ -26,8 +27,9 @@ import (
 const serveHelp = `Usage: whereto serve [--check] [flags]
 
 Run whereto as a service: every chat channel that has credentials in the
-environment, and one HTTP listener for health checks (/healthz, /readyz),
-Prometheus metrics (/metrics) and the channels' webhooks. With no channel
+environment, the web chat (/chat, unless WHERETO_WEB=off), and one HTTP
+listener for health checks (/healthz, /readyz), Prometheus metrics
+(/metrics), the web chat and the channels' webhooks. With no channel
 configured it still runs, and says in its log which variables would turn
 each channel on. SIGINT or SIGTERM stops it cleanly within 10 seconds; a
 second signal exits at once.
@@ -58,7 +60,7 @@ type channelBuilder func(ctx context.Context, cfg serveConfig, deps channelDeps)
 // builds it.
 func channelBuilt(name string) bool {
 	switch name {
-	case "telegram", "slack":
+	case "telegram", "slack", "web":
 		return true
 	}
 	return false
@@ -117,6 +119,26 @@ func buildChannels(ctx context.Context, cfg serveConfig, deps channelDeps) ([]bo
 				return nil, fmt.Errorf("slack: %w", err)
 			}
 			chans = append(chans, app)
+		case "web":
+			wc := cfg.Web
+			key, err := web.LoadKey(ctx, deps.Store)
+			if err != nil {
+				return nil, err
+			}
+			chat, err := web.New(web.Config{
+				ExitURL:        wc.ExitURL,
+				Origins:        wc.Origins,
+				TrustedProxies: wc.TrustedProxies,
+				SessionTTL:     cfg.SessionTTL,
+				Key:            key,
+				Directory:      deps.Store,
+				Logger:         deps.Logger.With("channel", "web"),
+				Metrics:        deps.Metrics,
+			}, deps.Runner)
+			if err != nil {
+				return nil, fmt.Errorf("web: %w", err)
+			}
+			chans = append(chans, chat)
 		}
 	}
 	return chans, nil
@@ -181,7 +203,26 @@ func planChannels(cfg serveConfig) []channelPlan {
 		}
 		sl.how = strings.Join(parts, ", ")
 	}
-	return []channelPlan{tg, sl}
+	wb := channelPlan{name: "web", on: cfg.Web.Enabled(), built: channelBuilt("web")}
+	if !wb.on {
+		wb.how = "unset WHERETO_WEB (it is off because WHERETO_WEB=off)"
+	} else {
+		w := cfg.Web
+		framed := "only by pages of its own origin"
+		if len(w.Origins) > 0 {
+			framed = "by " + strings.Join(w.Origins, ", ")
+		}
+		proxies := "client address from the connection"
+		if len(w.TrustedProxies) > 0 {
+			var ps []string
+			for _, p := range w.TrustedProxies {
+				ps = append(ps, p.String())
+			}
+			proxies = "client address from X-Forwarded-For behind " + strings.Join(ps, ", ")
+		}
+		wb.how = fmt.Sprintf("/chat and /chat/widget.js, embeddable %s, quick exit to %s, %s", framed, showURL(w.ExitURL), proxies)
+	}
+	return []channelPlan{tg, sl, wb}
 }
 
 // hostOf returns the scheme and host of a URL, or the input if it does
@@ -237,7 +278,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg, &metrics.Options{
 		DirectorySize: func() int { return len(st.Directory().List()) },
-		Routes:        routeIDs(st.Directory()),
+		Routes:        directory.RouteStrings(st.Directory().RouteIDs()),
 		Build:         b,
 	})
 	if err != nil {
@@ -342,13 +383,4 @@ func checkServe(cfg serveConfig, stdout io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, newRedactor(cfg.secrets()).String(b.String()))
 	return err
-}
-
-// routeIDs lists the directory's route ids, for metric labels.
-func routeIDs(d *directory.Directory) []string {
-	var out []string
-	for _, r := range d.RouteIDs() {
-		out = append(out, string(r))
-	}
-	return out
 }

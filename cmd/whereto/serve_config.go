@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/whereto-bot/whereto/bot/slack"
 	"github.com/whereto-bot/whereto/bot/telegram"
+	"github.com/whereto-bot/whereto/bot/web"
 	"github.com/whereto-bot/whereto/service"
 )
 
@@ -48,6 +50,7 @@ type serveConfig struct {
 	Check    bool
 	Telegram telegramConfig
 	Slack    slackConfig
+	Web      webConfig
 	// Warnings are things that are allowed but probably not meant.
 	Warnings []string
 }
@@ -93,6 +96,21 @@ type slackConfig struct {
 // Enabled reports whether Slack is configured.
 func (s slackConfig) Enabled() bool { return s.BotToken != "" }
 
+// webConfig is what bot/web needs. The web chat is on unless
+// WHERETO_WEB=off.
+type webConfig struct {
+	Off bool
+	// Origins may embed the chat (CSP frame-ancestors).
+	Origins []string
+	// ExitURL is where the quick exit goes.
+	ExitURL string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+}
+
+// Enabled reports whether the web chat runs.
+func (w webConfig) Enabled() bool { return !w.Off }
+
 // secrets returns every secret value configured, for the log redactor.
 func (c serveConfig) secrets() []string {
 	return []string{
@@ -133,6 +151,10 @@ func serveSettings() []setting {
 		{"WHERETO_SLACK_ADMINS", "slack-admins", "", "comma-separated Slack user ids allowed to edit the directory"},
 		{"WHERETO_SLACK_ADMIN_GROUP", "slack-admin-group", "", "Slack user group id whose members may edit the directory"},
 		{"WHERETO_SLACK_AUDIT_CHANNEL", "slack-audit-channel", "", "Slack channel where each directory change is posted"},
+		{"WHERETO_WEB", "web", "on", "the web chat at /chat: on or off"},
+		{"WHERETO_WEB_ORIGINS", "web-origins", "", "comma-separated origins whose pages may embed the web chat, e.g. https://www.luton.gov.uk (default none: only the chat's own origin)"},
+		{"WHERETO_WEB_EXIT_URL", "web-exit-url", web.DefaultExitURL, "where the web chat's quick exit goes"},
+		{"WHERETO_WEB_TRUSTED_PROXIES", "web-trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For gives the client address for the web chat's rate limit"},
 	}
 }
 
@@ -219,6 +241,7 @@ func loadServeConfig(args []string, getenv func(string) string, stderr io.Writer
 	cfg.LogLevel = level
 	cfg.Telegram = v.telegram(vals)
 	cfg.Slack = v.slack(vals)
+	cfg.Web = v.web(vals)
 	// A value quoted in a message could hold a secret (a token pasted into
 	// a URL): hide them all.
 	r := newRedactor(cfg.secrets())
@@ -403,6 +426,60 @@ func (v *validator) slack(vals map[string]value) slackConfig {
 		v.warn("Slack has no admins (WHERETO_SLACK_ADMINS, WHERETO_SLACK_ADMIN_GROUP): nobody can edit the directory from Slack")
 	}
 	return s
+}
+
+func (v *validator) web(vals map[string]value) webConfig {
+	var w webConfig
+	on := vals["WHERETO_WEB"]
+	switch strings.ToLower(on.v) {
+	case "on", "true", "1", "yes":
+	case "off", "false", "0", "no":
+		w.Off = true
+	default:
+		v.add("%s %q must be on or off", on.from, on.v)
+	}
+	if x := vals["WHERETO_WEB_ORIGINS"]; x.v != "" {
+		for _, o := range splitList(x.v) {
+			o = strings.TrimSuffix(o, "/")
+			if err := web.CheckOrigin(o); err != nil {
+				v.add("%s: %q %v", x.from, o, err)
+				continue
+			}
+			w.Origins = append(w.Origins, o)
+		}
+	}
+	exit := vals["WHERETO_WEB_EXIT_URL"]
+	if err := web.CheckExitURL(exit.v); err != nil {
+		v.add("%s %q: %v", exit.from, exit.v, err)
+	}
+	w.ExitURL = exit.v
+	if x := vals["WHERETO_WEB_TRUSTED_PROXIES"]; x.v != "" {
+		for _, p := range splitList(x.v) {
+			pre, err := netip.ParsePrefix(p)
+			if err != nil {
+				a, aerr := netip.ParseAddr(p)
+				if aerr != nil {
+					v.add("%s: %q is not an IP address or CIDR such as 127.0.0.1 or 10.0.0.0/8", x.from, p)
+					continue
+				}
+				pre = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+			}
+			w.TrustedProxies = append(w.TrustedProxies, pre.Masked())
+		}
+	}
+	if w.Off {
+		for _, name := range []string{"WHERETO_WEB_ORIGINS", "WHERETO_WEB_TRUSTED_PROXIES"} {
+			if x := vals[name]; x.v != "" {
+				v.warn("%s is set but the web chat is off (WHERETO_WEB=off)", x.from)
+			}
+		}
+	}
+	return w
+}
+
+// splitList splits a comma- or space-separated list.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
 // httpURL parses s as an absolute http or https URL with a host and no
