@@ -135,7 +135,7 @@ func Next(s State, in Input, dir Directory, now time.Time) Turn {
 	}
 	msg := triage.Clean(in.Text)
 	if msg.Truncated() {
-		c.say(Reply{Text: msgTruncated})
+		c.say(Reply{Text: tr("truncated")})
 	}
 	text := msg.Text()
 	if strings.HasPrefix(text, "/") {
@@ -251,7 +251,7 @@ func (c *conv) command(text string) {
 	case "emergency", "999":
 		c.answer(directory.RouteEmergency, "")
 	default:
-		c.say(Reply{Text: msgUnknownCmd + "\n\n" + c.helpText()})
+		c.say(Reply{Text: tr("unknown_cmd") + "\n\n" + c.helpText()})
 		c.out = State{Step: StepMenu}
 	}
 }

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -13,24 +12,6 @@ type ForgetReport struct {
 	TooOld            int  // messages the platform no longer lets us delete (older than 48 hours)
 	Failed            int  // messages that could not be deleted for another reason
 }
-
-// The words of the reply to /forget. Each is one short sentence or two, so
-// that the reply can say exactly what happened and nothing more.
-const (
-	forgotSession   = "I deleted what I remembered about this chat."
-	forgotNoSession = "I had nothing saved about this chat. I clear chats after a few hours."
-	forgotDeleted   = "I also deleted %s from this chat."
-	forgotNoneLeft  = "There were no messages for me to delete."
-	forgotExpired   = "I no longer know which messages are mine. So I cannot delete them."
-	forgotTooOld    = "%s too old for me to delete."
-	forgotFailed    = "I could not delete %s."
-	forgotDeleteApp = "To remove them, delete this chat in your app."
-	forgotCannot    = "I can't delete the messages here. You can clear them from your screen."
-	forgotNeverKeep = "I never keep what you type. Send /start to begin again."
-	// forgotDanger is the emergency line when the directory cannot give
-	// it: 999 is right everywhere in the UK.
-	forgotDanger = "If you are in danger now, call 999."
-)
 
 // Forgotten returns the reply to /forget: plain words, reading age about 9,
 // short sentences, saying what was deleted and what was not, and what the
@@ -44,40 +25,36 @@ const (
 func Forgotten(dir Directory, r ForgetReport) []Reply {
 	var paras []string
 	if r.HadSession {
-		paras = append(paras, forgotSession)
+		paras = append(paras, tr("forget.session"))
 	} else {
-		paras = append(paras, forgotNoSession)
+		paras = append(paras, tr("forget.no_session"))
 	}
 	if r.CanDeleteMessages {
 		var p []string
 		if r.Deleted > 0 {
-			p = append(p, fmt.Sprintf(forgotDeleted, forgotCount(r.Deleted)))
+			p = append(p, trn("forget.deleted", r.Deleted))
 		}
 		if r.TooOld > 0 {
-			verb := " are"
-			if r.TooOld == 1 {
-				verb = " is"
-			}
-			p = append(p, fmt.Sprintf(forgotTooOld, forgotCount(r.TooOld)+verb))
+			p = append(p, trn("forget.too_old", r.TooOld))
 		}
 		if r.Failed > 0 {
-			p = append(p, fmt.Sprintf(forgotFailed, forgotCount(r.Failed)))
+			p = append(p, trn("forget.failed", r.Failed))
 		}
 		switch {
 		case r.TooOld > 0 || r.Failed > 0:
-			p = append(p, forgotDeleteApp)
+			p = append(p, tr("forget.delete_app"))
 		case r.Deleted == 0 && !r.HadSession:
 			// The record of which messages are ours expires with the
 			// conversation: older messages may still be on the screen.
-			p = append(p, forgotExpired, forgotDeleteApp)
+			p = append(p, tr("forget.expired"), tr("forget.delete_app"))
 		case r.Deleted == 0:
-			p = append(p, forgotNoneLeft)
+			p = append(p, tr("forget.none_left"))
 		}
 		paras = append(paras, strings.Join(p, " "))
 	} else {
-		paras = append(paras, forgotCannot)
+		paras = append(paras, tr("forget.cannot"))
 	}
-	paras = append(paras, forgotNeverKeep, forgotDangerLine(dir))
+	paras = append(paras, tr("forget.never_keep"), forgotDangerLine(dir))
 	return forgotTurn(dir, Reply{Text: strings.Join(paras, "\n\n")})
 }
 
@@ -94,24 +71,16 @@ func forgotTurn(dir Directory, r Reply) (replies []Reply) {
 	return c.turn().Replies
 }
 
-// messages is "1 message" or "n messages".
-func forgotCount(n int) string {
-	if n == 1 {
-		return "1 message"
-	}
-	return fmt.Sprintf("%d messages", n)
-}
-
 // forgotDangerLine is the directory's emergency line, or the 999 line if
 // the directory cannot give it.
 func forgotDangerLine(dir Directory) (line string) {
 	defer func() {
 		if recover() != nil {
-			line = forgotDanger
+			line = tr("forget.danger")
 		}
 	}()
 	if dir == nil {
-		return forgotDanger
+		return tr("forget.danger")
 	}
 	return (&conv{dir: dir}).emergencyLine()
 }

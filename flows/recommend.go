@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -56,11 +55,11 @@ func recommend(dir Directory, r directory.Route, district string, fits []string)
 		switch {
 		case !svc.Active():
 			if first && len(ref.When) == 0 {
-				rec.notes = append(rec.notes, fmt.Sprintf(msgClosed, svc.Name, statusWords(svc.Status)))
+				rec.notes = append(rec.notes, tr("closed", svc.Name, statusWords(svc.Status)))
 			}
 		case !svc.Serves(district):
 			if wasFirst {
-				rec.notes = append(rec.notes, fmt.Sprintf(msgNotYourArea, svc.Name, areaName(svc)))
+				rec.notes = append(rec.notes, tr("not_your_area", svc.Name, areaName(svc)))
 			}
 		case len(ref.When) == 0 || slices.Contains(fits, svc.ID):
 			ready = append(ready, svc)
@@ -107,9 +106,9 @@ func anyLocal(ss []directory.Service) bool {
 
 func statusWords(s directory.Status) string {
 	if s == directory.StatusInactive {
-		return msgNotAvailable
+		return tr("not_available")
 	}
-	return msgClosedNow
+	return tr("closed_now")
 }
 
 // fitting returns the ids of route r's services whose When words the
@@ -246,11 +245,11 @@ func named(dir Directory, q string) []directory.Service {
 func scheduleWords(h directory.Schedule) string {
 	var parts []string
 	for _, p := range h.Weekly {
-		parts = append(parts, daysWords(p.Days)+", "+fmt.Sprintf(msgTimeRange, clockWords(p.Opens), clockWords(p.Closes)))
+		parts = append(parts, daysWords(p.Days)+", "+tr("time_range", clockWords(p.Opens), clockWords(p.Closes)))
 	}
 	s := strings.Join(parts, "; ")
 	if h.BankHolidays != directory.BankHolidaysOpen {
-		s += msgBankHolidays
+		s += tr("bank_holidays")
 	}
 	return s
 }
@@ -270,16 +269,16 @@ func daysWords(days []string) string {
 	idx = slices.Compact(idx)
 	switch {
 	case len(idx) == 7:
-		return msgAllWeek
+		return tr("all_week")
 	case len(idx) == 0:
 		return ""
 	case len(idx) == 1:
 		return dayWords[weekOrder[idx[0]]]
 	case len(idx) == 2:
-		return fmt.Sprintf(msgDayList, dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[1]]])
+		return tr("day_list", dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[1]]])
 	}
 	if idx[len(idx)-1]-idx[0] == len(idx)-1 {
-		return fmt.Sprintf(msgDayRange, dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[len(idx)-1]]])
+		return tr("day_range", dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[len(idx)-1]]])
 	}
 	names := make([]string, len(idx))
 	for i, d := range idx {
@@ -294,13 +293,13 @@ func clockWords(s string) string {
 	t, err := time.Parse("15:04", s)
 	if err != nil {
 		if s == "24:00" {
-			return msgMidnight
+			return tr("midnight")
 		}
 		return s
 	}
 	if t.Minute() == 0 {
 		if t.Hour() == 0 {
-			return msgMidnight
+			return tr("midnight")
 		}
 		return t.Format("3pm")
 	}

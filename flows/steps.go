@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
@@ -26,7 +25,7 @@ const (
 
 // choicesFor returns the buttons shown in state s, in order.
 func (c *conv) choicesFor(s State) []Choice {
-	back := Choice{choiceMenu, msgBackToMenu}
+	back := Choice{choiceMenu, tr("back_to_menu")}
 	switch s.Step {
 	case StepStart, StepMenu:
 		return c.menuChoices()
@@ -40,8 +39,8 @@ func (c *conv) choicesFor(s State) []Choice {
 		return append(out, back)
 	case StepNow:
 		return []Choice{
-			{prefixNow + string(s.Route) + ":yes", msgDangerYes},
-			{prefixNow + string(s.Route) + ":no", msgDangerNo},
+			{prefixNow + string(s.Route) + ":yes", tr("danger_yes")},
+			{prefixNow + string(s.Route) + ":no", tr("danger_no")},
 		}
 	case StepOwnWords:
 		return []Choice{back}
@@ -69,14 +68,14 @@ func (c *conv) choicesFor(s State) []Choice {
 	case StepAnswered:
 		var out []Choice
 		if len(c.rest(s)) > 0 {
-			out = append(out, Choice{prefixMore + string(s.Route), msgMoreOptions})
+			out = append(out, Choice{prefixMore + string(s.Route), tr("more_options")})
 		}
 		if s.Area == "" && !s.Home && s.Route != directory.RouteEmergency {
 			// Answered for the partnership's area without asking: one tap
 			// gives the answer for somewhere else.
 			if rec := c.recommend(s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
 				where, _, _ := strings.Cut(areaName(*rec.main), " (")
-				out = append(out, Choice{prefixArea + "away:" + string(s.Route), fmt.Sprintf(msgNotInArea, where)})
+				out = append(out, Choice{prefixArea + "away:" + string(s.Route), tr("not_in_area", where)})
 			}
 		}
 		offered := map[directory.Route]bool{s.Route: true}
@@ -97,9 +96,9 @@ func (c *conv) choicesFor(s State) []Choice {
 				offer(n)
 			}
 		}
-		return append(out, Choice{choiceMenu, msgStartAgain})
+		return append(out, Choice{choiceMenu, tr("start_again")})
 	case StepShown:
-		return []Choice{{choiceFind, msgFindAnother}, {choiceMenu, msgStartAgain}}
+		return []Choice{{choiceFind, tr("find_another")}, {choiceMenu, tr("start_again")}}
 	case StepMore:
 		var out []Choice
 		if ri, ok := c.dir.Route(s.Route); ok {
@@ -109,13 +108,13 @@ func (c *conv) choicesFor(s State) []Choice {
 				}
 			}
 		}
-		return append(out, Choice{choiceMenu, msgStartAgain})
+		return append(out, Choice{choiceMenu, tr("start_again")})
 	case StepArea:
 		r := string(s.Route)
 		return []Choice{
-			{prefixArea + "home:" + r, fmt.Sprintf(msgInArea, c.dir.About().Area)},
-			{prefixArea + "away:" + r, msgElsewhere},
-			{prefixArea + "skip:" + r, msgSkip},
+			{prefixArea + "home:" + r, tr("in_area", c.dir.About().Area)},
+			{prefixArea + "away:" + r, tr("elsewhere")},
+			{prefixArea + "skip:" + r, tr("skip")},
 		}
 	}
 	return nil
@@ -136,37 +135,37 @@ func (c *conv) menuChoices() []Choice {
 			out = append(out, Choice{prefixRoute + string(r.ID), r.Label})
 		}
 	}
-	return append(out, Choice{choiceFind, msgFindContact}, Choice{choiceWords, msgOwnWordsBtn})
+	return append(out, Choice{choiceFind, tr("find_contact")}, Choice{choiceWords, tr("own_words_btn")})
 }
 
 // question is what the bot asks in state s.
 func (c *conv) question(s State) string {
 	switch s.Step {
 	case StepStart, StepMenu:
-		return msgMenu
+		return tr("menu")
 	case StepGroup:
 		for _, g := range c.dir.MenuGroups() {
 			if g.ID == s.Group {
 				return g.Question
 			}
 		}
-		return msgMenu
+		return tr("menu")
 	case StepNow:
-		return c.dangerLine() + "\n\n" + msgDangerCheck
+		return c.dangerLine() + "\n\n" + tr("danger_check")
 	case StepOwnWords:
-		return msgOwnWords
+		return tr("own_words")
 	case StepFind:
 		if len(s.Found) > 0 {
-			return msgFound
+			return tr("found")
 		}
-		return msgFind
+		return tr("find")
 	case StepAnswered, StepShown, StepMore:
-		return msgAnythingElse
+		return tr("anything_else")
 	case StepArea:
 		if ri, _ := c.dir.Route(s.Route); ri.Where == directory.WhereLives {
-			return msgWhereLives
+			return tr("where_lives")
 		}
-		return msgWhereHappened
+		return tr("where_happened")
 	}
 	return ""
 }
@@ -234,7 +233,7 @@ func (c *conv) choose(id string) {
 			c.answer(route, then)
 			return
 		case ans == "no":
-			c.say(Reply{Text: msgWhatAbout})
+			c.say(Reply{Text: tr("what_about")})
 			c.out = State{Step: StepMenu}
 			return
 		}
@@ -262,7 +261,7 @@ func (c *conv) choose(id string) {
 		c.answer(directory.RouteEmergency, "")
 		return
 	}
-	c.say(Reply{Text: msgLostTrack})
+	c.say(Reply{Text: tr("lost_track")})
 	c.ask(State{Step: StepMenu})
 }
 
@@ -270,7 +269,7 @@ func (c *conv) choose(id string) {
 func (c *conv) freeText(msg triage.Message) {
 	text := msg.Text()
 	if text == "" {
-		c.say(Reply{Text: msgEmpty})
+		c.say(Reply{Text: tr("empty")})
 		c.reask()
 		return
 	}
@@ -288,7 +287,7 @@ func (c *conv) freeText(msg triage.Message) {
 		return
 	}
 	if t.Language != "" {
-		c.say(Reply{Text: msgNotEnglish})
+		c.say(Reply{Text: tr("not_english")})
 		c.out = State{Step: StepMenu}
 		return
 	}
@@ -308,7 +307,7 @@ func (c *conv) freeText(msg triage.Message) {
 		}
 	}
 	if c.in.Step == StepArea && t.Danger == triage.DangerNone && (t.Route == directory.RouteUnclear || directory.LooksLikePostcode(text)) {
-		c.say(Reply{Text: msgUnknownPlace})
+		c.say(Reply{Text: tr("unknown_place")})
 		c.reask()
 		return
 	}
@@ -332,11 +331,11 @@ func (c *conv) freeText(msg triage.Message) {
 			return
 		}
 		if c.in.Step == StepNow {
-			c.say(Reply{Text: msgPleaseChoose})
+			c.say(Reply{Text: tr("please_choose")})
 			c.reask()
 			return
 		}
-		c.say(Reply{Text: msgUnclear})
+		c.say(Reply{Text: tr("unclear")})
 		c.out = State{Step: StepMenu}
 		return
 	}
@@ -400,7 +399,7 @@ func (c *conv) answer(r, then directory.Route) {
 	if rec.main != nil {
 		rep := c.serviceReply(*rec.main, false)
 		if rec.main.Local() && c.area == "" && !c.home {
-			rep.Text += "\n" + fmt.Sprintf(msgCovers, areaName(*rec.main))
+			rep.Text += "\n" + tr("covers", areaName(*rec.main))
 		}
 		c.say(rep)
 	}
@@ -408,7 +407,7 @@ func (c *conv) answer(r, then directory.Route) {
 	var links []Link
 	var ids []string
 	if len(rec.alts) > 0 {
-		tail.WriteString(msgOr)
+		tail.WriteString(tr("or"))
 		for _, svc := range rec.alts {
 			line, l := c.shortLine(svc)
 			tail.WriteString("\n" + line)
@@ -434,7 +433,7 @@ func (c *conv) answer(r, then directory.Route) {
 func (c *conv) emergency(then directory.Route) {
 	ct := c.emergencyContact()
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf(msgCallNow, ct.Value))
+	b.WriteString(tr("call_now", ct.Value))
 	if ct.Note != "" {
 		b.WriteString("\n" + ct.Note)
 	}
@@ -466,7 +465,7 @@ func (c *conv) emergency(then directory.Route) {
 		}
 	}
 	c.say(Reply{Text: b.String(), Links: links, Services: ids})
-	c.say(Reply{Text: msgAfterDanger})
+	c.say(Reply{Text: tr("after_danger")})
 	c.route = directory.RouteEmergency
 	c.danger = triage.DangerNow
 	c.out = State{Step: StepAnswered, Route: directory.RouteEmergency, Then: then}
@@ -479,7 +478,7 @@ func (c *conv) more(r directory.Route) {
 	var b strings.Builder
 	var links []Link
 	var ids []string
-	b.WriteString(msgOtherOptions)
+	b.WriteString(tr("other_options"))
 	for _, svc := range rest {
 		line, l := c.shortLine(svc)
 		b.WriteString("\n" + line)
@@ -488,7 +487,7 @@ func (c *conv) more(r directory.Route) {
 	}
 	if len(rest) == 0 {
 		b.Reset()
-		b.WriteString(msgAnythingElse)
+		b.WriteString(tr("anything_else"))
 	}
 	c.say(Reply{Text: b.String(), Links: links, Services: ids})
 	c.route = r
@@ -549,7 +548,7 @@ func (c *conv) serviceReply(svc directory.Service, describe bool) Reply {
 		b.WriteString(svc.Description + "\n")
 	}
 	if svc.Alert != "" {
-		b.WriteString(msgNotice + svc.Alert + "\n")
+		b.WriteString(tr("notice") + svc.Alert + "\n")
 	}
 	var links []Link
 	contacts := svc.ContactsAt(c.now)
@@ -616,37 +615,37 @@ func (c *conv) hoursLine(svc directory.Service, contacts []directory.Contact) st
 			return ""
 		}
 		if hasWeb {
-			return msgHoursUnknown + msgCheckWebsite
+			return tr("hours_unknown") + tr("check_website")
 		}
-		return msgHoursUnknown
+		return tr("hours_unknown")
 	}
 	if svc.Hours.IsAlwaysOpen() {
 		if alwaysLabel(contacts) {
 			return ""
 		}
-		return msgOpenAlways
+		return tr("open_always")
 	}
 	hours := scheduleWords(*svc.Hours)
 	in, why := svc.HoursAt(c.now)
 	switch {
 	case in && hasOOH:
-		line := fmt.Sprintf(msgOpenNow, hours)
+		line := tr("open_now", hours)
 		if closes, ok := svc.Hours.ClosesAt(c.now); ok {
-			line += fmt.Sprintf(msgClosesAt, clockWords(closes.In(directory.London()).Format("15:04")))
+			line += tr("closes_at", clockWords(closes.In(directory.London()).Format("15:04")))
 		}
 		return line
 	case in:
-		return fmt.Sprintf(msgOpenNow, hours)
+		return tr("open_now", hours)
 	case strings.HasPrefix(why, "bank holiday") || strings.HasPrefix(why, "exception"):
-		line := fmt.Sprintf(msgClosedToday, why)
+		line := tr("closed_today", why)
 		if hasOOH {
-			line += msgUseOOH
+			line += tr("use_ooh")
 		}
 		return line
 	default:
-		line := fmt.Sprintf(msgClosedHours, hours)
+		line := tr("closed_hours", hours)
 		if hasOOH {
-			line += msgUseOOH
+			line += tr("use_ooh")
 		}
 		return line
 	}
@@ -671,7 +670,7 @@ func contactLine(ct directory.Contact) string {
 	if ct.Label != "" && ct.Kind != directory.KindWeb && ct.Kind != directory.KindEmail && !strings.EqualFold(ct.Label, "phone") && !strings.EqualFold(ct.Label, line) {
 		line += " (" + ct.Label + ")"
 	}
-	if ct.Kind == directory.KindWeb && ct.Label != "" && !strings.EqualFold(ct.Label, msgWebsite) {
+	if ct.Kind == directory.KindWeb && ct.Label != "" && !strings.EqualFold(ct.Label, tr("website")) {
 		line = ct.Label + ": " + ct.Value
 	}
 	return line
@@ -681,13 +680,13 @@ func contactLine(ct directory.Contact) string {
 func contactValue(ct directory.Contact) string {
 	switch ct.Kind {
 	case directory.KindPhone:
-		return fmt.Sprintf(msgCall, ct.Value)
+		return tr("call", ct.Value)
 	case directory.KindText:
-		return fmt.Sprintf(msgText, ct.Value)
+		return tr("text", ct.Value)
 	case directory.KindEmail:
-		return msgEmail + ": " + ct.Value
+		return tr("email") + ": " + ct.Value
 	default:
-		return msgWebsite + ": " + ct.Value
+		return tr("website") + ": " + ct.Value
 	}
 }
 
@@ -709,7 +708,7 @@ func (c *conv) emergencyContact() directory.Contact {
 // dangerLine is the one line that answers where danger may be close
 // carry: "If you are in danger now, call 999."
 func (c *conv) dangerLine() string {
-	return fmt.Sprintf(msgDangerLine, c.emergencyContact().Value)
+	return tr("danger_line", c.emergencyContact().Value)
 }
 
 // emergencyLine is the danger line with, from the directory, how to call
@@ -717,7 +716,7 @@ func (c *conv) dangerLine() string {
 // it.
 func (c *conv) emergencyLine() string {
 	ct := c.emergencyContact()
-	line := fmt.Sprintf(msgDangerLine, ct.Value)
+	line := tr("danger_line", ct.Value)
 	if ct.Note != "" {
 		line += " " + ct.Note
 	}
@@ -727,7 +726,7 @@ func (c *conv) emergencyLine() string {
 // welcome greets a new conversation and shows the menu.
 func (c *conv) welcome() {
 	p := c.dir.About()
-	c.say(Reply{Text: fmt.Sprintf(msgWelcome, p.Area) + "\n\n" + c.emergencyLine() + "\n\n" + msgPrivacy})
+	c.say(Reply{Text: tr("welcome", p.Area) + "\n\n" + c.emergencyLine() + "\n\n" + tr("privacy")})
 	c.ask(State{Step: StepMenu})
 }
 
@@ -738,7 +737,7 @@ func (c *conv) about() {
 	var b strings.Builder
 	b.WriteString(strings.Join(p.About, "\n\n"))
 	if b.Len() == 0 {
-		b.WriteString(fmt.Sprintf(msgAboutRun, p.Name))
+		b.WriteString(tr("about_run", p.Name))
 	}
 	// What it helps with, as the menu offers it: danger now, each menu
 	// group with its routes, and routes outside any group.
@@ -748,10 +747,10 @@ func (c *conv) about() {
 			labels = append(labels, "- "+ch.Label)
 		}
 	}
-	b.WriteString("\n\n" + msgAboutRoutes + "\n" + strings.Join(labels, "\n"))
+	b.WriteString("\n\n" + tr("about_routes") + "\n" + strings.Join(labels, "\n"))
 	var links []Link
 	if p.Website != "" {
-		b.WriteString("\n\n" + fmt.Sprintf(msgAboutWebsite, p.Website))
+		b.WriteString("\n\n" + tr("about_website", p.Website))
 		links = append(links, Link{Label: p.Name, URL: p.Website})
 	}
 	c.say(Reply{Heading: p.Name, Text: b.String(), Links: links})
@@ -761,5 +760,5 @@ func (c *conv) about() {
 // helpText explains what the bot does and its commands.
 func (c *conv) helpText() string {
 	p := c.dir.About()
-	return fmt.Sprintf(msgHelpIntro, p.Area) + "\n\n" + msgHelpCommands + "\n\n" + c.emergencyLine()
+	return tr("help_intro", p.Area) + "\n\n" + tr("help_commands") + "\n\n" + c.emergencyLine()
 }

@@ -40,7 +40,7 @@ func Urgent(dir Directory, in Input) bool {
 // (urgent).
 func Merged(urgent bool) Reply {
 	if urgent {
-		return Reply{Text: msgMergedUrgent}
+		return Reply{Text: tr("merged_urgent")}
 	}
-	return Reply{Text: msgMerged}
+	return Reply{Text: tr("merged")}
 }

@@ -10,11 +10,16 @@ import (
 
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
-// msgUnreadable is what the adapter adds in front of the conversation's
-// own answer to a message with no words.
-const msgUnreadable = "I can only read text messages and buttons."
+// tr returns the adapter's words for key, from the message catalogue
+// (flows/lang, keys telegram.*). The key is always a literal, so that the
+// catalogue's tests can find it. Until a chat carries its language, the
+// adapter speaks English.
+func tr(key string) string {
+	return lang.T(lang.English, key)
+}
 
 // cosmeticTimeout bounds calls that only tidy the chat (answering a
 // button's spinner, taking old buttons off), so that retries and rate
@@ -103,7 +108,8 @@ func (b *Bot) process(ctx context.Context, j *job) (handled bool) {
 		// /help is the conversation's own short answer that carries the
 		// 999 line from the directory, and the menu.
 		m.Text = "/help"
-		prefix = msgUnreadable
+		// The adapter's words go in front of the conversation's own answer.
+		prefix = tr("telegram.unreadable")
 	}
 	resp, err := b.h.Handle(ctx, m)
 	if err != nil {

@@ -374,11 +374,11 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 	b.base.Self = b.self // Debug stays false: it would log message text
 
 	cmds := tgbotapi.NewSetMyCommands(
-		tgbotapi.BotCommand{Command: "start", Description: "Start again"},
-		tgbotapi.BotCommand{Command: "help", Description: "What I can do"},
-		tgbotapi.BotCommand{Command: "emergency", Description: "What to do in an emergency"},
-		tgbotapi.BotCommand{Command: "forget", Description: "Delete this conversation"},
-		tgbotapi.BotCommand{Command: "about", Description: "Who runs this service"},
+		tgbotapi.BotCommand{Command: "start", Description: tr("telegram.command.start")},
+		tgbotapi.BotCommand{Command: "help", Description: tr("telegram.command.help")},
+		tgbotapi.BotCommand{Command: "emergency", Description: tr("telegram.command.emergency")},
+		tgbotapi.BotCommand{Command: "forget", Description: tr("telegram.command.forget")},
+		tgbotapi.BotCommand{Command: "about", Description: tr("telegram.command.about")},
 	)
 	if err := b.request(ctx, "setMyCommands", 0, classFree, cmds); err != nil {
 		b.log.Warn("could not register the command menu", "err", err)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -12,36 +11,19 @@ import (
 
 	"github.com/whereto-bot/whereto/bot"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
-// The page's own words, shown around the conversation's. They are web-only
-// interface wording; issue 12 moves them into the wording catalogues with
-// the conversation's, so that they are translated with it.
-const (
-	textTitle       = "Where to report or get help"
-	textTitleArea   = "Where to report or get help in %s"
-	textExit        = "Quick exit"
-	textExitNote    = "Quick exit, or the Esc key, takes you at once to another website, and Back will not bring you here; this chat sets no cookies and saves nothing on this device."
-	textExitNoJS    = "JavaScript is off, so Quick exit is an ordinary link and Back can bring you here: close this tab when you are done."
-	textTypeLabel   = "Type your message"
-	textSend        = "Send"
-	textClear       = "Clear this conversation"
-	textChoices     = "Choose an answer"
-	textLog         = "Conversation"
-	textYou         = "You wrote:"
-	textBot         = "whereto:"
-	textNewTab      = "(opens in a new tab)"
-	textStartAgain  = "Start a new chat"
-	textDanger      = "If you are in danger now, call 999."
-	textNetError    = "I could not send that. Check your connection and try again."
-	textTooFast     = "You have sent a lot of messages in a short time, so I did not read that one. Wait a minute, then send it again."
-	textTooFastNoJS = "You have sent a lot of messages in a short time, so I did not read that one. Wait a minute, then go back and send it again."
-	textTooLong     = "That message was too long for me to read. Go back and send a shorter one: a few words are enough."
-	textBadForm     = "I could not read that. Please use the chat page to send your message."
-	textBadToken    = "I could not read this chat's link, so I did not read your message. Start a new chat to go on."
-	textBroken      = "Sorry, something went wrong on our side."
-	textHistoryNote = "Your browser may still hold the earlier pages of this chat in its history. Close this tab to leave none on the screen."
-)
+// The page's own words, shown around the conversation's, live in the
+// message catalogue (flows/lang, keys web.*) with the conversation's, so
+// that they are translated with it.
+
+// tr returns the page's words for key (a literal, so that the catalogue's
+// tests can find it). Until a chat carries its language, the page is in
+// English.
+func tr(key string, args ...any) string {
+	return lang.T(lang.English, key, args...)
+}
 
 // pageData is what page.html shows.
 type pageData struct {
@@ -54,7 +36,7 @@ type pageData struct {
 	Choices  []flows.Choice
 	NetError message
 
-	// The page's own words (see the constants above).
+	// The page's own words (see tr).
 	Words words
 }
 
@@ -63,9 +45,9 @@ type words struct {
 }
 
 var pageWords = words{
-	Exit: textExit, ExitNote: textExitNote, ExitNoJS: textExitNoJS, TypeLabel: textTypeLabel, Send: textSend,
-	Clear: textClear, Choices: textChoices, Log: textLog, You: textYou, Bot: textBot, NewTab: textNewTab,
-	StartAgain: textStartAgain,
+	Exit: tr("web.exit"), ExitNote: tr("web.exit_note"), ExitNoJS: tr("web.exit_no_js"), TypeLabel: tr("web.type_label"), Send: tr("web.send"),
+	Clear: tr("web.clear"), Choices: tr("web.choices"), Log: tr("web.log"), You: tr("web.you"), Bot: tr("web.bot"), NewTab: tr("web.new_tab"),
+	StartAgain: tr("web.start_again"),
 }
 
 // serveStart is GET /chat: a new conversation, greeted with /start or,
@@ -90,17 +72,17 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 	}
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" {
-		c.refuse(w, r, http.StatusUnsupportedMediaType, "content_type", false, textBadForm)
+		c.refuse(w, r, http.StatusUnsupportedMediaType, "content_type", false, tr("web.bad_form"))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, c.cfg.MaxBody)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			c.refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", false, textTooLong)
+			c.refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", false, tr("web.too_long"))
 			return
 		}
-		c.refuse(w, r, http.StatusBadRequest, "bad_form", false, textBadForm)
+		c.refuse(w, r, http.StatusBadRequest, "bad_form", false, tr("web.bad_form"))
 		return
 	}
 	f := r.PostForm
@@ -110,7 +92,7 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 		got, err := c.seal.open(tok, c.cfg.Now())
 		switch {
 		case errors.Is(err, errForged):
-			c.refuse(w, r, http.StatusBadRequest, "bad_token", embed, textBadToken)
+			c.refuse(w, r, http.StatusBadRequest, "bad_token", embed, tr("web.bad_token"))
 			return
 		case err == nil:
 			id = got
@@ -127,7 +109,7 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 	case f.Get("choice") != "":
 		m.Choice = f.Get("choice")
 		if len(m.Choice) > maxChoice {
-			c.refuse(w, r, http.StatusBadRequest, "bad_form", embed, textBadForm)
+			c.refuse(w, r, http.StatusBadRequest, "bad_form", embed, tr("web.bad_form"))
 			return
 		}
 	default:
@@ -153,7 +135,7 @@ func (c *Chat) turnWith(w http.ResponseWriter, r *http.Request, id convID, m bot
 	resp, err := c.h.Handle(r.Context(), m)
 	if err != nil {
 		// The request was cancelled: the client has gone.
-		c.refuse(w, r, http.StatusServiceUnavailable, "cancelled", embed, textBroken)
+		c.refuse(w, r, http.StatusServiceUnavailable, "cancelled", embed, tr("web.broken"))
 		return
 	}
 	replies := resp.Replies
@@ -169,7 +151,7 @@ func (c *Chat) turnWith(w http.ResponseWriter, r *http.Request, id convID, m bot
 			report.Deleted = cleared
 			replies = resp.ForgetReplies(report)
 		} else {
-			extra = append(extra, textMessage(textHistoryNote))
+			extra = append(extra, textMessage(tr("web.history_note")))
 		}
 		echo = ""
 	}
@@ -196,9 +178,9 @@ func (c *Chat) allow(w http.ResponseWriter, r *http.Request, embed bool) bool {
 		return true
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-	text := textTooFast
+	text := tr("web.too_fast")
 	if r.Method == http.MethodPost && r.Header.Get("X-Whereto-Script") == "" {
-		text = textTooFastNoJS
+		text = tr("web.too_fast_no_js")
 	}
 	c.refuse(w, r, http.StatusTooManyRequests, "rate_limited", embed, text)
 	return false
@@ -222,21 +204,21 @@ func (c *Chat) refuse(w http.ResponseWriter, r *http.Request, status int, why st
 	c.cfg.Metrics.UpdatesSkipped(ChannelName, skipReason(why), 1)
 	c.cfg.Logger.Debug("web request refused", "status", status, "reason", why)
 	data := c.data(embed)
-	data.Messages = []message{textMessage(text + "\n\n" + textDanger)}
+	data.Messages = []message{textMessage(text + "\n\n" + tr("web.danger"))}
 	c.write(w, r, status, data)
 }
 
 // data is the page's frame: everything but the conversation.
 func (c *Chat) data(embed bool) pageData {
-	title := textTitle
+	title := tr("web.title")
 	if c.cfg.Directory != nil {
 		if d := c.cfg.Directory.Directory(); d != nil && d.About().Area != "" {
-			title = fmt.Sprintf(textTitleArea, d.About().Area)
+			title = tr("web.title_area", d.About().Area)
 		}
 	}
 	return pageData{
 		Title: title, Version: c.version, ExitURL: c.cfg.ExitURL, Embed: embed, Words: pageWords,
-		NetError: textMessage(textNetError + "\n\n" + textDanger),
+		NetError: textMessage(tr("web.net_error") + "\n\n" + tr("web.danger")),
 	}
 }
 
@@ -248,7 +230,7 @@ func (c *Chat) write(w http.ResponseWriter, r *http.Request, status int, data pa
 		c.cfg.Logger.Error("rendering the chat page failed", "err", err)
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString(textBroken + " " + textDanger + "\n")
+		buf.WriteString(tr("web.broken") + " " + tr("web.danger") + "\n")
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	} else {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
