@@ -3,6 +3,7 @@ package directory
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 )
 
 // Fields of a service, as ChangedFields names them, in the order a person
@@ -13,7 +14,9 @@ const (
 	FieldName              = "name"
 	FieldOrganisation      = "organisation"
 	FieldDescription       = "description"
+	FieldTranslations      = "translations"
 	FieldContacts          = "contacts"
+	FieldInterpreters      = "interpreters"
 	FieldHoursWeekly       = "hours.weekly"
 	FieldHoursNote         = "hours.note"
 	FieldHoursBankHolidays = "hours.bank_holidays"
@@ -53,7 +56,8 @@ func serviceFields(s *Service) []struct {
 		value any
 	}{
 		{FieldID, s.ID}, {FieldName, s.Name}, {FieldOrganisation, s.Organisation},
-		{FieldDescription, s.Description}, {FieldContacts, s.Contacts},
+		{FieldDescription, s.Description}, {FieldTranslations, translationsOf(s)}, {FieldContacts, contactsWithoutTranslations(s.Contacts)},
+		{FieldInterpreters, s.Interpreters},
 		{FieldHoursWeekly, h.Weekly}, {FieldHoursNote, h.Note},
 		{FieldHoursBankHolidays, bank}, {FieldHoursExceptions, h.Exceptions},
 		{FieldAreas, s.Areas}, {FieldAreaName, s.AreaName}, {FieldRoutes, s.Routes},
@@ -65,8 +69,10 @@ func serviceFields(s *Service) []struct {
 // ChangedFields names the fields (Field*) that differ between two
 // versions of a service, in the order of the Field constants. An empty
 // list and a missing one are the same, and so are an empty status and
-// "active". It returns nil when either version is nil (an addition or a
-// removal changes the whole service).
+// "active". A translation, of the description or of a contact's label or
+// note, added, removed, changed or marked reviewed changes
+// FieldTranslations, and not FieldContacts. It returns nil when either
+// version is nil (an addition or a removal changes the whole service).
 func ChangedFields(before, after *Service) []string {
 	if before == nil || after == nil {
 		return nil
@@ -82,7 +88,7 @@ func ChangedFields(before, after *Service) []string {
 }
 
 // sameValue compares two field values as stored: by their JSON, with an
-// empty slice equal to a missing one.
+// empty slice or map equal to a missing one.
 func sameValue(x, y any) bool {
 	if empty(x) && empty(y) {
 		return true
@@ -94,5 +100,32 @@ func sameValue(x, y any) bool {
 
 func empty(v any) bool {
 	r := reflect.ValueOf(v)
-	return r.Kind() == reflect.Slice && r.Len() == 0
+	return (r.Kind() == reflect.Slice || r.Kind() == reflect.Map) && r.Len() == 0
+}
+
+// translationsOf gathers every translation of a service, the description's
+// and its contacts', keyed by what they translate ("service",
+// "contacts[1]"), leaving out the empty ones.
+func translationsOf(s *Service) map[string]any {
+	m := map[string]any{}
+	if len(s.Translations) > 0 {
+		m["service"] = s.Translations
+	}
+	for i, c := range s.Contacts {
+		if len(c.Translations) > 0 {
+			m["contacts["+strconv.Itoa(i)+"]"] = c.Translations
+		}
+	}
+	return m
+}
+
+// contactsWithoutTranslations returns cs without their translations, which
+// FieldTranslations covers.
+func contactsWithoutTranslations(cs []Contact) []Contact {
+	out := make([]Contact, len(cs))
+	for i, c := range cs {
+		c.Translations = nil
+		out[i] = c
+	}
+	return out
 }

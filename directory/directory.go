@@ -77,6 +77,9 @@ type Contact struct {
 	// Hours restricts the contact to the service's opening hours or to the
 	// time outside them. Empty means always.
 	Hours Availability `json:"hours,omitempty"`
+	// Translations are Label and Note in other languages, by language code
+	// ("pl"); Value is never translated. LabelIn and NoteIn read them.
+	Translations map[string]ContactWords `json:"translations,omitempty"`
 }
 
 // RouteRef places a service on a route. Lower Order is recommended first.
@@ -105,6 +108,9 @@ type Service struct {
 	// Description says what the service is for, in a sentence or two.
 	Description string    `json:"description,omitempty"`
 	Contacts    []Contact `json:"contacts"`
+	// Interpreters is true when the service finds an interpreter for a
+	// caller who says the name of their language in English.
+	Interpreters bool `json:"interpreters,omitempty"`
 	// Hours are the service's opening hours. Nil means the service does not
 	// distinguish in-hours and out-of-hours contacts.
 	Hours *Schedule `json:"hours,omitempty"`
@@ -131,6 +137,10 @@ type Service struct {
 	// relying on the entry ("needs verification by the partnership before
 	// launch"). Staff see it; residents do not.
 	Review string `json:"review,omitempty"`
+	// Translations are the resident-facing words of the service in other
+	// languages, by language code ("pl"); the name and contacts are never
+	// translated. DescriptionIn reads them.
+	Translations map[string]ServiceWords `json:"translations,omitempty"`
 }
 
 // Status is a service's availability, as Open Referral UK's service status.
@@ -178,6 +188,10 @@ type Partnership struct {
 	// priorities.
 	About  []string `json:"about,omitempty"`
 	Source string   `json:"source,omitempty"`
+	// Translations are About in other languages, by language code ("pl");
+	// the name, area and website are never translated. AboutIn reads
+	// them.
+	Translations map[string]PartnershipWords `json:"translations,omitempty"`
 }
 
 // Directory is the whole document: the partnership and its services. It is
@@ -248,10 +262,10 @@ func (d *Directory) ServicesFor(r Route) []Service {
 func (d *Directory) Clone() *Directory {
 	c := *d
 	c.index = nil // the copy may change; Prepare it again
-	c.Partnership.About = slices.Clone(d.Partnership.About)
+	c.Partnership = d.Partnership.Clone()
 	c.BankHolidays = slices.Clone(d.BankHolidays)
 	c.Routes = cloneRoutes(d.Routes)
-	c.Menu = slices.Clone(d.Menu)
+	c.Menu = cloneMenu(d.Menu)
 	c.places = nil
 	c.PlaceNames.Districts = slices.Clone(d.PlaceNames.Districts)
 	c.PlaceNames.Towns = maps.Clone(d.PlaceNames.Towns)
@@ -265,7 +279,7 @@ func (d *Directory) Clone() *Directory {
 // Clone returns a deep copy of s.
 func (s Service) Clone() Service {
 	c := s
-	c.Contacts = slices.Clone(s.Contacts)
+	c.Contacts = cloneContacts(s.Contacts)
 	c.Areas = slices.Clone(s.Areas)
 	c.Routes = make([]RouteRef, len(s.Routes))
 	for i, r := range s.Routes {
@@ -276,11 +290,29 @@ func (s Service) Clone() Service {
 		c.Routes = nil
 	}
 	c.Keywords = slices.Clone(s.Keywords)
+	c.Translations = maps.Clone(s.Translations)
 	if s.Hours != nil {
 		h := s.Hours.Clone()
 		c.Hours = &h
 	}
 	return c
+}
+
+// Clone returns a deep copy of c.
+func (c Contact) Clone() Contact {
+	c.Translations = maps.Clone(c.Translations)
+	return c
+}
+
+func cloneContacts(cs []Contact) []Contact {
+	if cs == nil {
+		return nil
+	}
+	out := make([]Contact, len(cs))
+	for i, c := range cs {
+		out[i] = c.Clone()
+	}
+	return out
 }
 
 // EmergencyContact returns the number people are told to call in danger:

@@ -26,6 +26,11 @@ func TestChangedFieldsCoversEveryField(t *testing.T) {
 			v.SetString(v.String() + "x")
 		case reflect.Slice:
 			v.Set(reflect.MakeSlice(v.Type(), v.Len()+1, v.Len()+1))
+		case reflect.Bool: // Interpreters
+			v.SetBool(!v.Bool())
+		case reflect.Map: // Translations
+			v.Set(reflect.MakeMap(v.Type()))
+			v.SetMapIndex(reflect.ValueOf("pl"), reflect.New(v.Type().Elem()).Elem())
 		case reflect.Pointer: // Hours
 			h := *after.Hours
 			h.Note += "x"

@@ -145,6 +145,11 @@ func FuzzParse(f *testing.F) {
 	// place question; a broken one.
 	f.Add([]byte(`{"partnership":{"name":"p","area":"a"},"menu":[{"id":"g","label":"G","question":"Q?"}],"routes":[{"id":"emergency","label":"Danger","description":"d","next":["noise"]},{"id":"noise","label":"Noise","description":"d","group":"g","where":"lives","examples":["loud music"]}],"services":[{"id":"s","name":"s","source":"s","contacts":[{"kind":"phone","value":"999"}],"routes":[{"route":"emergency","order":1},{"route":"noise","order":1,"when":["music*"]}]}]}`))
 	f.Add([]byte("{\n\"routes\": [\n{\"id\": \"noise\",, }\n]}"))
+	// Translations, one reviewed, one in another script, one bad.
+	f.Add([]byte(`{"partnership":{"name":"p","area":"a","translations":{"pl":{"about":["O nas."],"reviewed":true}}},"menu":[{"id":"g","label":"G","question":"Q?","translations":{"ur":{"label":"گروپ"}}}],"routes":[{"id":"emergency","label":"Danger","description":"d","translations":{"pa":{"label":"ਖ਼ਤਰਾ","intro":"ਹੁਣੇ ਕਾਲ ਕਰੋ:"},"EN":{"label":"x"}}}],"services":[{"id":"s","name":"s","source":"s","contacts":[{"kind":"phone","value":"999"}],"routes":[{"route":"emergency","order":1}],"translations":{"bn":{"description":"বিবরণ"}}}]}`))
+	// Contact translations (a note only, a label only, one bad) and
+	// interpreters.
+	f.Add([]byte(`{"partnership":{"name":"p","area":"a"},"routes":[{"id":"emergency","label":"Danger","description":"d"}],"services":[{"id":"s","name":"s","source":"s","interpreters":true,"contacts":[{"kind":"phone","value":"999","label":"Emergency","note":"Press 55.","translations":{"ur":{"note":"55 دبائیں۔"},"pl":{"label":"Nagły wypadek","reviewed":true},"bn":{}}}],"routes":[{"route":"emergency","order":1}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := directory.Parse(bytes.NewReader(data))
 		if err != nil {

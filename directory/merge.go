@@ -2,7 +2,6 @@ package directory
 
 import (
 	"encoding/json"
-	"reflect"
 	"slices"
 	"strings"
 )
@@ -50,16 +49,15 @@ func (d *Directory) Merge(who string, in *Directory) ([]ImportResult, []AuditEnt
 			entries = append(entries, AuditEntry{Who: who, Service: svc.ID, Action: ActionPut, Note: "import", Before: &before, After: &svc})
 		}
 	}
-	if in.Partnership.Name != "" && !reflect.DeepEqual(in.Partnership, d.Partnership) {
-		d.Partnership = in.Partnership
-		d.Partnership.About = slices.Clone(in.Partnership.About)
+	if in.Partnership.Name != "" && !sameJSON(in.Partnership, d.Partnership) {
+		d.Partnership = in.Partnership.Clone()
 		entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: partnership"})
 	}
 	if in.BankHolidays != nil && !slices.Equal(in.BankHolidays, d.BankHolidays) {
 		d.BankHolidays = slices.Clone(in.BankHolidays)
 		entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: bank holidays"})
 	}
-	if in.Routes != nil && !(reflect.DeepEqual(in.Routes, d.Routes) && reflect.DeepEqual(in.Menu, d.Menu) && reflect.DeepEqual(in.PlaceNames, d.PlaceNames)) {
+	if in.Routes != nil && !(sameJSON(in.Routes, d.Routes) && sameJSON(in.Menu, d.Menu) && sameJSON(in.PlaceNames, d.PlaceNames)) {
 		c := in.Clone() // the caller keeps its document
 		d.Routes, d.Menu, d.PlaceNames = c.Routes, c.Menu, c.PlaceNames
 		entries = append(entries, AuditEntry{Who: who, Action: ActionPut, Note: "import: routes"})
@@ -69,8 +67,12 @@ func (d *Directory) Merge(who string, in *Directory) ([]ImportResult, []AuditEnt
 }
 
 // SameService reports whether a and b are the same as stored (their JSON
-// forms are equal).
-func SameService(a, b Service) bool {
+// forms are equal), translations included.
+func SameService(a, b Service) bool { return sameJSON(a, b) }
+
+// sameJSON reports whether a and b are the same as stored: their JSON
+// forms are equal, so an empty list or map and a missing one are the same.
+func sameJSON(a, b any) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(ja) == string(jb)

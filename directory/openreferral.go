@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -58,7 +59,22 @@ const (
 	termContactLabel = "contact-label"
 	termContactNote  = "contact-note"
 	termContactHours = "contact-hours"
+	termTranslation  = "description:"
+	termReviewed     = "reviewed:"
+	termInterpreters = "interpreters"
+	// Translations of a contact's words, followed by a language code
+	// ("contact-label:pl").
+	termContactLabelIn    = "contact-label:"
+	termContactNoteIn     = "contact-note:"
+	termContactReviewedIn = "contact-reviewed:"
 )
+
+// interpretationServices is the HSDS interpretation_services text written
+// for a service with interpreters, for other directories' readers. Import
+// reads the interpreters attribute and ignores interpretation_services,
+// whatever its type: other publishers' free text does not say that
+// saying the language's name is enough.
+const interpretationServices = "Say the name of your language in English and the service will find an interpreter."
 
 // termDescription is the taxonomy term description HSDS requires, for a
 // term name of the whereto taxonomy.
@@ -70,6 +86,16 @@ func termDescription(name string) string {
 		return "On route " + strings.TrimPrefix(name, termFallback) + ", shown only to people whom no other service on the route serves"
 	case strings.HasPrefix(name, termWhen):
 		return "On route " + strings.TrimPrefix(name, termWhen) + ", offered first only to people whose message uses this word"
+	case strings.HasPrefix(name, termTranslation):
+		return "The description in language " + strings.TrimPrefix(name, termTranslation)
+	case strings.HasPrefix(name, termReviewed):
+		return "The description in language " + strings.TrimPrefix(name, termReviewed) + " was confirmed by a native speaker"
+	case strings.HasPrefix(name, termContactLabelIn):
+		return "What the contact named by link_id is for, in language " + strings.TrimPrefix(name, termContactLabelIn)
+	case strings.HasPrefix(name, termContactNoteIn):
+		return "The instruction shown with the contact named by link_id, in language " + strings.TrimPrefix(name, termContactNoteIn)
+	case strings.HasPrefix(name, termContactReviewedIn):
+		return "The words of the contact named by link_id in language " + strings.TrimPrefix(name, termContactReviewedIn) + " were confirmed by a native speaker"
 	}
 	switch name {
 	case termKeyword:
@@ -94,6 +120,8 @@ func termDescription(name string) string {
 		return "An instruction shown with the contact named by link_id"
 	case termContactHours:
 		return "When the contact named by link_id applies: in-hours or out-of-hours of the service's schedules"
+	case termInterpreters:
+		return "The service finds an interpreter when a caller says the name of their language in English"
 	}
 	return ""
 }
@@ -103,19 +131,20 @@ func termDescription(name string) string {
 // that the many other fields of Open Referral UK feeds are ignored.
 type (
 	orService struct {
-		ID           string          `json:"id"`
-		Name         string          `json:"name"`
-		Description  string          `json:"description,omitempty"`
-		URL          string          `json:"url,omitempty"`
-		Email        string          `json:"email,omitempty"`
-		Status       string          `json:"status"`
-		AssuredDate  string          `json:"assured_date,omitempty"`
-		Alert        string          `json:"alert,omitempty"`
-		Organization *orOrganization `json:"organization,omitempty"`
-		Phones       []orPhone       `json:"phones,omitempty"`
-		Schedules    []orSchedule    `json:"schedules,omitempty"`
-		ServiceAreas []orServiceArea `json:"service_areas,omitempty"`
-		Attributes   []orAttribute   `json:"attributes,omitempty"`
+		ID                     string          `json:"id"`
+		Name                   string          `json:"name"`
+		Description            string          `json:"description,omitempty"`
+		URL                    string          `json:"url,omitempty"`
+		Email                  string          `json:"email,omitempty"`
+		Status                 string          `json:"status"`
+		InterpretationServices json.RawMessage `json:"interpretation_services,omitempty"`
+		AssuredDate            string          `json:"assured_date,omitempty"`
+		Alert                  string          `json:"alert,omitempty"`
+		Organization           *orOrganization `json:"organization,omitempty"`
+		Phones                 []orPhone       `json:"phones,omitempty"`
+		Schedules              []orSchedule    `json:"schedules,omitempty"`
+		ServiceAreas           []orServiceArea `json:"service_areas,omitempty"`
+		Attributes             []orAttribute   `json:"attributes,omitempty"`
 	}
 	orOrganization struct {
 		ID          string `json:"id"`
@@ -206,6 +235,9 @@ func toOpenReferral(s Service) orService {
 	if s.Status == "" {
 		o.Status = string(StatusActive)
 	}
+	if s.Interpreters {
+		o.InterpretationServices, _ = json.Marshal(interpretationServices)
+	}
 	if s.Organisation != "" {
 		id := slug(s.Organisation)
 		if id == "" {
@@ -241,6 +273,9 @@ func toOpenReferral(s Service) orService {
 	}
 	if s.Hours != nil && s.Hours.BankHolidays != "" {
 		attrs.add(s.ID, "service", termBankHolidays, s.Hours.BankHolidays)
+	}
+	if s.Interpreters {
+		attrs.add(s.ID, "service", termInterpreters, "true")
 	}
 
 	// Contacts: phones and texts become phones; the first web and email
@@ -296,6 +331,25 @@ func toOpenReferral(s Service) orService {
 		}
 		if c.Hours != Always {
 			attrs.add(id, entity, termContactHours, string(c.Hours))
+		}
+		for _, lang := range slices.Sorted(maps.Keys(c.Translations)) {
+			w := c.Translations[lang]
+			if w.Label != "" {
+				attrs.add(id, entity, termContactLabelIn+lang, w.Label)
+			}
+			if w.Note != "" {
+				attrs.add(id, entity, termContactNoteIn+lang, w.Note)
+			}
+			if w.Reviewed {
+				attrs.add(id, entity, termContactReviewedIn+lang, "true")
+			}
+		}
+	}
+	for _, lang := range slices.Sorted(maps.Keys(s.Translations)) {
+		w := s.Translations[lang]
+		attrs.add(s.ID, "service", termTranslation+lang, w.Description)
+		if w.Reviewed {
+			attrs.add(s.ID, "service", termReviewed+lang, "true")
 		}
 	}
 	o.Attributes = attrs.list
@@ -783,6 +837,8 @@ type source struct {
 	areaName     int  // attributes index of area-name
 	areaNameArea bool // area name read from service_areas descriptions
 	bankHolidays int
+	interpreters int
+	translations map[string]int // attributes index of each description:<lang>
 }
 
 type contactSource struct {
@@ -792,6 +848,9 @@ type contactSource struct {
 	label     int // attributes index of contact-label
 	note      int
 	hours     int
+	// Attributes index of each contact-label:<lang>, contact-note:<lang>
+	// and contact-reviewed:<lang>, by language.
+	labelIn, noteIn, reviewedIn map[string]int
 }
 
 func attrPath(k int, field string) string {
@@ -868,6 +927,15 @@ func (src *source) paths() map[string]string {
 		if c.hours >= 0 {
 			m[cp+".hours"] = attrPath(c.hours, ".value")
 		}
+		for _, in := range []struct {
+			field string
+			at    map[string]int
+		}{{"note", c.noteIn}, {"label", c.labelIn}} {
+			for lang, k := range in.at {
+				tp := fmt.Sprintf("%s.translations[%q]", cp, lang)
+				m[tp], m[tp+"."+in.field] = attrPath(k, ".taxonomy_term.name"), attrPath(k, ".value")
+			}
+		}
 	}
 	for i, j := range src.weekly {
 		wp, sp := fmt.Sprintf("hours.weekly[%d]", i), fmt.Sprintf("schedules[%d]", j)
@@ -886,6 +954,10 @@ func (src *source) paths() map[string]string {
 	}
 	for i, j := range src.areas {
 		m[fmt.Sprintf("areas[%d]", i)] = fmt.Sprintf("service_areas[%d].name", j)
+	}
+	for lang, k := range src.translations {
+		tp := fmt.Sprintf("translations[%q]", lang)
+		m[tp], m[tp+".description"] = attrPath(k, ".taxonomy_term.name"), attrPath(k, ".value")
 	}
 	return m
 }
@@ -912,8 +984,16 @@ func (t orTaxonomyTerm) isWhereto() bool {
 	return t.TaxonomyID == OpenReferralTaxonomy || t.Vocabulary == OpenReferralTaxonomy
 }
 
-// pendingContactAttr is a contact label, note or hours attribute, applied
-// once every contact is known.
+// pendingContact is a contact being read, with its id in the record and
+// where its parts came from.
+type pendingContact struct {
+	c   Contact
+	id  string
+	src contactSource
+}
+
+// pendingContactAttr is a contact label, note or hours attribute, or a
+// translation of a label or note, applied once every contact is known.
 type pendingContactAttr struct {
 	k    int
 	term string
@@ -934,7 +1014,7 @@ func (o *orService) service() (Service, []Problem) {
 		Alert:       o.Alert,
 		Verified:    o.AssuredDate,
 	}
-	src := source{src: -1, review: -1, areaName: -1, bankHolidays: -1}
+	src := source{src: -1, review: -1, areaName: -1, bankHolidays: -1, interpreters: -1}
 	if o.Organization != nil {
 		s.Organisation = o.Organization.Name
 	}
@@ -953,11 +1033,7 @@ func (o *orService) service() (Service, []Problem) {
 	}
 
 	// Contacts in canonical order: phones, then web, then email.
-	type contact struct {
-		c   Contact
-		id  string
-		src contactSource
-	}
+	type contact = pendingContact
 	var contacts []contact
 	for j, p := range o.Phones {
 		c := Contact{Kind: KindPhone, Value: p.Number}
@@ -984,6 +1060,7 @@ func (o *orService) service() (Service, []Problem) {
 	var (
 		fallbacks     []int // attribute indices
 		whens         []int // attribute indices
+		reviewed      []int // attribute indices
 		order         = -1
 		contactAttrs  []pendingContactAttr
 		singleAt      = map[string]int{}
@@ -1033,6 +1110,10 @@ func (o *orService) service() (Service, []Problem) {
 			if single(k, term) {
 				src.bankHolidays = k
 			}
+		case term == termInterpreters:
+			if single(k, term) {
+				src.interpreters = k
+			}
 		case term == termContactOrder:
 			if single(k, term) {
 				order = k
@@ -1052,8 +1133,21 @@ func (o *orService) service() (Service, []Problem) {
 			} else {
 				emails = append(emails, c)
 			}
-		case term == termContactLabel, term == termContactNote, term == termContactHours:
+		case term == termContactLabel, term == termContactNote, term == termContactHours,
+			strings.HasPrefix(term, termContactLabelIn), strings.HasPrefix(term, termContactNoteIn), strings.HasPrefix(term, termContactReviewedIn):
 			contactAttrs = append(contactAttrs, pendingContactAttr{k: k, term: term})
+		case strings.HasPrefix(term, termTranslation):
+			if single(k, term) {
+				lang := strings.TrimPrefix(term, termTranslation)
+				if s.Translations == nil {
+					s.Translations, src.translations = map[string]ServiceWords{}, map[string]int{}
+				}
+				s.Translations[lang], src.translations[lang] = ServiceWords{Description: a.Value}, k
+			}
+		case strings.HasPrefix(term, termReviewed):
+			if single(k, term) {
+				reviewed = append(reviewed, k)
+			}
 		default:
 			add(attrPath(k, ".taxonomy_term.name"), "%q is not a whereto term", term)
 		}
@@ -1087,11 +1181,31 @@ func (o *orService) service() (Service, []Problem) {
 			c.c.Note, at = a.Value, &c.src.note
 		case termContactHours:
 			c.c.Hours, at = Availability(a.Value), &c.src.hours
+		default:
+			c.translationAttr(pa, a, add)
+			continue
 		}
 		if *at >= 0 {
 			add(attrPath(pa.k, ".taxonomy_term.name"), "%q for %q is also attributes[%d]", pa.term, a.LinkID, *at)
 		}
 		*at = pa.k
+	}
+	for i := range contacts {
+		c := &contacts[i]
+		for _, lang := range slices.Sorted(maps.Keys(c.src.reviewedIn)) {
+			k := c.src.reviewedIn[lang]
+			a := o.Attributes[k]
+			if a.Value != "true" {
+				add(attrPath(k, ".value"), "%q is not true", a.Value)
+			}
+			w, ok := c.c.Translations[lang]
+			if !ok {
+				add(attrPath(k, ".taxonomy_term.name"), "%q, but the contact %q has no %q or %q attribute", a.TaxonomyTerm.Name, a.LinkID, termContactLabelIn+lang, termContactNoteIn+lang)
+				continue
+			}
+			w.Reviewed = true
+			c.c.Translations[lang] = w
+		}
 	}
 	for i := range contacts {
 		if c := &contacts[i]; c.src.phone >= 0 && c.src.label < 0 {
@@ -1130,6 +1244,27 @@ func (o *orService) service() (Service, []Problem) {
 			continue
 		}
 		s.Routes[i].Fallback = true
+	}
+	for _, k := range reviewed {
+		a := o.Attributes[k]
+		lang := strings.TrimPrefix(a.TaxonomyTerm.Name, termReviewed)
+		if a.Value != "true" {
+			add(attrPath(k, ".value"), "%q is not true", a.Value)
+		}
+		w, ok := s.Translations[lang]
+		if !ok {
+			add(attrPath(k, ".taxonomy_term.name"), "%q, but the service has no %q attribute", a.TaxonomyTerm.Name, termTranslation+lang)
+			continue
+		}
+		w.Reviewed = true
+		s.Translations[lang] = w
+	}
+
+	if k := src.interpreters; k >= 0 {
+		if a := o.Attributes[k]; a.Value != "true" {
+			add(attrPath(k, ".value"), "%q is not true", a.Value)
+		}
+		s.Interpreters = true
 	}
 
 	s.Hours = o.schedule(&src, add)
@@ -1174,6 +1309,44 @@ func (o *orService) service() (Service, []Problem) {
 		}
 	}
 	return s, ps
+}
+
+// translationAttr applies a contact-label:<lang> or contact-note:<lang>
+// attribute to the contact, and records where it and a
+// contact-reviewed:<lang> came from; reviews are applied once every
+// label and note is known.
+func (c *pendingContact) translationAttr(pa pendingContactAttr, a orAttribute, add func(path, format string, args ...any)) {
+	prefix, lang, _ := strings.Cut(pa.term, ":")
+	var at *map[string]int
+	switch prefix + ":" {
+	case termContactLabelIn:
+		at = &c.src.labelIn
+	case termContactNoteIn:
+		at = &c.src.noteIn
+	default:
+		at = &c.src.reviewedIn
+	}
+	if j, dup := (*at)[lang]; dup {
+		add(attrPath(pa.k, ".taxonomy_term.name"), "%q for %q is also attributes[%d]", pa.term, a.LinkID, j)
+		return
+	}
+	if *at == nil {
+		*at = map[string]int{}
+	}
+	(*at)[lang] = pa.k
+	if at == &c.src.reviewedIn {
+		return
+	}
+	if c.c.Translations == nil {
+		c.c.Translations = map[string]ContactWords{}
+	}
+	w := c.c.Translations[lang]
+	if at == &c.src.labelIn {
+		w.Label = a.Value
+	} else {
+		w.Note = a.Value
+	}
+	c.c.Translations[lang] = w
 }
 
 // contactPath names where a contact came from in the record.

@@ -41,13 +41,16 @@ func orukExtraServices() []directory.Service {
 			Organisation: "Bedfordshire Fire & Rescue",
 			Description:  "A service that uses every field: <b>not</b> HTML.",
 			Contacts: []directory.Contact{
-				{Kind: directory.KindWeb, Value: "https://example.org/report", Label: "Report online", Note: "Takes ten minutes", Hours: directory.InHours},
-				{Kind: directory.KindPhone, Value: "01582 547 653", Label: "Office — hours", Note: "Ask for the duty officer", Hours: directory.InHours},
+				{Kind: directory.KindWeb, Value: "https://example.org/report", Label: "Report online", Note: "Takes ten minutes", Hours: directory.InHours,
+					Translations: map[string]directory.ContactWords{"pl": {Label: "Zgłoś online", Note: "Zajmie to dziesięć minut", Reviewed: true}, "bn": {Note: "দশ মিনিট লাগে"}}},
+				{Kind: directory.KindPhone, Value: "01582 547 653", Label: "Office — hours", Note: "Ask for the duty officer", Hours: directory.InHours,
+					Translations: map[string]directory.ContactWords{"ur": {Label: "دفتر — اوقات"}, "ro": {Label: "Birou", Note: "Cereți ofițerul de serviciu"}}},
 				{Kind: directory.KindPhone, Value: "0300 300 8123", Hours: directory.OutOfHours},
 				{Kind: directory.KindText, Value: "18001 101", Note: "For people who cannot hear or speak"},
 				{Kind: directory.KindEmail, Value: "first@example.org", Label: "Email"},
 				{Kind: directory.KindWeb, Value: "https://example.org/second"},
-				{Kind: directory.KindEmail, Value: "second@example.org", Note: "Replies within a week", Hours: directory.OutOfHours},
+				{Kind: directory.KindEmail, Value: "second@example.org", Note: "Replies within a week", Hours: directory.OutOfHours,
+					Translations: map[string]directory.ContactWords{"pa": {Note: "ਇੱਕ ਹਫ਼ਤੇ ਵਿੱਚ ਜਵਾਬ", Reviewed: true}}},
 				{Kind: directory.KindText, Value: "60066", Label: "SMS", Note: "SMS"},
 				{Kind: directory.KindPhone, Value: "101", Label: "X — Y", Note: "Y"},
 			},
@@ -69,12 +72,17 @@ func orukExtraServices() []directory.Service {
 				{Route: directory.Route("safeguarding"), Order: 5},
 				{Route: directory.Route("environmental"), Order: 90, Fallback: true},
 			},
-			Keywords: []string{"every", "field", "every"},
-			Source:   "Written for the tests",
-			Verified: "2026-11-25",
-			Status:   directory.StatusTemporarilyClosed,
-			Alert:    "Phone lines are busy after the storm; use the online form",
-			Review:   "Needs verification by the partnership before launch",
+			Keywords:     []string{"every", "field", "every"},
+			Source:       "Written for the tests",
+			Verified:     "2026-11-25",
+			Status:       directory.StatusTemporarilyClosed,
+			Alert:        "Phone lines are busy after the storm; use the online form",
+			Review:       "Needs verification by the partnership before launch",
+			Interpreters: true,
+			Translations: map[string]directory.ServiceWords{
+				"pl": {Description: "Usługa, która używa każdego pola: <b>nie</b> HTML.", Reviewed: true},
+				"ur": {Description: "ایک سروس جو ہر خانہ استعمال کرتی ہے۔"},
+			},
 		},
 		{
 			ID:       "inactive-national",
@@ -435,6 +443,39 @@ func TestParseOpenReferralRecords(t *testing.T) {
 			want: []string{`services[0] "a": attributes[2].taxonomy_term.name: "source" is also attributes[1]; a service has one`},
 		},
 		{
+			name: "reads translated descriptions, reviewed or not",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("description:pl", "Opis", "a"), orukAttr("reviewed:pl", "true", "a"), orukAttr("description:bn", "বিবরণ", "a")))),
+			want: []string{`services[0] "a": read`},
+		},
+		{
+			name: "rejects a translation whose language is not a code",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("description:Polish", "Opis", "a")))),
+			want: []string{`services[0] "a": attributes[2].taxonomy_term.name: "Polish" is not a language code (2 or 3 lower-case letters, like "pl")`},
+		},
+		{
+			name: "rejects an English translation",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("description:en", "Description", "a")))),
+			want: []string{`services[0] "a": attributes[2].taxonomy_term.name: English is the main fields; "en" is not a translation`},
+		},
+		{
+			name: "rejects an empty translation",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("description:pl", " ", "a")))),
+			want: []string{`services[0] "a": attributes[2].value: is empty`},
+		},
+		{
+			name: "rejects a second translation in one language",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("description:pl", "Opis", "a"), orukAttr("description:pl", "Inny", "a")))),
+			want: []string{`services[0] "a": attributes[3].taxonomy_term.name: "description:pl" is also attributes[2]; a service has one`},
+		},
+		{
+			name: "rejects a review of no translation, and a review that is not true",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("reviewed:ro", "true", "a"), orukAttr("description:pl", "Opis", "a"), orukAttr("reviewed:pl", "yes", "a")))),
+			want: []string{
+				`services[0] "a": attributes[2].taxonomy_term.name: "reviewed:ro", but the service has no "description:ro" attribute`,
+				`services[0] "a": attributes[4].value: "yes" is not true`,
+			},
+		},
+		{
 			name: "rejects a plain HSDS record without whereto's attributes",
 			doc:  orukDoc(orukService("a", `"attributes": []`)),
 			want: []string{
@@ -528,6 +569,56 @@ func TestParseOpenReferralRecords(t *testing.T) {
 			name: "rejects a contact attribute for a contact the service lacks",
 			doc:  orukDoc(orukService("a", attrs(orukAttr("contact-note", "hello", "a-phone-9")))),
 			want: []string{`services[0] "a": attributes[2].link_id: "a-phone-9" is not a phone, url or email of this service`},
+		},
+		{
+			name: "reads contact translations of a label or a note, reviewed or not",
+			doc: orukDoc(orukService("a", `"phones": [{"id": "a-phone-1", "number": "999", "type": "voice", "description": "Emergency — Press 55."}], `+attrs(
+				orukAttr("contact-note", "Press 55.", "a-phone-1"), orukAttr("contact-label:pl", "Nagły wypadek", "a-phone-1"), orukAttr("contact-reviewed:pl", "true", "a-phone-1"),
+				orukAttr("contact-note:pl", "Naciśnij 55.", "a-phone-1"), orukAttr("contact-note:ur", "55 دبائیں۔", "a-phone-1")))),
+			want: []string{`services[0] "a": read`},
+		},
+		{
+			name: "rejects a translated contact label or note the English lacks",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("contact-label:pl", "Telefon", "a-phone-1"), orukAttr("contact-note:ro", "Sună.", "a-phone-1")))),
+			want: []string{
+				`services[0] "a": attributes[2].value: the contact has no English label to translate`,
+				`services[0] "a": attributes[3].value: the contact has no English note to translate`,
+			},
+		},
+		{
+			name: "rejects a contact translation whose language is not a code, or is English",
+			doc: orukDoc(orukService("a", `"phones": [{"id": "a-phone-1", "number": "101", "type": "voice", "description": "Phone"}], `+attrs(
+				orukAttr("contact-label:Polish", "Telefon", "a-phone-1"), orukAttr("contact-label:en", "Phone", "a-phone-1")))),
+			want: []string{
+				`services[0] "a": attributes[2].taxonomy_term.name: "Polish" is not a language code (2 or 3 lower-case letters, like "pl")`,
+				`services[0] "a": attributes[3].taxonomy_term.name: English is the main fields; "en" is not a translation`,
+			},
+		},
+		{
+			name: "rejects a second contact translation, a review of none, a review that is not true, and a translation of no contact",
+			doc: orukDoc(orukService("a", `"phones": [{"id": "a-phone-1", "number": "101", "type": "voice", "description": "Phone"}], `+attrs(
+				orukAttr("contact-label:pl", "Telefon", "a-phone-1"), orukAttr("contact-label:pl", "Zadzwoń", "a-phone-1"),
+				orukAttr("contact-reviewed:ro", "true", "a-phone-1"), orukAttr("contact-reviewed:pl", "yes", "a-phone-1"),
+				orukAttr("contact-label:bn", "ফোন", "a-phone-2")))),
+			want: []string{
+				`services[0] "a": attributes[3].taxonomy_term.name: "contact-label:pl" for "a-phone-1" is also attributes[2]`,
+				`services[0] "a": attributes[6].link_id: "a-phone-2" is not a phone, url or email of this service`,
+				`services[0] "a": attributes[5].value: "yes" is not true`,
+				`services[0] "a": attributes[4].taxonomy_term.name: "contact-reviewed:ro", but the contact "a-phone-1" has no "contact-label:ro" or "contact-note:ro" attribute`,
+			},
+		},
+		{
+			name: "reads interpreters, and ignores interpretation_services of any type",
+			doc:  orukDoc(orukService("a", `"interpretation_services": 5, `+attrs(orukAttr("interpreters", "true", "a")))),
+			want: []string{`services[0] "a": read`},
+		},
+		{
+			name: "rejects interpreters that is not true, or given twice",
+			doc:  orukDoc(orukService("a", attrs(orukAttr("interpreters", "yes", "a"), orukAttr("interpreters", "true", "a")))),
+			want: []string{
+				`services[0] "a": attributes[3].taxonomy_term.name: "interpreters" is also attributes[2]; a service has one`,
+				`services[0] "a": attributes[2].value: "yes" is not true`,
+			},
 		},
 		{
 			name: "rejects a contact order that leaves a contact out",

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -48,6 +49,9 @@ type RouteInfo struct {
 	// training data; a new route needs some (MinRouteExamples) unless the
 	// built-in data already covers it.
 	Examples []string `json:"examples,omitempty"`
+	// Translations are Label and Intro in other languages, by language
+	// code ("pl"). LabelIn and IntroIn read them.
+	Translations map[string]RouteWords `json:"translations,omitempty"`
 }
 
 // Where names the place question of a route.
@@ -69,6 +73,9 @@ type MenuGroup struct {
 	// Question is asked above the group's routes ("What do you want to
 	// report?").
 	Question string `json:"question"`
+	// Translations are Label and Question in other languages, by language
+	// code ("pl"). LabelIn and QuestionIn read them.
+	Translations map[string]GroupWords `json:"translations,omitempty"`
 }
 
 // Limits on route definitions.
@@ -133,7 +140,25 @@ func (ri RouteInfo) Clone() RouteInfo {
 	c := ri
 	c.Next = slices.Clone(ri.Next)
 	c.Examples = slices.Clone(ri.Examples)
+	c.Translations = maps.Clone(ri.Translations)
 	return c
+}
+
+// Clone returns a deep copy of g.
+func (g MenuGroup) Clone() MenuGroup {
+	g.Translations = maps.Clone(g.Translations)
+	return g
+}
+
+func cloneMenu(gs []MenuGroup) []MenuGroup {
+	if gs == nil {
+		return nil
+	}
+	out := make([]MenuGroup, len(gs))
+	for i, g := range gs {
+		out[i] = g.Clone()
+	}
+	return out
 }
 
 func cloneRoutes(rs []RouteInfo) []RouteInfo {
@@ -163,6 +188,10 @@ func (d *Directory) validateRoutes(ps *problems) {
 		checkID(ps, gp, "menu", g.ID, groups, i)
 		checkLabel(ps, gp+".label", g.Label)
 		checkText(ps, gp+".question", g.Question, true)
+		checkTranslations(ps, gp, g.Translations, func(tp string, w GroupWords) {
+			checkLabel(ps, tp+".label", w.Label)
+			checkText(ps, tp+".question", w.Question, false)
+		})
 	}
 	ids := map[string]int{}
 	for i, r := range d.Routes {
@@ -175,6 +204,10 @@ func (d *Directory) validateRoutes(ps *problems) {
 		checkLabel(ps, rp+".label", r.Label)
 		checkText(ps, rp+".description", r.Description, true)
 		checkText(ps, rp+".intro", r.Intro, false)
+		checkTranslations(ps, rp, r.Translations, func(tp string, w RouteWords) {
+			checkLabel(ps, tp+".label", w.Label)
+			checkText(ps, tp+".intro", w.Intro, false)
+		})
 		if _, ok := groups[r.Group]; r.Group != "" && !ok {
 			ps.add(rp+".group", "%q is not a menu group", r.Group)
 		}
@@ -285,7 +318,7 @@ func (d *Directory) AdoptRoutes(def *Directory) {
 	d.Menu = nil
 	for _, g := range def.Menu {
 		if groups[g.ID] {
-			d.Menu = append(d.Menu, g)
+			d.Menu = append(d.Menu, g.Clone())
 		}
 	}
 }

@@ -99,6 +99,14 @@ func (d *Directory) Validate() error {
 	for i, a := range d.Partnership.About {
 		checkText(&ps, fmt.Sprintf("partnership.about[%d]", i), a, true)
 	}
+	checkTranslations(&ps, "partnership", d.Partnership.Translations, func(tp string, w PartnershipWords) {
+		if len(w.About) == 0 {
+			ps.add(tp+".about", "is empty")
+		}
+		for i, a := range w.About {
+			checkText(&ps, fmt.Sprintf("%s.about[%d]", tp, i), a, true)
+		}
+	})
 	validateHolidays(&ps, d.BankHolidays)
 	if len(d.Services) > MaxServices {
 		ps.add("services", "has %d services, more than the %d a directory may have", len(d.Services), MaxServices)
@@ -243,6 +251,10 @@ func validateService(ps *problems, path string, s Service) {
 	for j, k := range s.Keywords {
 		checkText(ps, fmt.Sprintf("%s.keywords[%d]", path, j), k, true)
 	}
+	checkTranslations(ps, path, s.Translations, func(tp string, w ServiceWords) {
+		checkText(ps, tp+".description", w.Description, true)
+		checkLength(ps, tp+".description", w.Description, MaxDescription)
+	})
 }
 
 // checkText rejects text that would render badly or confuse a person:
@@ -283,6 +295,22 @@ func validateContact(ps *problems, path string, c Contact) {
 	checkLength(ps, path+".label", c.Label, MaxContactText)
 	checkText(ps, path+".note", c.Note, false)
 	checkLength(ps, path+".note", c.Note, MaxContactText)
+	checkTranslations(ps, path, c.Translations, func(tp string, w ContactWords) {
+		if strings.TrimSpace(w.Label) == "" && strings.TrimSpace(w.Note) == "" {
+			ps.add(tp, "has neither a label nor a note")
+		}
+		for _, f := range []struct{ name, translated, english string }{{"label", w.Label, c.Label}, {"note", w.Note, c.Note}} {
+			if f.translated == "" {
+				continue
+			}
+			fp := tp + "." + f.name
+			checkText(ps, fp, f.translated, false)
+			checkLength(ps, fp, f.translated, MaxContactText)
+			if strings.TrimSpace(f.english) == "" {
+				ps.add(fp, "the contact has no English %s to translate", f.name)
+			}
+		}
+	})
 	switch c.Hours {
 	case Always, InHours, OutOfHours:
 	default:

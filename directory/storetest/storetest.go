@@ -11,6 +11,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,6 +37,7 @@ func Run(t *testing.T, open Open) {
 		{"InvalidChangeChangesNothing", invalidChangeChangesNothing},
 		{"DeleteService", deleteService},
 		{"ImportMerges", importMerges},
+		{"TranslationsRoundTrip", translationsRoundTrip},
 		{"RefusalsAreLimited", refusalsAreLimited},
 		{"StatsCountAndSort", statsCountAndSort},
 		{"ClosedStoreRefuses", closedStoreRefuses},
@@ -337,4 +339,162 @@ func concurrentChanges(t *testing.T, st directory.Store) {
 			t.Fatalf("history out of order at %d: %d after %d", i, h[i].Seq, h[i-1].Seq)
 		}
 	}
+}
+
+// Translate gives d translations in several scripts (Latin with
+// diacritics, Arabic, Gurmukhi, Bengali), some reviewed and some not: of
+// the partnership, the menu group "report", the routes "emergency" and
+// "report-crime", the services "police-non-emergency" and "mash", the
+// label and note of the first contact of "police-emergency" (a note
+// only, in one language) and the label of the second contact of "mash".
+// d must hold those, with those contacts' English label and note (the
+// default directory does); it stays valid. Every other translation of d
+// is removed.
+func Translate(d *directory.Directory) {
+	// The fixture's translations only, whatever d had.
+	d.Partnership.Translations = nil
+	for i := range d.Menu {
+		d.Menu[i].Translations = nil
+	}
+	for i := range d.Routes {
+		d.Routes[i].Translations = nil
+	}
+	for i := range d.Services {
+		d.Services[i].Translations = nil
+		for j := range d.Services[i].Contacts {
+			d.Services[i].Contacts[j].Translations = nil
+		}
+	}
+	d.Partnership.Translations = map[string]directory.PartnershipWords{
+		"pl": {About: []string{"whereto prowadzą ludzie, którzy dbają o bezpieczeństwo Luton.", "Powie ci, gdzie zgłosić sprawę lub szukać pomocy."}, Reviewed: true},
+		"ur": {About: []string{"whereto کو وہ لوگ چلاتے ہیں جو لوٹن کو محفوظ رکھتے ہیں۔"}},
+	}
+	for i := range d.Menu {
+		if d.Menu[i].ID == "report" {
+			d.Menu[i].Translations = map[string]directory.GroupWords{
+				"pl": {Label: "Zgłoś coś", Question: "Co chcesz zgłosić?"},
+				"ro": {Label: "Raportează ceva", Question: "Ce vrei să raportezi?", Reviewed: true},
+				"bn": {Label: "কিছু জানান"},
+			}
+		}
+	}
+	for i := range d.Routes {
+		switch d.Routes[i].ID {
+		case directory.RouteEmergency:
+			d.Routes[i].Translations = map[string]directory.RouteWords{
+				"pl": {Label: "Ktoś jest teraz w niebezpieczeństwie", Reviewed: true},
+				"ur": {Label: "کوئی ابھی خطرے میں ہے"},
+				"pa": {Label: "ਕੋਈ ਹੁਣ ਖ਼ਤਰੇ ਵਿੱਚ ਹੈ"},
+			}
+		case "report-crime":
+			d.Routes[i].Translations = map[string]directory.RouteWords{
+				"pl": {Label: "Przestępstwo lub zachowanie aspołeczne", Intro: "Aby zgłosić przestępstwo, które nie jest nagłym wypadkiem:", Reviewed: true},
+				"ro": {Label: "O infracțiune sau comportament antisocial", Intro: "Pentru a raporta o infracțiune care nu este o urgență:"},
+			}
+		}
+	}
+	for i := range d.Services {
+		switch d.Services[i].ID {
+		case "police-non-emergency":
+			d.Services[i].Translations = map[string]directory.ServiceWords{
+				"pl": {Description: "Zadzwoń pod 101, aby zgłosić policji przestępstwo, które nie jest nagłym wypadkiem."},
+				"bn": {Description: "জরুরি নয় এমন অপরাধের কথা পুলিশকে জানাতে 101-এ কল করুন।"},
+				"pa": {Description: "ਜੋ ਅਪਰਾਧ ਐਮਰਜੈਂਸੀ ਨਹੀਂ ਹੈ, ਉਸ ਬਾਰੇ ਪੁਲਿਸ ਨੂੰ ਦੱਸਣ ਲਈ 101 'ਤੇ ਕਾਲ ਕਰੋ।", Reviewed: true},
+			}
+		case "mash":
+			d.Services[i].Translations = map[string]directory.ServiceWords{
+				"ur": {Description: "کونسل کی ٹیم جو خطرے میں بچوں اور بڑوں کی حفاظت کرتی ہے۔"},
+			}
+			d.Services[i].Contacts[1].Translations = map[string]directory.ContactWords{
+				"bn": {Label: "অফিসের সময়ের পরে"},
+			}
+		case "police-emergency":
+			d.Services[i].Contacts[0].Translations = map[string]directory.ContactWords{
+				"pl": {Label: "Nagły wypadek", Note: "Jeśli nie możesz mówić, zadzwoń pod 999, słuchaj, a potem naciśnij 55.", Reviewed: true},
+				"ur": {Note: "اگر آپ بول نہیں سکتے تو 999 پر کال کریں، سنیں، پھر 55 دبائیں۔"},
+			}
+		}
+	}
+}
+
+// translationsRoundTrip: translations of every kind, in several scripts,
+// come back as they went in, by import (partnership, menu, routes,
+// services and their contacts) and by PutService; the change is named
+// and audited, and the same import again changes nothing.
+func translationsRoundTrip(t *testing.T, st directory.Store) {
+	before := st.Directory()
+	want := before.Clone()
+	Translate(want)
+	var imported []directory.Service
+	var mash directory.Service
+	for _, s := range want.Services {
+		old, _ := before.Service(s.ID)
+		switch {
+		case s.ID == "mash":
+			mash = s.Clone()
+		case jsonOf(t, s) != jsonOf(t, old):
+			imported = append(imported, s.Clone())
+		}
+	}
+	in := &directory.Directory{Partnership: want.Partnership, Routes: want.Routes, Menu: want.Menu, PlaceNames: want.PlaceNames, Services: imported}
+	got, err := st.Import(ctx, "cli:test", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := func(o string) []directory.ImportResult {
+		var out []directory.ImportResult
+		for _, s := range imported {
+			out = append(out, directory.ImportResult{ID: s.ID, Outcome: o})
+		}
+		slices.SortFunc(out, func(a, b directory.ImportResult) int { return strings.Compare(a.ID, b.ID) })
+		return out
+	}
+	if want := outcomes(directory.ImportChanged); !slices.Equal(got, want) {
+		t.Errorf("Import = %v, want %v", got, want)
+	}
+	// After the import, so that a store that reloads what it wrote
+	// shows the stored routes and partnership.
+	if err := st.PutService(ctx, "U1", mash); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := jsonOf(t, st.Directory()), jsonOf(t, want); got != want {
+		t.Errorf("the directory read back differs:\n got %s\nwant %s", got, want)
+	}
+	if got, want := st.Directory().UnreviewedTranslations(), want.UnreviewedTranslations(); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("UnreviewedTranslations = %v, want %v", got, want)
+	}
+	for _, id := range []string{"mash", "police-non-emergency", "police-emergency"} {
+		h := history(t, st, id)
+		e := h[len(h)-1]
+		if got, want := directory.ChangedFields(e.Before, e.After), []string{directory.FieldTranslations}; !slices.Equal(got, want) {
+			t.Errorf("%s: changed fields %v, want %v", id, got, want)
+		}
+		w, _ := want.Service(id)
+		if got, want := jsonOf(t, e.After), jsonOf(t, w); got != want {
+			t.Errorf("%s: audited %s, want %s", id, got, want)
+		}
+	}
+	if s, _ := st.Directory().Service("police-emergency"); s.Contacts[0].NoteIn("ur") != "اگر آپ بول نہیں سکتے تو 999 پر کال کریں، سنیں، پھر 55 دبائیں۔" || s.Contacts[0].LabelIn("ur") != s.Contacts[0].Label {
+		t.Errorf("police-emergency's first contact in ur: label %q, note %q", s.Contacts[0].LabelIn("ur"), s.Contacts[0].NoteIn("ur"))
+	}
+	n := len(history(t, st, ""))
+	got, err = st.Import(ctx, "cli:test", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := outcomes(directory.ImportUnchanged); !slices.Equal(got, want) {
+		t.Errorf("the same import again = %v, want %v", got, want)
+	}
+	if got := len(history(t, st, "")); got != n {
+		t.Errorf("the same import again wrote %d audit entries", got-n)
+	}
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
