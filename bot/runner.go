@@ -12,6 +12,7 @@ import (
 
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // Message is one thing a person did in a chat, in no platform's terms.
@@ -27,6 +28,9 @@ type Message struct {
 	// into this one, sent faster than they could be answered: the answer
 	// then starts by saying so.
 	Merged Merge
+	// Lang is the language the person's app is set to, when the channel
+	// knows it (Telegram's language_code): a hint, never a choice.
+	Lang string
 }
 
 // Merge says which of several messages, sent faster than they could be
@@ -61,6 +65,10 @@ type Response struct {
 	// Replies already say so (flows.Forgotten). The message counts and
 	// CanDeleteMessages are the adapter's to fill in.
 	Forgotten flows.ForgetReport
+	// Lang is the language the replies are in: the conversation's
+	// language after this message ("" is English). Adapters mark the
+	// replies with it (a web page's lang and dir attributes).
+	Lang lang.Lang
 
 	// dir is the directory the message was answered from, for
 	// ForgetReplies.
@@ -73,6 +81,9 @@ type Response struct {
 // Forgotten's HadSession and its own counts. On a zero Response it still
 // answers, with 999 as the emergency number.
 func (r Response) ForgetReplies(report flows.ForgetReport) []flows.Reply {
+	if report.Lang == "" {
+		report.Lang = r.Lang
+	}
 	return flows.Forgotten(r.dir, report)
 }
 
@@ -163,9 +174,9 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 
 	state, had := r.load(ctx, log, key, now)
 	turn, ok := r.next(log, state, m, dir, now)
-	resp := Response{Replies: turn.Replies, Route: turn.Route, Forget: turn.Forget}
+	resp := Response{Replies: turn.Replies, Route: turn.Route, Forget: turn.Forget, Lang: turn.State.Lang}
 	if m.Merged != NotMerged && !turn.Forget {
-		resp.Replies = append([]flows.Reply{flows.Merged(m.Merged == MergedUrgent)}, resp.Replies...)
+		resp.Replies = append([]flows.Reply{flows.Merged(m.Merged == MergedUrgent, resp.Lang)}, resp.Replies...)
 	}
 	if dir != nil {
 		resp.dir = dir
@@ -177,7 +188,7 @@ func (r *Runner) Handle(ctx context.Context, m Message) (Response, error) {
 	case turn.Forget:
 		if err := r.sessions.DeleteSession(ctx, key); err != nil {
 			log.Error("forget failed", "err", err)
-			resp.Replies = flows.ForgetFailed(dir)
+			resp.Replies = flows.ForgetFailed(dir, resp.Lang)
 			resp.Forget = false
 			break
 		}
@@ -232,10 +243,10 @@ func (r *Runner) next(log *slog.Logger, s flows.State, m Message, dir *directory
 			// The stack names code, not input; the panic value could echo
 			// input, so only its type is logged.
 			log.Error("conversation panicked", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
-			turn, ok = flows.Turn{Replies: flows.Apology(dir)}, false
+			turn, ok = flows.Turn{Replies: flows.Apology(dir, s.Lang), State: flows.State{Lang: s.Lang}}, false
 		}
 	}()
-	return flows.Next(s, flows.Input{Text: m.Text, Choice: m.Choice}, dir, now), true
+	return flows.Next(s, flows.Input{Text: m.Text, Choice: m.Choice, Lang: m.Lang}, dir, now), true
 }
 
 // load returns the conversation's state. had is false only when the store

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 	"github.com/whereto-bot/whereto/triage"
 )
 
@@ -39,6 +40,7 @@ const (
 	StepShown    Step = "shown"    // one service was shown from Find
 	StepMore     Step = "more"     // the rest of a route's services were shown
 	StepArea     Step = "area"     // "Where did it happen?" before Route's answer
+	StepLanguage Step = "language" // choosing a language
 )
 
 // State is everything the bot remembers about a conversation between
@@ -67,6 +69,13 @@ type State struct {
 	// Asked is set once the bot has asked a question about the current
 	// concern, so that it never asks a second before answering.
 	Asked bool `json:"asked,omitempty"`
+	// Lang is the language the bot writes in (a catalogue's code, "pl");
+	// empty is English. LangChosen is set when the person chose it with
+	// a button or /language: it then stays until they change it. A
+	// language the bot picked itself, from the person's words or their
+	// app's language, follows the words they write.
+	Lang       lang.Lang `json:"lang,omitempty"`
+	LangChosen bool      `json:"lang_chosen,omitempty"`
 }
 
 // AreaAway is State.Area for a place outside the districts the directory
@@ -79,6 +88,10 @@ type Input struct {
 	Text string
 	// Choice is the ID of the button they tapped; it wins over Text.
 	Choice string
+	// Lang is the language the person's app is set to, if the channel
+	// knows it (Telegram's language_code, "pl" or "pl-PL"): the bot
+	// starts in it when it has it and nothing else says otherwise.
+	Lang string
 }
 
 // Choice is a button: an ID the adapter sends back in Input.Choice, and a
@@ -128,14 +141,19 @@ type Turn struct {
 // 999 answer at once, from any step. Buttons carry their meaning in their
 // IDs, so a button from an expired or restarted session still works.
 func Next(s State, in Input, dir Directory, now time.Time) Turn {
-	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: triage.DangerNone}
+	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: triage.DangerNone,
+		lang: lang.Of(string(s.Lang)), chosen: s.LangChosen}
+	if s.Lang == "" && !s.LangChosen && in.Lang != "" {
+		// The app's language, until the person's words say otherwise.
+		c.lang = lang.Of(in.Lang)
+	}
 	if in.Choice != "" {
 		c.choose(in.Choice)
 		return c.turn()
 	}
 	msg := triage.Clean(in.Text)
 	if msg.Truncated() {
-		c.say(Reply{Text: tr("truncated")})
+		c.say(Reply{Text: c.tr("truncated")})
 	}
 	text := msg.Text()
 	if strings.HasPrefix(text, "/") {
@@ -168,6 +186,13 @@ type conv struct {
 	home   bool
 	fits   []string
 	asked  bool
+	// lang is the language the bot writes in this turn; chosen whether
+	// the person chose it.
+	lang   lang.Lang
+	chosen bool
+	// interpreterSaid is set once the interpreter line is said;
+	// langNote when the bot switched language by itself this turn.
+	interpreterSaid, langNote bool
 	// recs memoises recommend within the turn: the answer, its buttons and
 	// More options ask for the same one.
 	recs []memoRec
@@ -189,7 +214,7 @@ func (c *conv) recommend(r directory.Route, district string, fits []string) reco
 			return m.rec
 		}
 	}
-	rec := recommend(c.dir, r, district, fits)
+	rec := recommend(c.dir, c.lang, r, district, fits)
 	c.recs = append(c.recs, memoRec{r, district, key, rec})
 	return rec
 }
@@ -212,7 +237,14 @@ func (c *conv) turn() Turn {
 			c.out.Asked = true
 		}
 	}
-	choices := c.choicesFor(c.out)
+	c.out.Lang, c.out.LangChosen = c.lang, c.chosen
+	if c.lang == lang.English {
+		c.out.Lang = ""
+	}
+	if c.langNote {
+		c.say(Reply{Text: c.tr("language_detected")})
+	}
+	choices := c.buttons(c.out)
 	if len(c.replies) == 0 {
 		c.say(Reply{})
 	}
@@ -250,8 +282,10 @@ func (c *conv) command(text string) {
 		c.about()
 	case "emergency", "999":
 		c.answer(directory.RouteEmergency, "")
+	case "language", "lang", "jezyk", "język", "limba":
+		c.ask(State{Step: StepLanguage})
 	default:
-		c.say(Reply{Text: tr("unknown_cmd") + "\n\n" + c.helpText()})
+		c.say(Reply{Text: c.tr("unknown_cmd") + "\n\n" + c.helpText()})
 		c.out = State{Step: StepMenu}
 	}
 }
@@ -267,7 +301,7 @@ func (c *conv) knows(r directory.Route) bool {
 func (c *conv) typedChoice(text string) (string, bool) {
 	// At StepStart the menu's buttons apply: a person whose session
 	// expired still sees the menu they were last shown.
-	choices := c.choicesFor(c.in)
+	choices := c.buttons(c.in)
 	t := strings.TrimSuffix(strings.TrimSpace(text), ".")
 	if isDigits(t) {
 		if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(choices) {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
+	"github.com/whereto-bot/whereto/triage"
 )
 
 func defaultDir(t testing.TB) *directory.Directory {
@@ -33,6 +35,8 @@ func allStates() []flows.State {
 		{Step: flows.StepFind, Found: []string{"mash", "police-non-emergency"}},
 		{Step: flows.StepArea, Route: "environmental"},
 		{Step: flows.StepArea, Route: "safeguarding", Then: "hate-crime"},
+		{Step: flows.StepLanguage}, {Step: flows.StepMenu, Lang: "ur"},
+		{Step: flows.StepAnswered, Route: "fraud", Lang: "pl", LangChosen: true},
 	}
 	routes, _ := directory.Default()
 	for _, r := range routes.RouteIDs() {
@@ -115,7 +119,14 @@ func TestDangerFromEveryStep(t *testing.T) {
 			t.Errorf("state %+v: danger gave route %q, want emergency", s, turn.Route)
 		}
 		text := flows.RenderText(turn.Replies)
-		if !strings.HasPrefix(text, "Call 999 now") || !strings.Contains(text, "press 55") {
+		// In English, unless the person chose another language: a
+		// plainly English message turns a language the bot chose
+		// itself back to English.
+		want := lang.English
+		if s.LangChosen {
+			want = s.Lang
+		}
+		if !strings.HasPrefix(text, lang.T(want, "call_now", "999")) || !strings.Contains(text, "55") {
 			t.Errorf("state %+v: emergency answer lacks 999 or the Silent Solution:\n%s", s, text)
 		}
 	}
@@ -211,15 +222,17 @@ func TestBadInput(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
-		want string // in the reply
+		want string // in the reply; "key:K" for catalogue key K in the conversation's language
 	}{
-		{"empty", "", "did not get any words"},
-		{"whitespace only", " \t \u00a0 \u2003 ", "did not get any words"},
-		{"over 100 KB", strings.Repeat("rubbish "+marker+" ", 13000), "only read the first part"},
+		{"empty", "", "key:empty"},
+		{"whitespace only", " \t \u00a0 \u2003 ", "key:empty"},
+		{"over 100 KB", strings.Repeat("rubbish "+marker+" ", 13000), "key:truncated"},
 		{"invalid UTF-8", "\xff\xfe\xfd " + marker + " \xc3\x28", ""},
 		{"control characters", "\x00\x07\x1b[31m" + marker + "\x1b[0m\r\n", ""},
 		{"emoji", "😱😱😱 " + marker, ""},
-		{"right-to-left", "میرا فون چوری ہو گیا " + marker, "only read English"},
+		{"right-to-left", "میرا فون چوری ہو گیا " + marker, ""},
+		{"a script it cannot read", "我的手机昨天在公园里被偷了，请帮帮我 " + marker, "key:not_english"},
+		{"Arabic", "سرق هاتفي في الحديقة " + marker, "key:not_english"},
 		{"bidi override", "\u202e" + marker + " tfel ot thgir", ""},
 		{"markup", "<b>" + marker + "</b> *x* _y_ [z](http://e.x) `c` &amp;", ""},
 		{"only numbers", "4242424242 " + marker, ""},
@@ -240,8 +253,13 @@ func TestBadInput(t *testing.T) {
 				if strings.ContainsAny(text, "\x00\x1b\u202e") {
 					t.Fatalf("state %+v: reply contains control characters", s)
 				}
-				if tt.want != "" && !strings.Contains(text, tt.want) {
-					t.Errorf("state %+v: reply lacks %q:\n%s", s, tt.want, text)
+				want := tt.want
+				if key, ok := strings.CutPrefix(want, "key:"); ok {
+					// In the conversation's language.
+					want = lang.T(lang.Of(string(s.Lang)), key)
+				}
+				if want != "" && !strings.Contains(text, want) {
+					t.Errorf("state %+v: reply lacks %q:\n%s", s, want, text)
 				}
 			}
 		})
@@ -301,7 +319,7 @@ func TestRecommend(t *testing.T) {
 		{"hello", directory.RouteUnclear, []string{}, []string{}},
 	}
 	for _, tt := range tests {
-		got := flows.Recommend(tt.text, dir, night)
+		got := flows.Recommend(tt.text, dir, night, triage.Hint{})
 		if got.Route != tt.route || !reflect.DeepEqual(got.Services, tt.services) || !reflect.DeepEqual(got.Contacts, tt.contacts) {
 			t.Errorf("Recommend(%q) = %+v, want route %s services %v contacts %v", tt.text, got, tt.route, tt.services, tt.contacts)
 		}

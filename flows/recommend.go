@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 	"github.com/whereto-bot/whereto/triage"
 )
 
@@ -33,7 +34,7 @@ type recommendation struct {
 // services that serve the district, in order; a service with When words
 // comes among the first only if the message fits it; fallback services
 // only when no local service serves them.
-func recommend(dir Directory, r directory.Route, district string, fits []string) recommendation {
+func recommend(dir Directory, l lang.Lang, r directory.Route, district string, fits []string) recommendation {
 	var rec recommendation
 	var fallbacks, ready, later []directory.Service
 	first := true
@@ -55,11 +56,11 @@ func recommend(dir Directory, r directory.Route, district string, fits []string)
 		switch {
 		case !svc.Active():
 			if first && len(ref.When) == 0 {
-				rec.notes = append(rec.notes, tr("closed", svc.Name, statusWords(svc.Status)))
+				rec.notes = append(rec.notes, tr(l, "closed", svc.Name, statusWords(l, svc.Status)))
 			}
 		case !svc.Serves(district):
 			if wasFirst {
-				rec.notes = append(rec.notes, tr("not_your_area", svc.Name, areaName(svc)))
+				rec.notes = append(rec.notes, tr(l, "not_your_area", svc.Name, areaName(svc)))
 			}
 		case len(ref.When) == 0 || slices.Contains(fits, svc.ID):
 			ready = append(ready, svc)
@@ -104,11 +105,11 @@ func anyLocal(ss []directory.Service) bool {
 	return false
 }
 
-func statusWords(s directory.Status) string {
+func statusWords(l lang.Lang, s directory.Status) string {
 	if s == directory.StatusInactive {
-		return tr("not_available")
+		return tr(l, "not_available")
 	}
-	return tr("closed_now")
+	return tr(l, "closed_now")
 }
 
 // fitting returns the ids of route r's services whose When words the
@@ -242,14 +243,14 @@ func named(dir Directory, q string) []directory.Service {
 
 // scheduleWords says a schedule's weekly hours in plain words: "Monday to
 // Friday, 9am to 5pm".
-func scheduleWords(h directory.Schedule) string {
+func scheduleWords(l lang.Lang, h directory.Schedule) string {
 	var parts []string
 	for _, p := range h.Weekly {
-		parts = append(parts, daysWords(p.Days)+", "+tr("time_range", clockWords(p.Opens), clockWords(p.Closes)))
+		parts = append(parts, daysWords(l, p.Days)+", "+tr(l, "time_range", clockWords(l, p.Opens), clockWords(l, p.Closes)))
 	}
 	s := strings.Join(parts, "; ")
 	if h.BankHolidays != directory.BankHolidaysOpen {
-		s += tr("bank_holidays")
+		s += tr(l, "bank_holidays")
 	}
 	return s
 }
@@ -258,7 +259,7 @@ var weekOrder = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // daysWords names a list of days: "Monday to Friday", "Saturday and
 // Sunday", "every day".
-func daysWords(days []string) string {
+func daysWords(l lang.Lang, days []string) string {
 	idx := make([]int, 0, len(days))
 	for _, d := range days {
 		if i := slices.Index(weekOrder, d); i >= 0 {
@@ -269,38 +270,43 @@ func daysWords(days []string) string {
 	idx = slices.Compact(idx)
 	switch {
 	case len(idx) == 7:
-		return tr("all_week")
+		return tr(l, "all_week")
 	case len(idx) == 0:
 		return ""
 	case len(idx) == 1:
-		return dayWords[weekOrder[idx[0]]]
+		return dayWord(l, weekOrder[idx[0]])
 	case len(idx) == 2:
-		return tr("day_list", dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[1]]])
+		return tr(l, "day_list", dayWord(l, weekOrder[idx[0]]), dayWord(l, weekOrder[idx[1]]))
 	}
 	if idx[len(idx)-1]-idx[0] == len(idx)-1 {
-		return tr("day_range", dayWords[weekOrder[idx[0]]], dayWords[weekOrder[idx[len(idx)-1]]])
+		return tr(l, "day_range", dayWord(l, weekOrder[idx[0]]), dayWord(l, weekOrder[idx[len(idx)-1]]))
 	}
 	names := make([]string, len(idx))
 	for i, d := range idx {
-		names[i] = dayWords[weekOrder[d]]
+		names[i] = dayWord(l, weekOrder[d])
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return tr(l, "day_list", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // clockWords says "09:00" as "9am", "17:30" as "5:30pm", "24:00" as
 // "midnight".
-func clockWords(s string) string {
+func clockWords(l lang.Lang, s string) string {
 	t, err := time.Parse("15:04", s)
 	if err != nil {
 		if s == "24:00" {
-			return tr("midnight")
+			return tr(l, "midnight")
 		}
 		return s
 	}
+	if t.Minute() == 0 && t.Hour() == 0 {
+		return tr(l, "midnight")
+	}
+	if l != lang.English {
+		// "9am" is English; the 24-hour clock reads the same in every
+		// other language whereto speaks.
+		return t.Format("15:04")
+	}
 	if t.Minute() == 0 {
-		if t.Hour() == 0 {
-			return tr("midnight")
-		}
 		return t.Format("3pm")
 	}
 	return t.Format("3:04pm")
@@ -316,15 +322,23 @@ type Recommendation struct {
 	Confidence float64
 	Services   []string
 	Contacts   []string
+	// Lang is the language the message is in, a BCP 47 code: "en" for
+	// English (or Latin text of no language whereto knows), triage.Und
+	// for a script it cannot place.
+	Lang string
 }
 
 // Recommend classifies text with dir's routes and resolves the route
 // against the directory at instant now, as the conversation would for
 // someone in the partnership's area who said nothing more. For
 // directory.RouteUnclear it names no services: the bot would ask instead.
-func Recommend(text string, dir Directory, now time.Time) Recommendation {
-	t := triage.ClassifyFor(dir, text)
-	rec := Recommendation{Route: t.Route, Danger: t.Danger, Confidence: t.Confidence, Services: []string{}, Contacts: []string{}}
+// h says what is known of the message's language (whereto route --lang).
+func Recommend(text string, dir Directory, now time.Time, h triage.Hint) Recommendation {
+	t := triage.ClassifyMessage(dir, triage.Clean(text), h)
+	rec := Recommendation{Route: t.Route, Danger: t.Danger, Confidence: t.Confidence, Services: []string{}, Contacts: []string{}, Lang: t.Lang}
+	if rec.Lang == "" {
+		rec.Lang = string(lang.English)
+	}
 	if t.Route == directory.RouteUnclear {
 		return rec
 	}
@@ -348,7 +362,7 @@ func Recommend(text string, dir Directory, now time.Time) Recommendation {
 	}
 	// As the conversation would show it to someone who skipped the
 	// place question: the partnership's own area.
-	r := recommend(dir, t.Route, "", fitting(dir, t.Route, triage.Normalise(triage.Clean(text).Text())))
+	r := recommend(dir, lang.English, t.Route, "", fitting(dir, t.Route, triage.Normalise(triage.Clean(text).Text())))
 	if r.main != nil {
 		add(*r.main)
 	}

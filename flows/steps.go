@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 	"github.com/whereto-bot/whereto/triage"
 )
 
@@ -21,11 +22,22 @@ const (
 	prefixNow   = "now:"  // "now:ROUTE:yes" / "now:ROUTE:no": is it happening now?
 	prefixArea  = "area:" // "area:skip:ROUTE", "area:home:ROUTE", "area:away:ROUTE"
 	prefixMore  = "more:" // "more:ROUTE": the rest of a route's services
+	prefixLang  = "lang:" // "lang:pl": write in this language
 )
 
-// choicesFor returns the buttons shown in state s, in order.
+// buttons returns the buttons shown in state s: its own, and in a
+// language other than English always one tap back to English.
+func (c *conv) buttons(s State) []Choice {
+	out := c.choicesFor(s)
+	if c.lang != lang.English && s.Step != StepLanguage {
+		out = append(out, Choice{prefixLang + string(lang.English), lang.T(lang.English, "language_name")})
+	}
+	return out
+}
+
+// choicesFor returns the buttons of state s, in order.
 func (c *conv) choicesFor(s State) []Choice {
-	back := Choice{choiceMenu, tr("back_to_menu")}
+	back := Choice{choiceMenu, c.tr("back_to_menu")}
 	switch s.Step {
 	case StepStart, StepMenu:
 		return c.menuChoices()
@@ -33,14 +45,14 @@ func (c *conv) choicesFor(s State) []Choice {
 		var out []Choice
 		for _, r := range c.dir.RouteList() {
 			if r.Group == s.Group && r.Group != "" {
-				out = append(out, Choice{prefixRoute + string(r.ID), r.Label})
+				out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(c.code())})
 			}
 		}
 		return append(out, back)
 	case StepNow:
 		return []Choice{
-			{prefixNow + string(s.Route) + ":yes", tr("danger_yes")},
-			{prefixNow + string(s.Route) + ":no", tr("danger_no")},
+			{prefixNow + string(s.Route) + ":yes", c.tr("danger_yes")},
+			{prefixNow + string(s.Route) + ":no", c.tr("danger_no")},
 		}
 	case StepOwnWords:
 		return []Choice{back}
@@ -68,21 +80,21 @@ func (c *conv) choicesFor(s State) []Choice {
 	case StepAnswered:
 		var out []Choice
 		if len(c.rest(s)) > 0 {
-			out = append(out, Choice{prefixMore + string(s.Route), tr("more_options")})
+			out = append(out, Choice{prefixMore + string(s.Route), c.tr("more_options")})
 		}
 		if s.Area == "" && !s.Home && s.Route != directory.RouteEmergency {
 			// Answered for the partnership's area without asking: one tap
 			// gives the answer for somewhere else.
 			if rec := c.recommend(s.Route, "", s.Fits); rec.main != nil && rec.main.Local() {
 				where, _, _ := strings.Cut(areaName(*rec.main), " (")
-				out = append(out, Choice{prefixArea + "away:" + string(s.Route), tr("not_in_area", where)})
+				out = append(out, Choice{prefixArea + "away:" + string(s.Route), c.tr("not_in_area", where)})
 			}
 		}
 		offered := map[directory.Route]bool{s.Route: true}
 		offer := func(r directory.Route) {
 			if ri, ok := c.dir.Route(r); ok && !offered[r] {
 				offered[r] = true
-				out = append(out, Choice{prefixRoute + string(r), ri.Label})
+				out = append(out, Choice{prefixRoute + string(r), ri.LabelIn(c.code())})
 			}
 		}
 		if s.Then != "" {
@@ -96,25 +108,31 @@ func (c *conv) choicesFor(s State) []Choice {
 				offer(n)
 			}
 		}
-		return append(out, Choice{choiceMenu, tr("start_again")})
+		return append(out, Choice{choiceMenu, c.tr("start_again")})
 	case StepShown:
-		return []Choice{{choiceFind, tr("find_another")}, {choiceMenu, tr("start_again")}}
+		return []Choice{{choiceFind, c.tr("find_another")}, {choiceMenu, c.tr("start_again")}}
 	case StepMore:
 		var out []Choice
 		if ri, ok := c.dir.Route(s.Route); ok {
 			for _, n := range ri.Next {
 				if nr, ok := c.dir.Route(n); ok && len(out) < 2 {
-					out = append(out, Choice{prefixRoute + string(n), nr.Label})
+					out = append(out, Choice{prefixRoute + string(n), nr.LabelIn(c.code())})
 				}
 			}
 		}
-		return append(out, Choice{choiceMenu, tr("start_again")})
+		return append(out, Choice{choiceMenu, c.tr("start_again")})
+	case StepLanguage:
+		var out []Choice
+		for _, l := range lang.Languages() {
+			out = append(out, Choice{prefixLang + string(l), lang.T(l, "language_name")})
+		}
+		return append(out, back)
 	case StepArea:
 		r := string(s.Route)
 		return []Choice{
-			{prefixArea + "home:" + r, tr("in_area", c.dir.About().Area)},
-			{prefixArea + "away:" + r, tr("elsewhere")},
-			{prefixArea + "skip:" + r, tr("skip")},
+			{prefixArea + "home:" + r, c.tr("in_area", c.dir.About().Area)},
+			{prefixArea + "away:" + r, c.tr("elsewhere")},
+			{prefixArea + "skip:" + r, c.tr("skip")},
 		}
 	}
 	return nil
@@ -125,47 +143,49 @@ func (c *conv) choicesFor(s State) []Choice {
 func (c *conv) menuChoices() []Choice {
 	var out []Choice
 	if ri, ok := c.dir.Route(directory.RouteEmergency); ok {
-		out = append(out, Choice{prefixRoute + string(ri.ID), ri.Label})
+		out = append(out, Choice{prefixRoute + string(ri.ID), ri.LabelIn(c.code())})
 	}
 	for _, g := range c.dir.MenuGroups() {
-		out = append(out, Choice{prefixGroup + g.ID, g.Label})
+		out = append(out, Choice{prefixGroup + g.ID, g.LabelIn(c.code())})
 	}
 	for _, r := range c.dir.RouteList() {
 		if r.Group == "" && r.ID != directory.RouteEmergency {
-			out = append(out, Choice{prefixRoute + string(r.ID), r.Label})
+			out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(c.code())})
 		}
 	}
-	return append(out, Choice{choiceFind, tr("find_contact")}, Choice{choiceWords, tr("own_words_btn")})
+	return append(out, Choice{choiceFind, c.tr("find_contact")}, Choice{choiceWords, c.tr("own_words_btn")})
 }
 
 // question is what the bot asks in state s.
 func (c *conv) question(s State) string {
 	switch s.Step {
 	case StepStart, StepMenu:
-		return tr("menu")
+		return c.tr("menu")
 	case StepGroup:
 		for _, g := range c.dir.MenuGroups() {
 			if g.ID == s.Group {
-				return g.Question
+				return g.QuestionIn(c.code())
 			}
 		}
-		return tr("menu")
+		return c.tr("menu")
 	case StepNow:
-		return c.dangerLine() + "\n\n" + tr("danger_check")
+		return c.dangerLine() + "\n\n" + c.tr("danger_check")
 	case StepOwnWords:
-		return tr("own_words")
+		return c.tr("own_words")
+	case StepLanguage:
+		return c.tr("language_choose")
 	case StepFind:
 		if len(s.Found) > 0 {
-			return tr("found")
+			return c.tr("found")
 		}
-		return tr("find")
+		return c.tr("find")
 	case StepAnswered, StepShown, StepMore:
-		return tr("anything_else")
+		return c.tr("anything_else")
 	case StepArea:
 		if ri, _ := c.dir.Route(s.Route); ri.Where == directory.WhereLives {
-			return tr("where_lives")
+			return c.tr("where_lives")
 		}
-		return tr("where_happened")
+		return c.tr("where_happened")
 	}
 	return ""
 }
@@ -233,7 +253,7 @@ func (c *conv) choose(id string) {
 			c.answer(route, then)
 			return
 		case ans == "no":
-			c.say(Reply{Text: tr("what_about")})
+			c.say(Reply{Text: c.tr("what_about")})
 			c.out = State{Step: StepMenu}
 			return
 		}
@@ -256,12 +276,19 @@ func (c *conv) choose(id string) {
 			c.more(r)
 			return
 		}
+	case strings.HasPrefix(id, prefixLang):
+		if l, ok := lang.Find(strings.TrimPrefix(id, prefixLang)); ok {
+			c.lang, c.chosen = l, true
+			c.say(Reply{Text: c.tr("language_set")})
+			c.ask(State{Step: StepMenu})
+			return
+		}
 	case strings.HasSuffix(id, "-now:yes"):
 		// The danger question's button of earlier versions.
 		c.answer(directory.RouteEmergency, "")
 		return
 	}
-	c.say(Reply{Text: tr("lost_track")})
+	c.say(Reply{Text: c.tr("lost_track")})
 	c.ask(State{Step: StepMenu})
 }
 
@@ -269,11 +296,12 @@ func (c *conv) choose(id string) {
 func (c *conv) freeText(msg triage.Message) {
 	text := msg.Text()
 	if text == "" {
-		c.say(Reply{Text: tr("empty")})
+		c.say(Reply{Text: c.tr("empty")})
 		c.reask()
 		return
 	}
-	t := triage.ClassifyMessage(c.dir, msg)
+	t := triage.ClassifyMessage(c.dir, msg, triage.Hint{Lang: string(c.lang)})
+	c.follow(t.Lang)
 	c.danger = t.Danger
 	if t.Danger == triage.DangerNow {
 		c.answer(directory.RouteEmergency, t.Second)
@@ -286,9 +314,11 @@ func (c *conv) freeText(msg triage.Message) {
 		c.choose(prefixNow + string(c.in.Route) + ":no")
 		return
 	}
-	if t.Language != "" {
-		c.say(Reply{Text: tr("not_english")})
-		c.out = State{Step: StepMenu}
+	if !triage.Reads(t.Lang) {
+		// A language it cannot read: say so, offer the ones it can, and
+		// the 999 line (danger words of every language were read above).
+		c.say(Reply{Text: c.tr("not_english")})
+		c.out = State{Step: StepLanguage}
 		return
 	}
 	// Where, if the message says (a postcode, a town), so that the bot
@@ -307,7 +337,7 @@ func (c *conv) freeText(msg triage.Message) {
 		}
 	}
 	if c.in.Step == StepArea && t.Danger == triage.DangerNone && (t.Route == directory.RouteUnclear || directory.LooksLikePostcode(text)) {
-		c.say(Reply{Text: tr("unknown_place")})
+		c.say(Reply{Text: c.tr("unknown_place")})
 		c.reask()
 		return
 	}
@@ -331,11 +361,11 @@ func (c *conv) freeText(msg triage.Message) {
 			return
 		}
 		if c.in.Step == StepNow {
-			c.say(Reply{Text: tr("please_choose")})
+			c.say(Reply{Text: c.tr("please_choose")})
 			c.reask()
 			return
 		}
-		c.say(Reply{Text: tr("unclear")})
+		c.say(Reply{Text: c.tr("unclear")})
 		c.out = State{Step: StepMenu}
 		return
 	}
@@ -386,7 +416,7 @@ func (c *conv) answer(r, then directory.Route) {
 		return
 	}
 	var head strings.Builder
-	head.WriteString(ri.Intro)
+	head.WriteString(ri.IntroIn(c.code()))
 	for _, note := range rec.notes {
 		if head.Len() > 0 {
 			head.WriteString("\n\n")
@@ -399,7 +429,7 @@ func (c *conv) answer(r, then directory.Route) {
 	if rec.main != nil {
 		rep := c.serviceReply(*rec.main, false)
 		if rec.main.Local() && c.area == "" && !c.home {
-			rep.Text += "\n" + tr("covers", areaName(*rec.main))
+			rep.Text += "\n" + c.tr("covers", areaName(*rec.main))
 		}
 		c.say(rep)
 	}
@@ -407,13 +437,16 @@ func (c *conv) answer(r, then directory.Route) {
 	var links []Link
 	var ids []string
 	if len(rec.alts) > 0 {
-		tail.WriteString(tr("or"))
+		tail.WriteString(c.tr("or"))
+		offers := false
 		for _, svc := range rec.alts {
 			line, l := c.shortLine(svc)
 			tail.WriteString("\n" + line)
 			links = append(links, l...)
 			ids = append(ids, svc.ID)
+			offers = offers || svc.Interpreters
 		}
+		tail.WriteString(c.interpreter(offers))
 	}
 	if ri.DangerCheck {
 		if tail.Len() > 0 {
@@ -431,9 +464,10 @@ func (c *conv) answer(r, then directory.Route) {
 // emergency is the 999 answer: the number first, how to call it without
 // speaking or hearing, then the concern to come back to.
 func (c *conv) emergency(then directory.Route) {
-	ct := c.emergencyContact()
+	ct := c.local(c.emergencyContact())
 	var b strings.Builder
-	b.WriteString(tr("call_now", ct.Value))
+	b.WriteString(c.tr("call_now", ct.Value))
+	b.WriteString(c.interpreter(true))
 	if ct.Note != "" {
 		b.WriteString("\n" + ct.Note)
 	}
@@ -445,6 +479,7 @@ func (c *conv) emergency(then directory.Route) {
 		}
 		ids = append(ids, svc.ID)
 		for _, other := range svc.ContactsAt(c.now) {
+			other = c.local(other)
 			if other.Value == ct.Value && other.Kind == ct.Kind {
 				continue
 			}
@@ -454,7 +489,7 @@ func (c *conv) emergency(then directory.Route) {
 				// but only if ..."): it is the line.
 				b.WriteString("\n" + other.Note)
 			default:
-				b.WriteString("\n" + contactLine(other))
+				b.WriteString("\n" + c.contactLine(other))
 				if other.Note != "" {
 					b.WriteString(" " + other.Note)
 				}
@@ -465,7 +500,7 @@ func (c *conv) emergency(then directory.Route) {
 		}
 	}
 	c.say(Reply{Text: b.String(), Links: links, Services: ids})
-	c.say(Reply{Text: tr("after_danger")})
+	c.say(Reply{Text: c.tr("after_danger")})
 	c.route = directory.RouteEmergency
 	c.danger = triage.DangerNow
 	c.out = State{Step: StepAnswered, Route: directory.RouteEmergency, Then: then}
@@ -478,7 +513,7 @@ func (c *conv) more(r directory.Route) {
 	var b strings.Builder
 	var links []Link
 	var ids []string
-	b.WriteString(tr("other_options"))
+	b.WriteString(c.tr("other_options"))
 	for _, svc := range rest {
 		line, l := c.shortLine(svc)
 		b.WriteString("\n" + line)
@@ -487,7 +522,7 @@ func (c *conv) more(r directory.Route) {
 	}
 	if len(rest) == 0 {
 		b.Reset()
-		b.WriteString(tr("anything_else"))
+		b.WriteString(c.tr("anything_else"))
 	}
 	c.say(Reply{Text: b.String(), Links: links, Services: ids})
 	c.route = r
@@ -544,19 +579,20 @@ func (c *conv) lookup(text string, anyMatch bool) bool {
 // (with describe) what it is for.
 func (c *conv) serviceReply(svc directory.Service, describe bool) Reply {
 	var b strings.Builder
-	if describe && svc.Description != "" {
-		b.WriteString(svc.Description + "\n")
+	if d := svc.DescriptionIn(c.code()); describe && d != "" {
+		b.WriteString(d + "\n")
 	}
 	if svc.Alert != "" {
-		b.WriteString(tr("notice") + svc.Alert + "\n")
+		b.WriteString(c.tr("notice") + svc.Alert + "\n")
 	}
 	var links []Link
 	contacts := svc.ContactsAt(c.now)
 	for i, ct := range contacts {
+		ct = c.local(ct)
 		if i > 0 || b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(contactLine(ct))
+		b.WriteString(c.contactLine(ct))
 		if ct.Note != "" && ct.Note != ct.Label {
 			b.WriteString("\n" + ct.Note)
 		}
@@ -568,6 +604,7 @@ func (c *conv) serviceReply(svc directory.Service, describe bool) Reply {
 			links = append(links, Link{Label: label, URL: ct.Value})
 		}
 	}
+	b.WriteString(c.interpreter(svc.Interpreters))
 	if h := c.hoursLine(svc, contacts); h != "" {
 		b.WriteString("\n" + h)
 	}
@@ -586,7 +623,7 @@ func (c *conv) shortLine(svc directory.Service) (string, []Link) {
 	if ct.Kind == directory.KindWeb {
 		links = append(links, Link{Label: svc.Name, URL: ct.Value})
 	}
-	v := contactValue(ct)
+	v := c.contactValue(ct)
 	if ct.Kind == directory.KindWeb {
 		v = ct.Value
 	}
@@ -615,37 +652,37 @@ func (c *conv) hoursLine(svc directory.Service, contacts []directory.Contact) st
 			return ""
 		}
 		if hasWeb {
-			return tr("hours_unknown") + tr("check_website")
+			return c.tr("hours_unknown") + c.tr("check_website")
 		}
-		return tr("hours_unknown")
+		return c.tr("hours_unknown")
 	}
 	if svc.Hours.IsAlwaysOpen() {
 		if alwaysLabel(contacts) {
 			return ""
 		}
-		return tr("open_always")
+		return c.tr("open_always")
 	}
-	hours := scheduleWords(*svc.Hours)
+	hours := scheduleWords(c.lang, *svc.Hours)
 	in, why := svc.HoursAt(c.now)
 	switch {
 	case in && hasOOH:
-		line := tr("open_now", hours)
+		line := c.tr("open_now", hours)
 		if closes, ok := svc.Hours.ClosesAt(c.now); ok {
-			line += tr("closes_at", clockWords(closes.In(directory.London()).Format("15:04")))
+			line += c.tr("closes_at", clockWords(c.lang, closes.In(directory.London()).Format("15:04")))
 		}
 		return line
 	case in:
-		return tr("open_now", hours)
+		return c.tr("open_now", hours)
 	case strings.HasPrefix(why, "bank holiday") || strings.HasPrefix(why, "exception"):
-		line := tr("closed_today", why)
+		line := c.tr("closed_today", why)
 		if hasOOH {
-			line += tr("use_ooh")
+			line += c.tr("use_ooh")
 		}
 		return line
 	default:
-		line := tr("closed_hours", hours)
+		line := c.tr("closed_hours", hours)
 		if hasOOH {
-			line += tr("use_ooh")
+			line += c.tr("use_ooh")
 		}
 		return line
 	}
@@ -665,28 +702,28 @@ func alwaysLabel(cts []directory.Contact) bool {
 
 // contactLine writes one contact as people act on it: "Call 0808 2000
 // 247 (24/7 helpline)", "Website: https://...".
-func contactLine(ct directory.Contact) string {
-	line := contactValue(ct)
+func (c *conv) contactLine(ct directory.Contact) string {
+	line := c.contactValue(ct)
 	if ct.Label != "" && ct.Kind != directory.KindWeb && ct.Kind != directory.KindEmail && !strings.EqualFold(ct.Label, "phone") && !strings.EqualFold(ct.Label, line) {
 		line += " (" + ct.Label + ")"
 	}
-	if ct.Kind == directory.KindWeb && ct.Label != "" && !strings.EqualFold(ct.Label, tr("website")) {
+	if ct.Kind == directory.KindWeb && ct.Label != "" && !strings.EqualFold(ct.Label, c.tr("website")) {
 		line = ct.Label + ": " + ct.Value
 	}
 	return line
 }
 
 // contactValue is a contact's value with the verb to use it.
-func contactValue(ct directory.Contact) string {
+func (c *conv) contactValue(ct directory.Contact) string {
 	switch ct.Kind {
 	case directory.KindPhone:
-		return tr("call", ct.Value)
+		return c.tr("call", ct.Value)
 	case directory.KindText:
-		return tr("text", ct.Value)
+		return c.tr("text", ct.Value)
 	case directory.KindEmail:
-		return tr("email") + ": " + ct.Value
+		return c.tr("email") + ": " + ct.Value
 	default:
-		return tr("website") + ": " + ct.Value
+		return c.tr("website") + ": " + ct.Value
 	}
 }
 
@@ -708,25 +745,66 @@ func (c *conv) emergencyContact() directory.Contact {
 // dangerLine is the one line that answers where danger may be close
 // carry: "If you are in danger now, call 999."
 func (c *conv) dangerLine() string {
-	return tr("danger_line", c.emergencyContact().Value)
+	return c.tr("danger_line", c.emergencyContact().Value)
 }
 
 // emergencyLine is the danger line with, from the directory, how to call
 // without speaking (the Silent Solution). The welcome and apologies carry
 // it.
 func (c *conv) emergencyLine() string {
-	ct := c.emergencyContact()
-	line := tr("danger_line", ct.Value)
+	ct := c.local(c.emergencyContact())
+	line := c.tr("danger_line", ct.Value)
 	if ct.Note != "" {
 		line += " " + ct.Note
 	}
 	return line
 }
 
+// local is a contact with its label and note in the conversation's
+// language, where the directory has them.
+func (c *conv) local(ct directory.Contact) directory.Contact {
+	if code := c.code(); code != "" {
+		ct.Label, ct.Note = ct.LabelIn(code), ct.NoteIn(code)
+	}
+	return ct
+}
+
+// interpreter is the line, once a turn and only in a language other than
+// English, that says a caller can ask for an interpreter: for a service
+// that finds one (offers). It starts with a line break; "" otherwise.
+func (c *conv) interpreter(offers bool) string {
+	if !offers || c.lang == lang.English || c.interpreterSaid {
+		return ""
+	}
+	c.interpreterSaid = true
+	return "\n" + c.tr("interpreter")
+}
+
+// code is the conversation's language as the directory names it ("pl"),
+// for its translated words; "" for English.
+func (c *conv) code() string {
+	if c.lang == lang.English {
+		return ""
+	}
+	return string(c.lang)
+}
+
+// follow switches to the language a message was written in, when the
+// person has not chosen one and the bot speaks it. The turn says so at
+// its end, after the answer, so that the thing to do comes first.
+func (c *conv) follow(code string) {
+	l, ok := lang.Find(code)
+	if !ok || c.chosen || l == c.lang {
+		return
+	}
+	c.lang = l
+	c.langNote = l != lang.English
+}
+
 // welcome greets a new conversation and shows the menu.
 func (c *conv) welcome() {
 	p := c.dir.About()
-	c.say(Reply{Text: tr("welcome", p.Area) + "\n\n" + c.emergencyLine() + "\n\n" + tr("privacy")})
+	c.say(Reply{Text: c.tr("welcome", p.Area) + "\n\n" + c.emergencyLine() + "\n\n" + c.tr("privacy")})
 	c.ask(State{Step: StepMenu})
 }
 
@@ -735,9 +813,9 @@ func (c *conv) welcome() {
 func (c *conv) about() {
 	p := c.dir.About()
 	var b strings.Builder
-	b.WriteString(strings.Join(p.About, "\n\n"))
+	b.WriteString(strings.Join(p.AboutIn(c.code()), "\n\n"))
 	if b.Len() == 0 {
-		b.WriteString(tr("about_run", p.Name))
+		b.WriteString(c.tr("about_run", p.Name))
 	}
 	// What it helps with, as the menu offers it: danger now, each menu
 	// group with its routes, and routes outside any group.
@@ -747,10 +825,10 @@ func (c *conv) about() {
 			labels = append(labels, "- "+ch.Label)
 		}
 	}
-	b.WriteString("\n\n" + tr("about_routes") + "\n" + strings.Join(labels, "\n"))
+	b.WriteString("\n\n" + c.tr("about_routes") + "\n" + strings.Join(labels, "\n"))
 	var links []Link
 	if p.Website != "" {
-		b.WriteString("\n\n" + tr("about_website", p.Website))
+		b.WriteString("\n\n" + c.tr("about_website", p.Website))
 		links = append(links, Link{Label: p.Name, URL: p.Website})
 	}
 	c.say(Reply{Heading: p.Name, Text: b.String(), Links: links})
@@ -760,5 +838,5 @@ func (c *conv) about() {
 // helpText explains what the bot does and its commands.
 func (c *conv) helpText() string {
 	p := c.dir.About()
-	return tr("help_intro", p.Area) + "\n\n" + tr("help_commands") + "\n\n" + c.emergencyLine()
+	return c.tr("help_intro", p.Area) + "\n\n" + c.tr("help_commands") + "\n\n" + c.emergencyLine()
 }

@@ -16,7 +16,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/transcripts")
 
 // A transcript is a whole conversation: header lines ("# comment",
-// "at: RFC3339 time"), then "> " lines for what the person types (or
+// "at: RFC3339 time", "app-lang: CODE" for the language the person's app
+// says), then "> " lines for what the person types (or
 // "> [choice-id]" for a button they tap) and "< " lines for what the bot
 // answers, rendered as the terminal chat shows it. The test replays the "> "
 // lines and compares everything; -update rewrites the "< " lines.
@@ -57,6 +58,7 @@ func replay(t *testing.T, script string, dir *directory.Directory) string {
 	var out strings.Builder
 	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC) // a Wednesday afternoon
 	var st flows.State
+	appLang := ""
 	for _, line := range strings.Split(strings.TrimRight(script, "\n"), "\n") {
 		switch {
 		case strings.HasPrefix(line, "<"):
@@ -68,10 +70,13 @@ func replay(t *testing.T, script string, dir *directory.Directory) string {
 			}
 			now = at
 			out.WriteString(line + "\n")
+		case strings.HasPrefix(line, "app-lang: "):
+			appLang = strings.TrimPrefix(line, "app-lang: ")
+			out.WriteString(line + "\n")
 		case strings.HasPrefix(line, ">"):
 			out.WriteString(line + "\n")
 			in := strings.TrimPrefix(strings.TrimPrefix(line, ">"), " ")
-			var input flows.Input
+			input := flows.Input{Lang: appLang}
 			if strings.HasPrefix(in, "[") && strings.HasSuffix(in, "]") {
 				input.Choice = strings.Trim(in, "[]")
 			} else {

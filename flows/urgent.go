@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 	"github.com/whereto-bot/whereto/triage"
 )
 
@@ -38,9 +39,9 @@ func Urgent(dir Directory, in Input) bool {
 // messages faster than they could be answered and only one is answered:
 // the last one, or, when an earlier one may be about danger, that one
 // (urgent).
-func Merged(urgent bool) Reply {
+func Merged(urgent bool, l lang.Lang) Reply {
 	if urgent {
-		return Reply{Text: tr("merged_urgent")}
+		return Reply{Text: tr(l, "merged_urgent")}
 	}
-	return Reply{Text: tr("merged")}
+	return Reply{Text: tr(l, "merged")}
 }

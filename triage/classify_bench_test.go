@@ -16,6 +16,17 @@ var benchMessages = []string{
 	"hello",
 }
 
+// benchLanguages are typical messages in the other languages whereto
+// reads, written for the benchmark (not from any training or evaluation
+// set).
+var benchLanguages = map[string][]string{
+	"pl": {"ktoś zostawił stare meble i worki ze śmieciami pod naszym blokiem", "sasiad mi grozi i nie wiem co robic"},
+	"ro": {"mi-au spart geamul de la mașină aseară în parcare", "cineva mi-a furat cardul si a scos bani"},
+	"ur": {"ہمارے محلے میں لڑکے روز رات کو شور کرتے ہیں اور گاڑیاں توڑتے ہیں", "mere phone pe message aya bank ka aur paise kat gaye"},
+	"pa": {"ਸਾਡੀ ਗਲੀ ਵਿੱਚ ਕਿਸੇ ਨੇ ਪੁਰਾਣਾ ਸੋਫਾ ਸੁੱਟ ਦਿੱਤਾ ਹੈ", "mere gwandi de munde raat nu bahut raula paunde ne"},
+	"bn": {"আমাদের বাসার সামনে কেউ ময়লা ফেলে রেখে গেছে", "amar bhai drugs nei, ki korbo bujhte parchi na"},
+}
+
 // BenchmarkClassify is one message through the danger rules and the model.
 func BenchmarkClassify(b *testing.B) {
 	if err := Warm(testDirectory(b)); err != nil {
@@ -46,7 +57,9 @@ func BenchmarkClassifyLatency(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		msgs []string
-	}{{"typical", benchMessages}, {"2000-chars", []string{longMessage(2000)}}} {
+	}{{"typical", benchMessages}, {"2000-chars", []string{longMessage(2000)}},
+		{"pl", benchLanguages["pl"]}, {"ro", benchLanguages["ro"]}, {"ur", benchLanguages["ur"]},
+		{"pa", benchLanguages["pa"]}, {"bn", benchLanguages["bn"]}} {
 		b.Run(tc.name, func(b *testing.B) {
 			var d []time.Duration
 			i := 0

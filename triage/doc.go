@@ -10,9 +10,9 @@
 // Danger comes first: rules tuned for recall and aware of tense, habit,
 // hypotheticals and negation (triage.go), then the model's emergency
 // class, then danger words in the other languages Luton residents write in
-// (languages.txt). Then a multinomial logistic regression (model.go),
+// (languages/*.txt). Then a multinomial logistic regression (model.go),
 // trained deterministically at first use from the built-in examples
-// (training.txt, embedded) and each route's own examples, picks the route,
+// (training/*.txt, embedded; en.txt and one file per other language) and each route's own examples, picks the route,
 // answering directory.RouteUnclear rather than guessing. One model is kept
 // per set of routes; Warm builds it ahead of the first message.
 //

@@ -16,18 +16,27 @@ type Example struct {
 	Route directory.Route
 	Text  string
 	Line  int
+	// Lang is the language the set says the example is in (a "# lang:
+	// CODE" comment line above it), or "".
+	Lang string
 }
 
 // ParseExamples reads an evaluation set: one example per line,
 // "ROUTE<TAB>MESSAGE", where ROUTE is a route id or "unclear". Blank lines
-// and lines starting with '#' are skipped. It fails on the first malformed
+// and lines starting with '#' are skipped; a "# lang: CODE" line says the
+// examples below it are in that language. It fails on the first malformed
 // line, naming it.
 func ParseExamples(r io.Reader) ([]Example, error) {
 	var out []Example
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	lang := ""
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
+		if code, ok := strings.CutPrefix(line, "# lang:"); ok {
+			lang = strings.TrimSpace(code)
+			continue
+		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -39,7 +48,7 @@ func ParseExamples(r io.Reader) ([]Example, error) {
 		case !directory.ValidRouteID(string(r)):
 			return nil, fmt.Errorf("line %d: %q is not a route id or unclear", n, label)
 		}
-		out = append(out, Example{Route: r, Text: text, Line: n})
+		out = append(out, Example{Route: r, Text: text, Line: n, Lang: lang})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -65,8 +74,19 @@ type Report struct {
 	Confusion map[directory.Route]map[directory.Route]int
 	// Misses are the examples classified wrongly.
 	Misses []Miss
+	// ByLang has the totals of each language the set names ("# lang:"
+	// lines), when it names any.
+	ByLang map[string]*LangTotals
 
 	labels []directory.Route
+}
+
+// LangTotals are a report's totals for one language.
+type LangTotals struct {
+	Total, Correct      int
+	Emergencies, Caught int
+	// Detected counts the examples read as written in this language.
+	Detected int
 }
 
 // Miss is one wrongly classified example.
@@ -121,6 +141,29 @@ func Evaluate(dir Routes, examples []Example) (Report, error) {
 			}
 		}
 		rep.Confusion[ex.Route][got]++
+		if ex.Lang != "" {
+			if rep.ByLang == nil {
+				rep.ByLang = map[string]*LangTotals{}
+			}
+			lt := rep.ByLang[ex.Lang]
+			if lt == nil {
+				lt = &LangTotals{}
+				rep.ByLang[ex.Lang] = lt
+			}
+			lt.Total++
+			if got == ex.Route {
+				lt.Correct++
+			}
+			if ex.Route == directory.RouteEmergency {
+				lt.Emergencies++
+				if t.Danger != DangerNone {
+					lt.Caught++
+				}
+			}
+			if t.Lang == ex.Lang || (t.Lang == "" || t.Lang == "en") && ex.Lang == "en" {
+				lt.Detected++
+			}
+		}
 		if got == ex.Route {
 			rep.Correct++
 		} else {
@@ -191,6 +234,20 @@ func (r Report) Write(w io.Writer) error {
 	fmt.Fprintf(tw, "emergency recall (now or check)\t%.1f%%\t(%d of %d; %d now)\t\n", 100*r.EmergencyRecall(), r.Caught, r.Emergencies, r.CaughtNow)
 	fmt.Fprintf(tw, "\"call 999 now\" on others\t%.1f%%\t(%d of %d)\t\n", 100*r.NowRate(), r.FalseNow, r.Others)
 	fmt.Fprintf(tw, "asked \"happening now?\" on others\t%.1f%%\t(%d of %d)\t\n\n", 100*r.CheckRate(), r.FalseCheck, r.Others)
+	if len(r.ByLang) > 0 {
+		fmt.Fprintf(tw, "language\texamples\taccuracy\temergency recall\tlanguage detected\t\n")
+		codes := make([]string, 0, len(r.ByLang))
+		for code := range r.ByLang {
+			codes = append(codes, code)
+		}
+		slices.Sort(codes)
+		for _, code := range codes {
+			lt := r.ByLang[code]
+			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t%.1f%% (%d of %d)\t%.1f%%\t\n", code, lt.Total, 100*ratio(lt.Correct, lt.Total),
+				100*ratio(lt.Caught, lt.Emergencies), lt.Caught, lt.Emergencies, 100*ratio(lt.Detected, lt.Total))
+		}
+		fmt.Fprintln(tw)
+	}
 	fmt.Fprintf(tw, "route\tprecision\trecall\tsupport\t\n")
 	labels := r.labels
 	for _, l := range labels {

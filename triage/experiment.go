@@ -77,7 +77,7 @@ func outOfFold(opt trainOptions, k int) ([]directory.Route, []oof, error) {
 			c := clean(e.text)
 			n := normalise(c.text)
 			mt := lx.match(n)
-			out = append(out, oof{class: e.class, p: first(m.predict(n, mt)), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
+			out = append(out, oof{class: e.class, p: first(m.predict(n, mt, e.lang)), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
 		}
 	}
 	return labels, out, nil
@@ -215,3 +215,110 @@ func ExperimentDangerErrors(w io.Writer) error {
 }
 
 func first(p []float64, _ int) []float64 { return p }
+
+// ExperimentLanguages measures the whole decision (danger rules, language
+// detection, the model) per training file, 5-fold: each fold's model is
+// trained on every language's other examples. It says how each language
+// does on examples like its training lines; the blind sets say how it
+// does on new ones.
+func ExperimentLanguages(w io.Writer) error {
+	labels, err := experimentLabels()
+	if err != nil {
+		return err
+	}
+	ents, err := trainingFiles.ReadDir("training")
+	if err != nil {
+		return err
+	}
+	var ex []trainingExample
+	var langOf []string
+	for _, e := range ents {
+		buf, err := trainingFiles.ReadFile("training/" + e.Name())
+		if err != nil {
+			return err
+		}
+		got, err := parseTraining(string(buf), labels)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		ex = append(ex, got...)
+		for range got {
+			langOf = append(langOf, fileLang(e.Name()))
+		}
+	}
+	type totals struct{ n, right, emerg, caught, others, falseNow, falseCheck, detected, unclear int }
+	by := map[string]*totals{}
+	var misses []string
+	const k = 5
+	lx := compiled()
+	for fold := 0; fold < k; fold++ {
+		var train []trainingExample
+		var test []int
+		for i, e := range ex {
+			if i%k == fold {
+				test = append(test, i)
+			} else {
+				train = append(train, e)
+			}
+		}
+		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
+		for _, i := range test {
+			e, code := ex[i], langOf[i]
+			t := cl.classify(clean(e.text), Hint{})
+			want := labels[e.class]
+			got := t.Route
+			if want == directory.RouteEmergency && t.Danger == DangerCheck {
+				got = directory.RouteEmergency
+			}
+			tt := by[code]
+			if tt == nil {
+				tt = &totals{}
+				by[code] = tt
+			}
+			tt.n++
+			if got == want {
+				tt.right++
+			} else if got == directory.RouteUnclear {
+				tt.unclear++
+			}
+			if want == directory.RouteEmergency {
+				tt.emerg++
+				if t.Danger != DangerNone {
+					tt.caught++
+				} else {
+					misses = append(misses, fmt.Sprintf("missed emergency [%s, read as %q %s]: %s", code, t.Lang, t.Route, e.text))
+				}
+			} else {
+				tt.others++
+				if t.Danger == DangerCheck {
+					tt.falseCheck++
+				}
+				if t.Danger == DangerNow {
+					tt.falseNow++
+					misses = append(misses, fmt.Sprintf("999 on %s [%s]: %s", want, code, e.text))
+				}
+			}
+			if t.Lang == code || code == "en" && (t.Lang == "" || t.Lang == "en") {
+				tt.detected++
+			}
+		}
+	}
+	for _, m := range misses {
+		if _, err := fmt.Fprintln(w, m); err != nil {
+			return err
+		}
+	}
+	codes := make([]string, 0, len(by))
+	for c := range by {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		t := by[c]
+		if _, err := fmt.Fprintf(w, "%s examples=%d accuracy=%.3f emergency-recall=%.3f (%d/%d) call-999-now-on-others=%.3f asked-on-others=%.3f detected=%.3f wrongly-unclear=%.3f\n",
+			c, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.falseNow, t.others), ratio(t.falseCheck, t.others), ratio(t.detected, t.n), ratio(t.unclear, t.n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -34,13 +34,16 @@ const (
 	listPlaceIn
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
+	listForeignCheck      // words of harm that may be now, in the other languages
+	listForeignNow        // words placing things now, in the other languages
+	listForeignHelp       // cries for help, in the other languages
 	listEnglish           // frequent English words
 	listCommon            // common words of another language (route = its index)
 	listCount
 )
 
-// maxLanguages bounds the languages in languages.txt.
-const maxLanguages = 8
+// maxLanguages bounds the languages in languages/.
+const maxLanguages = 32
 
 // entry is one phrase, split into words; if prefix, its last word matches
 // any word it begins.
@@ -63,13 +66,14 @@ type lexicon struct {
 	// scratch lends match its word list and hit marks, so that a long
 	// message does not allocate them each time.
 	scratch   sync.Pool
-	languages []string // names of the languages in languages.txt
-	langErr   error    // why languages.txt could not be read
+	languages []string        // codes of the languages in languages/, by index
+	latin     map[string]bool // codes of those also written in Latin letters
+	langErr   error           // why languages/ could not be read
 }
 
 // compiled returns the lexicon, built on first use.
 var compiled = sync.OnceValue(func() *lexicon {
-	lx := &lexicon{byFirst: map[string][]int{}, prefixed: map[string][]int{}}
+	lx := &lexicon{byFirst: map[string][]int{}, prefixed: map[string][]int{}, latin: map[string]bool{}}
 	add := func(list, route int, phrase string, weight float64) {
 		p, prefix := strings.CutSuffix(phrase, "*")
 		words := strings.Fields(normalise(p))
@@ -97,17 +101,38 @@ var compiled = sync.OnceValue(func() *lexicon {
 	}
 	langs, err := parseLanguages(languagesData)
 	if err == nil && len(langs) > maxLanguages {
-		err = fmt.Errorf("languages.txt: %d languages, at most %d", len(langs), maxLanguages)
+		err = fmt.Errorf("languages: %d languages, at most %d", len(langs), maxLanguages)
 	}
 	if err != nil {
 		lx.langErr = err
 		langs = nil
 	}
+	english := englishVocabulary()
 	for i, l := range langs {
-		lx.languages = append(lx.languages, l.name)
+		// The glossary's word forms are common words of the language
+		// too, unless English has them ("bike", "police" typed in a
+		// Roman Urdu message say nothing of its language).
+		for _, w := range glossaryForms(l.code) {
+			if !english[w] && len([]rune(w)) > 2 && !l.common[w] {
+				l.common[w] = true
+			}
+		}
+		lx.languages = append(lx.languages, l.code)
 		for w := range l.common {
 			add(listCommon, i, w, 1)
 			lx.entries[len(lx.entries)-1].route = -1 - i
+			if printableASCII(w) {
+				lx.latin[l.code] = true
+			}
+		}
+		for _, p := range l.check {
+			add(listForeignCheck, -1, p, 1)
+		}
+		for _, p := range l.now {
+			add(listForeignNow, -1, p, 1)
+		}
+		for _, p := range l.help {
+			add(listForeignHelp, -1, p, 1)
 		}
 		for _, p := range l.danger {
 			add(listForeignDanger, -1, p, 1)

@@ -2,7 +2,7 @@ package triage
 
 import (
 	"bufio"
-	_ "embed"
+	"embed"
 	"fmt"
 	"math"
 	"slices"
@@ -17,7 +17,7 @@ import (
 // The route classifier: a multinomial logistic regression over sparse
 // binary features of a message (stemmed words, word pairs, character
 // trigrams for typos, and the keyword lexicon's route evidence), trained at
-// start-up from the examples in training.txt. Everything is deterministic:
+// start-up from the examples in training/*.txt. Everything is deterministic:
 // the same file gives the same model, bit for bit.
 
 // The classes of a model are the directory's routes: emergency first (class
@@ -32,6 +32,7 @@ func labelIndex(labels []directory.Route, r directory.Route) int {
 type trainingExample struct {
 	class int
 	text  string
+	lang  string // the training file's language ("en"), or "" (a directory's own)
 }
 
 // parseTraining reads the training file: "## label" section headers, then
@@ -41,6 +42,7 @@ type trainingExample struct {
 func parseTraining(data string, labels []directory.Route) ([]trainingExample, error) {
 	var out []trainingExample
 	class, skip := -1, false
+	lang := ""
 	sc := bufio.NewScanner(strings.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -54,6 +56,8 @@ func parseTraining(data string, labels []directory.Route) ([]trainingExample, er
 			}
 			class = labelIndex(labels, directory.Route(label))
 			skip = class < 0
+		case strings.HasPrefix(line, langMarker):
+			lang = strings.TrimSpace(strings.TrimPrefix(line, langMarker))
 		case strings.HasPrefix(line, "#"):
 		case strings.HasPrefix(line, "- "):
 			if class < 0 && !skip {
@@ -62,13 +66,17 @@ func parseTraining(data string, labels []directory.Route) ([]trainingExample, er
 			if skip {
 				continue
 			}
-			out = append(out, trainingExample{class, strings.TrimPrefix(line, "- ")})
+			out = append(out, trainingExample{class, strings.TrimPrefix(line, "- "), lang})
 		default:
 			return nil, fmt.Errorf("training line %d: want \"## label\" or \"- example\"", n)
 		}
 	}
 	return out, sc.Err()
 }
+
+// langMarker starts the line concat puts before each training file:
+// "#! lang pl". To any other reader it is a comment.
+const langMarker = "#! lang "
 
 // featurizer turns normalised text into feature hashes. It knows the stems
 // of every word seen in training, so a message's known words cost a map
@@ -124,7 +132,9 @@ func (fz *featurizer) stem(w string, budget *int) string {
 	if s, ok := fz.stems[w]; ok {
 		return s
 	}
-	if *budget <= 0 || len(w) > 24 {
+	if *budget <= 0 || len(w) > 24 || !printableASCII(w) {
+		// The English stemmer knows nothing of other alphabets; their
+		// letter n-grams stand in for stems.
 		return w
 	}
 	*budget--
@@ -133,7 +143,11 @@ func (fz *featurizer) stem(w string, budget *int) string {
 
 // features calls emit with the feature hashes of the normalised text n.
 // Features repeat when words repeat; the model counts each once.
-func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
+func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint64)) {
+	gl := glossary().features[lang] // nil for English and the unknown
+	if gl == nil {
+		gl = glossary().any
+	}
 	budget := maxStems
 	var prev uint64
 	words := 0
@@ -142,12 +156,31 @@ func (fz *featurizer) features(n string, m *matches, emit func(uint64)) {
 		s := fz.stem(w, &budget)
 		wh := hashString(featWord, s)
 		emit(wh)
+		if fz.opt.glossary {
+			// A word of another language gives its English words too,
+			// so that what the model learnt from English applies. Only
+			// the message's own language's glossary: a Roman Urdu "aur"
+			// (and) is not the Romanian "aur" (gold).
+			for _, h := range gl[w] {
+				emit(h)
+			}
+		}
 		if prev != 0 && fz.opt.pairs {
 			emit(hashPair(prev, wh))
 		}
 		prev = wh
 		// Character trigrams of the word with boundary marks tolerate
 		// typos: "grafitti" shares most trigrams with "graffiti".
+		if !printableASCII(w) {
+			// Letters of more than one byte (ą, ș, and every letter of
+			// Urdu, Gurmukhi and Bengali): n-grams of letters, not
+			// bytes, and 4-grams too, which carry the inflected endings
+			// of Polish and Romanian and the short words of the scripts.
+			if fz.opt.trigrams && words <= maxTrigramWords {
+				runeGrams(w, emit)
+			}
+			continue
+		}
 		if len(w) >= 3 && fz.opt.trigrams && words <= maxTrigramWords {
 			for i := -1; i+2 <= len(w); i++ {
 				emit(hashTrigram(w, i))
@@ -192,6 +225,44 @@ func hashGram(kind byte, w string, i, n int) uint64 {
 	}
 	return withKind(h, kind)
 }
+
+// runeGrams emits the letter 3- and 4-grams of " "+w+" ", for a word
+// with letters of more than one byte, as trigram and quadgram features.
+func runeGrams(w string, emit func(uint64)) {
+	var rs [maxGramRunes + 2]int32
+	n := 0
+	rs[n] = ' '
+	n++
+	for _, r := range w {
+		if n == len(rs)-1 {
+			break
+		}
+		rs[n] = r
+		n++
+	}
+	rs[n] = ' '
+	n++
+	if n < 4 { // one letter: "ਮ"
+		return
+	}
+	for size, kind := range [...]byte{3: featTrigram, 4: featQuadgram} {
+		if kind == 0 {
+			continue
+		}
+		for i := 0; i+size <= n; i++ {
+			h := uint64(14695981039346656037) ^ uint64(kind)
+			h *= 1099511628211
+			for _, r := range rs[i : i+size] {
+				h ^= uint64(r)
+				h *= 1099511628211
+			}
+			emit(withKind(h, kind))
+		}
+	}
+}
+
+// maxGramRunes bounds the letters of a word that give n-grams.
+const maxGramRunes = 30
 
 // hashTrigram and hashQuadgram are the character 3- and 4-grams.
 func hashTrigram(w string, i int) uint64  { return hashGram(featTrigram, w, i, 3) }
@@ -245,16 +316,22 @@ type trainOptions struct {
 	// short messages weigh alike; idf weighs features by their inverse
 	// document frequency.
 	quadgrams, normalize, idf bool
+	// glossary adds, for a word of another language in glossary/*.txt,
+	// the English words it means.
+	glossary bool
 	// Feature values by kind (a word counts 1).
 	trigramValue, pairValue, keywordValue, quadgramValue float32
 }
 
-var defaultTrainOptions = trainOptions{epochs: 10, rate: 0.2, trigrams: true, keywords: true,
-	normalize: true, idf: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1}
+var defaultTrainOptions = trainOptions{epochs: 6, rate: 0.2, trigrams: true, keywords: true,
+	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1}
 
 // minGradient is the smallest gradient trainModel applies to a class's
-// weights.
-const minGradient = 1e-3
+// weights. With six languages' examples (6,000 and more), 6 epochs and
+// 3e-3 build in about 230 ms with the same out-of-fold accuracy per
+// language as 10 epochs and 1e-3 took 370 ms for (go run -tags experiment
+// ./scripts/experiment languages; docs/CLASSIFIER.md).
+const minGradient = 3e-3
 
 // trainModel fits the classifier to examples. The lexicon gives the keyword
 // features. It is deterministic: examples are visited in a fixed shuffled
@@ -262,19 +339,25 @@ const minGradient = 1e-3
 func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions) *model {
 	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}, k: k, bias: make([]float32, k)}
 	// Stems of every training word, computed once.
-	for _, ex := range examples {
-		for w := range strings.FieldsSeq(normalise(clean(ex.text).text)) {
+	texts := make([]string, len(examples))
+	for i, ex := range examples {
+		texts[i] = normalise(clean(ex.text).text)
+		for w := range strings.FieldsSeq(texts[i]) {
 			if _, ok := m.fz.stems[w]; !ok && len(w) <= 24 {
-				m.fz.stems[w] = english.Stem(w, false)
+				if printableASCII(w) {
+					m.fz.stems[w] = english.Stem(w, false)
+				} else {
+					m.fz.stems[w] = w
+				}
 			}
 		}
 	}
 	// Feature vectors (unique feature rows per example).
 	vecs := make([][]int32, len(examples))
 	for i, ex := range examples {
-		n := normalise(clean(ex.text).text)
+		n := texts[i]
 		var row []int32
-		m.fz.features(n, lx.match(n), func(h uint64) {
+		m.fz.features(n, lx.match(n), ex.lang, func(h uint64) {
 			id, ok := m.index[h]
 			if !ok {
 				id = int32(len(m.index))
@@ -317,16 +400,20 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	g2 := make([]float32, len(m.weights))
 	bg2 := make([]float32, k)
 	probs := make([]float64, k)
+	grads := make([]float32, k)
+	active := make([]int, 0, k)
 	for range opt.epochs {
 		for _, i := range order {
 			x, y, sc := vecs[i], examples[i].class, scale[i]
 			m.scoreRows(x, sc, probs)
 			softmax(probs)
+			active = active[:0]
 			for c := range k {
 				g := float32(probs[c])
 				if c == y {
 					g--
 				}
+				grads[c] = g
 				bg2[c] += g * g
 				m.bias[c] -= opt.rate * g / float32(math.Sqrt(float64(bg2[c]))+1e-8)
 				if g > -minGradient && g < minGradient && opt.l2 == 0 {
@@ -335,11 +422,19 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 					// training fast as the model converges.
 					continue
 				}
-				for _, f := range x {
-					j := int(f)*k + c
-					gk := g*m.values[f]*sc + opt.l2*m.weights[j]
-					g2[j] += gk * gk
-					m.weights[j] -= opt.rate * gk / float32(math.Sqrt(float64(g2[j]))+1e-8)
+				active = append(active, c)
+			}
+			// Feature by feature, so that a feature's weights for every
+			// class are updated together in memory; each weight moves
+			// once an example, so the order changes nothing.
+			for _, f := range x {
+				v := m.values[f] * sc
+				row := m.weights[int(f)*k : int(f)*k+k]
+				acc := g2[int(f)*k : int(f)*k+k]
+				for _, c := range active {
+					gk := grads[c]*v + opt.l2*row[c]
+					acc[c] += gk * gk
+					row[c] -= opt.rate * gk / float32(math.Sqrt(float64(acc[c]))+1e-8)
 				}
 			}
 		}
@@ -400,7 +495,7 @@ func softmax(p []float64) {
 // n, whose lexicon matches are lm, and how many of the message's words the
 // model knows (with none, the probabilities say nothing about it). Each
 // feature counts once, however often it occurs.
-func (m *model) predict(n string, lm *matches) ([]float64, int) {
+func (m *model) predict(n string, lm *matches, lang string) ([]float64, int) {
 	known := 0
 	// The scores are linear in the features, so the sums are kept apart
 	// from the bias and scaled once the message's length is known.
@@ -422,7 +517,7 @@ func (m *model) predict(n string, lm *matches) ([]float64, int) {
 			m.seenPool.Put(pooled)
 		}
 	}()
-	m.fz.features(n, lm, func(h uint64) {
+	m.fz.features(n, lm, lang, func(h uint64) {
 		id, ok := m.index[h]
 		if !ok {
 			return
@@ -477,8 +572,223 @@ func (m *model) predict(n string, lm *matches) ([]float64, int) {
 	return p, known
 }
 
-//go:embed training.txt
-var trainingData string
+//go:embed training/*.txt
+var trainingFiles embed.FS
 
-//go:embed languages.txt
-var languagesData string
+//go:embed languages/*.txt
+var languageFiles embed.FS
+
+//go:embed glossary/*.txt
+var glossaryFiles embed.FS
+
+// glossary is what glossary/*.txt says of the words of each other
+// language (normalised), by language code: for each form, the word
+// features of the English words it means (stemmed), and those English
+// words themselves.
+type glossaryData struct {
+	features map[string]map[string][]uint64
+	english  map[string]map[string]string
+	// any is every language's features for the forms English does not
+	// have, for a message whose language is not known.
+	any map[string][]uint64
+}
+
+// glossary is the glossary, read on first use.
+var glossary = sync.OnceValue(func() glossaryData {
+	g := glossaryData{features: map[string]map[string][]uint64{}, english: map[string]map[string]string{}}
+	ents, err := glossaryFiles.ReadDir("glossary")
+	if err != nil {
+		panic(err) // embedded: every test would fail
+	}
+	for _, e := range ents {
+		code, ok := strings.CutSuffix(e.Name(), ".txt")
+		if !ok || !validCode(code) {
+			continue // README.txt
+		}
+		buf, err := glossaryFiles.ReadFile("glossary/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		g.features[code], g.english[code], err = parseGlossary(string(buf))
+		if err != nil {
+			panic(fmt.Errorf("%s: %w", e.Name(), err))
+		}
+	}
+	english := englishVocabulary()
+	g.any = map[string][]uint64{}
+	for _, f := range g.features {
+		for w, hs := range f {
+			if english[w] {
+				continue
+			}
+			for _, h := range hs {
+				if !slices.Contains(g.any[w], h) {
+					g.any[w] = append(g.any[w], h)
+				}
+			}
+		}
+	}
+	return g
+})
+
+// parseGlossary reads glossary lines: "form form ... = english words",
+// '#' comments and blank lines skipped. A form given twice keeps the
+// English of its first line, and the features of both.
+func parseGlossary(data string) (map[string][]uint64, map[string]string, error) {
+	features, english := map[string][]uint64{}, map[string]string{}
+	for n, line := range strings.Split(data, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		forms, en, ok := strings.Cut(line, "=")
+		words := strings.Fields(normalise(en))
+		if !ok || len(words) == 0 || strings.TrimSpace(forms) == "" {
+			return nil, nil, fmt.Errorf("glossary line %d: want \"form form ... = english words\"", n+1)
+		}
+		var hs []uint64
+		for _, e := range words {
+			hs = append(hs, hashString(featWord, englishStem(e)))
+		}
+		for _, f := range strings.Fields(normalise(forms)) {
+			for _, h := range hs {
+				if !slices.Contains(features[f], h) {
+					features[f] = append(features[f], h)
+				}
+			}
+			if _, ok := english[f]; !ok {
+				english[f] = strings.Join(words, " ")
+			}
+		}
+	}
+	return features, english, nil
+}
+
+// gloss returns the normalised text n with every word the glossary of
+// language lang knows replaced by its English words, padded as normalise
+// pads, and whether it knew any.
+func gloss(n, lang string) (string, bool) {
+	g := glossary().english[lang]
+	if g == nil {
+		return n, false
+	}
+	var b strings.Builder
+	b.WriteByte(' ')
+	known := false
+	for w := range strings.FieldsSeq(n) {
+		if e, ok := g[w]; ok {
+			b.WriteString(e)
+			known = true
+		} else {
+			b.WriteString(w)
+		}
+		b.WriteByte(' ')
+	}
+	return b.String(), known
+}
+
+// glossaryForms returns the word forms of glossary/CODE.txt, normalised.
+func glossaryForms(code string) []string {
+	buf, err := glossaryFiles.ReadFile("glossary/" + code + ".txt")
+	if err != nil {
+		return nil // no glossary for this language
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(buf), "\n") {
+		if forms, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			out = append(out, strings.Fields(normalise(forms))...)
+		}
+	}
+	return out
+}
+
+// englishVocabulary is every word of the English training examples,
+// normalised: words a message in another language may share with English
+// and that so say nothing of its language.
+func englishVocabulary() map[string]bool {
+	buf, err := trainingFiles.ReadFile("training/en.txt")
+	if err != nil {
+		panic(err) // embedded
+	}
+	out := map[string]bool{}
+	for line := range strings.SplitSeq(string(buf), "\n") {
+		if text, ok := strings.CutPrefix(line, "- "); ok {
+			for w := range strings.FieldsSeq(normalise(text)) {
+				out[w] = true
+			}
+		}
+	}
+	for w := range englishWords {
+		out[w] = true
+	}
+	return out
+}
+
+// englishStem is the English stem of an English word, as features use.
+func englishStem(w string) string { return english.Stem(w, false) }
+
+// trainingData is every file in training/ (en.txt, then the other
+// languages' files in name order), one after another: each is a list of
+// "## route" sections, so together they are one.
+var trainingData = concat(trainingFiles, "training", "en.txt", true)
+
+// fileLang is the language of a training file: its name up to the first
+// '-' or '.' ("pa.txt", "pa-2.txt": "pa"), so that a language's examples
+// may be split over several files.
+func fileLang(name string) string {
+	code, _, _ := strings.Cut(strings.TrimSuffix(name, ".txt"), "-")
+	return code
+}
+
+// trainedLanguages are the codes of the languages with a training file
+// besides English: the languages the classifier reads.
+var trainedLanguages = func() map[string]bool {
+	ents, err := trainingFiles.ReadDir("training")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]bool{}
+	for _, e := range ents {
+		if code := fileLang(e.Name()); code != "en" {
+			out[code] = true
+		}
+	}
+	return out
+}()
+
+// languagesData is every file in languages/, in name order.
+var languagesData = concat(languageFiles, "languages", "", false)
+
+// concat joins the files of dir in fsys, first before the rest (which are
+// in name order), each ending in a newline; with marked, each after a
+// langMarker line naming its language (the file's name without .txt).
+func concat(fsys embed.FS, dir, first string, marked bool) string {
+	ents, err := fsys.ReadDir(dir)
+	if err != nil {
+		panic(err) // embedded: every test would fail
+	}
+	names := []string{}
+	if first != "" {
+		names = append(names, first)
+	}
+	for _, e := range ents {
+		if e.Name() != first {
+			names = append(names, e.Name())
+		}
+	}
+	var b strings.Builder
+	for _, name := range names {
+		buf, err := fsys.ReadFile(dir + "/" + name)
+		if err != nil {
+			panic(err)
+		}
+		if marked {
+			b.WriteString(langMarker + fileLang(name) + "\n")
+		}
+		b.Write(buf)
+		if len(buf) > 0 && buf[len(buf)-1] != '\n' {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxReadBytes is how much of a message triage reads. Longer messages are
@@ -104,7 +106,9 @@ func normalise(s string) string {
 		}
 		return finishNormalise(&b, space)
 	}
-	s = strings.ToLower(s)
+	// NFC, so that a letter typed as one code point or as a letter and a
+	// mark (Bengali ড় or ড়, Polish ą) reads the same.
+	s = norm.NFC.String(strings.ToLower(s))
 	s = quotes.Replace(s)
 	for _, r := range s {
 		switch {

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"hash/fnv"
+	"slices"
 	"strings"
 	"sync"
 
@@ -43,9 +44,11 @@ type Result struct {
 	// Second is another concern the message names, or "" if none; after
 	// danger it is the route to offer once the person is safe.
 	Second directory.Route
-	// Language names the language when the message is not English
-	// ("polish", "urdu", "punjabi", "bengali", "romanian", "other"), else "".
-	Language string
+	// Lang is the BCP 47 code of the message's language: "en" for plain
+	// English; "pl", "ur", "pa", "bn", "ro"; "es" or "ar" for languages it
+	// recognises but does not read; Und for a script or language it
+	// cannot place; "" for Latin text too short to tell (read as English).
+	Lang string
 }
 
 // classifier is everything Classify needs for one set of routes: the
@@ -66,7 +69,7 @@ type classifier struct {
 const MinRouteExamples = 5
 
 // buildClassifier trains a model for routes: the built-in examples of
-// those routes (training.txt) and each route's own examples.
+// those routes (training/*.txt) and each route's own examples.
 func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifier, error) {
 	candidates := []directory.Route{directory.RouteEmergency}
 	for _, r := range routes {
@@ -82,7 +85,7 @@ func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifie
 	for _, r := range routes {
 		class := labelIndex(candidates, r.ID)
 		for _, e := range r.Examples {
-			all = append(all, trainingExample{class, e})
+			all = append(all, trainingExample{class, e, ""})
 		}
 	}
 	count := make([]int, len(candidates))
@@ -102,7 +105,7 @@ func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifie
 	examples := all[:0]
 	for _, ex := range all {
 		if c := remap[ex.class]; c >= 0 {
-			examples = append(examples, trainingExample{c, ex.text})
+			examples = append(examples, trainingExample{c, ex.text, ex.lang})
 		}
 	}
 	lx := compiled()
@@ -219,6 +222,11 @@ const (
 	// the past; dangerCheckProb makes the bot ask.
 	dangerNowProb   = 0.60
 	dangerCheckProb = 0.15
+	// foreignCheckProb is dangerCheckProb for the other languages,
+	// chosen out of fold on their training examples (go run -tags
+	// experiment ./scripts/experiment languages): 0.15 missed 3 to 11%
+	// of their emergencies; 0.10 asks a few more people and misses fewer.
+	foreignCheckProb = 0.10
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
 	minConfidence = 0.20
@@ -230,11 +238,22 @@ const (
 	afterDangerProb = 0.50
 )
 
+// Hint is what the caller knows of a message's language.
+type Hint struct {
+	// Lang is the language the conversation is in, a BCP 47 code ("" or
+	// "en" for English): a short message that could be it is read as it,
+	// so that "nóż" in a Polish conversation is Polish.
+	Lang string
+	// Force reads every message as Lang, whatever its words (whereto
+	// route --lang).
+	Force bool
+}
+
 // Classify reads free text and says which route it needs, with the routes
 // of the embedded default directory. ClassifyFor uses a directory's own.
 func Classify(text string) Result {
 	routes, _ := defaultRoutes()
-	return classify(clean(text), routes)
+	return classify(clean(text), routes, Hint{})
 }
 
 // ClassifyFor reads free text and says which of dir's routes it needs.
@@ -245,53 +264,96 @@ func Classify(text string) Result {
 // it is not confident. It is pure, safe on any input, and safe for
 // concurrent use.
 func ClassifyFor(dir Routes, text string) Result {
-	return classify(clean(text), dir.RouteList())
+	return classify(clean(text), dir.RouteList(), Hint{})
 }
 
 // ClassifyMessage is ClassifyFor on a message already cleaned (Clean), so
 // that the conversation, which cleans each message first, does not clean
-// it twice.
-func ClassifyMessage(dir Routes, msg Message) Result {
-	return classify(msg.c, dir.RouteList())
+// it twice, with what the caller knows of its language.
+func ClassifyMessage(dir Routes, msg Message, h Hint) Result {
+	return classify(msg.c, dir.RouteList(), h)
+}
+
+// Reads reports whether the classifier reads language code (a BCP 47
+// code; "" is English): whether it has training examples in it.
+func Reads(code string) bool { return code == "" || code == "en" || trainedLanguages[code] }
+
+// Languages returns the codes of the languages the classifier reads
+// besides English, sorted.
+func Languages() []string {
+	out := make([]string, 0, len(trainedLanguages))
+	for code := range trainedLanguages {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stronger returns the closer of two dangers.
+func stronger(a, b Danger) Danger {
+	if a == DangerNow || b == DangerNow {
+		return DangerNow
+	}
+	if a == DangerCheck || b == DangerCheck {
+		return DangerCheck
+	}
+	return DangerNone
 }
 
 // classify is Classify on text already cleaned.
-func classify(c cleaned, routes []directory.RouteInfo) Result {
-	n := normalise(withoutAddresses(c.text))
-	t := Result{Route: directory.RouteUnclear, Danger: DangerNone}
+func classify(c cleaned, routes []directory.RouteInfo, h Hint) Result {
 	cl, err := classifiers.get(routes)
 	if err != nil {
 		// Only a broken build or directory gets here (tests guard the
 		// data): keep the danger rules working.
 		cl = &classifier{lx: compiled()}
 	}
+	return cl.classify(c, h)
+}
+
+// classify is the whole decision with this classifier's model.
+func (cl *classifier) classify(c cleaned, h Hint) Result {
+	n := normalise(withoutAddresses(c.text))
+	t := Result{Route: directory.RouteUnclear, Danger: DangerNone}
 	m := cl.lx.match(n)
-	t.Language = detectLanguage(cl.lx, c.text, m)
-	rule := danger(cl.lx, n, c.text, m)
-	if t.Language != "" {
-		if foreignDanger(m, false) {
-			rule = DangerNow
-		}
-		if rule != DangerNone {
-			t.Danger = rule
-			if rule == DangerNow {
-				t.Route, t.Confidence = directory.RouteEmergency, 1
-			}
-		}
-		return t
+	hint := h.Lang
+	if hint == "en" {
+		hint = ""
 	}
-	if foreignDanger(m, true) {
-		rule = DangerNow
+	if h.Force {
+		t.Lang = hint
+	} else {
+		t.Lang = detectLanguage(cl.lx, c.text, m, hint)
 	}
-	if cl.model == nil {
+	english := t.Lang == "" || t.Lang == "en"
+	rule := stronger(danger(cl.lx, n, c.text, m), foreignDanger(m, english))
+	if !english && rule != DangerNow {
+		// The English danger rules, on the message's words in English
+		// as the glossary gives them: "jest siny i nie oddycha" reads
+		// "is blue and not breathing".
+		// Word for word, tense and negation are lost ("was" and "is"
+		// may be one word), so it only ever asks: "Is this happening
+		// now?".
+		if en, ok := gloss(n, t.Lang); ok && danger(cl.lx, en, en, cl.lx.match(en)) != DangerNone {
+			rule = stronger(rule, DangerCheck)
+		}
+	}
+	if cl.model == nil || !Reads(t.Lang) {
+		// A language it does not read: only danger words count.
 		t.Danger = rule
 		if rule == DangerNow {
 			t.Route, t.Confidence = directory.RouteEmergency, 1
 		}
 		return t
 	}
-	p, known := cl.model.predict(n, m)
-	t = decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
+	p, known := cl.model.predict(n, m, t.Lang)
+	lang := t.Lang
+	th := defaultThresholds
+	if !english {
+		th = foreignThresholds
+	}
+	t = decideWith(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom], th)
+	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
 		t.Route, t.Second = directory.RouteUnclear, ""
@@ -344,6 +406,12 @@ type thresholds struct {
 }
 
 var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence}
+
+// foreignThresholds are the thresholds for a message in another language.
+// The model has seen fewer examples of each, its words tell less of tense
+// and negation, and the danger rules are English: so it asks "Is this
+// happening now?" sooner.
+var foreignThresholds = thresholds{dangerNowProb, foreignCheckProb, minConfidence}
 
 // decide turns the model's probabilities and the danger rules into a
 // triage.
@@ -496,7 +564,7 @@ var ideation = []string{
 var means = []string{
 	"rope", "noose", "pills", "tablets", "bridge", "ledge", "tracks",
 	"razor", "blade", "knife", "engine running", "car running", "bottle of",
-	"jump", "overdose",
+	"jump", "overdose", "top of the", "multi storey", "roof", "cliff",
 }
 
 // present phrases describe danger as it happens (an attack under way,
@@ -507,7 +575,7 @@ var present = []string{
 	"being attacked", "attacking me", "attacking her", "attacking him",
 	"hitting me", "hitting her", "hitting him", "beating me",
 	"beating her", "beating him", "beating up", "punching", "kicking me",
-	"strangling", "choking", "hurting me", "hurting her",
+	"strangling", "choking", "hurting me", "hurting her", "mauling", "savaging",
 	"hurting him", "fighting", "a fight", "grabbing", "attacking",
 	"hitting my", "beating my", "hurting my", "kicking my", "punching my",
 	"into people", "ramming", "driving at people", "on the ledge",

@@ -97,21 +97,28 @@ func TestClassifyLanguage(t *testing.T) {
 		want  string
 		route directory.Route
 	}{
-		{"میرا فون چوری ہو گیا", "urdu", directory.RouteUnclear},
-		{"ਮੇਰਾ ਫੋਨ ਚੋਰੀ ਹੋ ਗਿਆ", "punjabi", directory.RouteUnclear},
-		{"আমার ফোন চুরি হয়ে গেছে", "bengali", directory.RouteUnclear},
-		{"moja torba została skradziona", "polish", directory.RouteUnclear},
-		{"mi-a fost furată geanta și telefonul", "romanian", directory.RouteUnclear},
-		{"pomocy! on ma nóż", "other", directory.RouteEmergency},
-		{"pomocy, mój mąż ma nóż i jest w domu", "polish", directory.RouteEmergency},
-		{"ajutor, este foc în casă", "romanian", directory.RouteEmergency},
+		{"میرا فون چوری ہو گیا", "ur", "report-crime"},
+		{"ਮੇਰਾ ਫੋਨ ਚੋਰੀ ਹੋ ਗਿਆ", "pa", "report-crime"},
+		{"আমার ফোন চুরি হয়ে গেছে", "bn", "report-crime"},
+		{"moja torba została skradziona", "pl", "report-crime"},
+		{"mi-a fost furată geanta și telefonul", "ro", "report-crime"},
+		{"meri cycle chori ho gayi kal raat", "ur", "report-crime"},
+		{"ktoś wyrzucił stary materac i lodówkę przy garażach", "pl", "environmental"},
+		{"pomocy! on ma nóż", "pl", directory.RouteEmergency},
+		{"pomocy, mój mąż ma nóż i jest w domu", "pl", directory.RouteEmergency},
+		{"ajutor, este foc în casă", "ro", directory.RouteEmergency},
+		{"hola, me robaron el bolso ayer en el parque", "es", directory.RouteUnclear},
+		{"我的手机被偷了", triage.Und, directory.RouteUnclear},
+		{"سرق هاتفي في الحديقة", "ar", directory.RouteUnclear},
 		{"my bag was stolen", "", "report-crime"},
-		{"my bag was stolen from the café", "", "report-crime"},
+		{"someone stole my bag and my phone at the station", "en", "report-crime"},
+		{"my bag was stolen from the café", "en", "report-crime"},
+		{"bag stolen", "", "report-crime"},
 	}
 	for _, tt := range tests {
 		got := triage.Classify(tt.text)
-		if got.Language != tt.want || got.Route != tt.route {
-			t.Errorf("Classify(%q) = language %q route %q, want %q %q", tt.text, got.Language, got.Route, tt.want, tt.route)
+		if got.Lang != tt.want || got.Route != tt.route {
+			t.Errorf("Classify(%q) = language %q route %q, want %q %q", tt.text, got.Lang, got.Route, tt.want, tt.route)
 		}
 	}
 }

@@ -42,6 +42,10 @@ type Chat struct {
 	// wrapping off. The package reads no environment: the caller passes
 	// the width of its terminal (or $COLUMNS).
 	Width int
+	// Lang is the language to start in (whereto chat --lang pl), as a
+	// person's app language is: the conversation follows the words they
+	// write, and /language changes it. "" is English.
+	Lang string
 }
 
 // New returns a Chat reading lines from in and writing replies to out.
@@ -169,7 +173,7 @@ func (c *Chat) send(ctx context.Context, text string) error {
 	if conv == "" {
 		conv = "terminal"
 	}
-	resp, err := c.h.Handle(ctx, bot.Message{Channel: "console", Conversation: conv, Text: text})
+	resp, err := c.h.Handle(ctx, bot.Message{Channel: "console", Conversation: conv, Text: text, Lang: c.Lang})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/whereto-bot/whereto/bot/console"
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // Wednesday 25 November 2026, 14:00 in London: inside office hours.
@@ -33,8 +34,8 @@ const (
 	emptyReply   = "I did not get any words there."
 	unclearReply = "Sorry, I am not sure what you mean, and I do not want to guess."
 	truncReply   = "That was a long message, so I only read the first part."
-	englishOnly  = "Sorry, I can only read English for now."
-	englishOnly9 = "In an emergency, call 999 even if you do not speak"
+	englishOnly  = "Sorry, I cannot read that language yet."
+	englishOnly9 = "call 999 even if you do not speak English"
 	// dangerChoice is the menu's first choice, the way to the 999 answer;
 	// the welcome's menu has it once, every later menu once more.
 	dangerChoice = "\n  1. Someone is in danger now\n"
@@ -169,11 +170,18 @@ func TestRunConversations(t *testing.T) {
 			notWant:   []string{"😀", "🙈"},
 		},
 		{
-			name:      "right-to-left Urdu gets the English-only reply with 999",
+			name:      "right-to-left Urdu is answered in Urdu, with 999",
 			input:     "میرا فون چوری ہو گیا\n",
-			want:      []string{englishOnly, englishOnly9},
-			wantCount: map[string]int{dangerChoice: 2},
+			want:      []string{lang.T("ur", "danger_line", "999"), "101", "English"},
+			wantCount: map[string]int{dangerChoice: 1},
 			notWant:   []string{"میرا", "چوری"},
+		},
+		{
+			name:      "a script it cannot read gets an honest reply with 999",
+			input:     "我的手机昨天在公园里被偷了\n",
+			want:      []string{englishOnly, englishOnly9},
+			wantCount: map[string]int{dangerChoice: 1},
+			notWant:   []string{"手机"},
 		},
 		{
 			name:      "markup characters are not echoed",

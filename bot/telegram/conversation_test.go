@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/whereto-bot/whereto/bot/telegram"
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 func TestStartupRegistersCommands(t *testing.T) {
@@ -22,18 +24,37 @@ func TestStartupRegistersCommands(t *testing.T) {
 		t.Errorf("Username() = %q, want %q", got, testBotName)
 	}
 	h.api.mu.Lock()
-	raw := h.api.commands
+	menus := maps.Clone(h.api.commands)
 	h.api.mu.Unlock()
-	var cmds []tgbotapi.BotCommand
-	if err := json.Unmarshal([]byte(raw), &cmds); err != nil {
-		t.Fatalf("setMyCommands commands = %q: %v", raw, err)
+	// A menu in every language, each in its own words; English for
+	// everyone else (no language code).
+	for _, l := range lang.Languages() {
+		code := string(l)
+		if l == lang.English {
+			code = ""
+		}
+		raw, ok := menus[code]
+		if !ok {
+			t.Errorf("no command menu for %q", code)
+			continue
+		}
+		var cmds []tgbotapi.BotCommand
+		if err := json.Unmarshal([]byte(raw), &cmds); err != nil {
+			t.Fatalf("setMyCommands commands = %q: %v", raw, err)
+		}
+		var names []string
+		for _, c := range cmds {
+			names = append(names, c.Command)
+		}
+		if got, want := strings.Join(names, ","), "start,help,emergency,language,forget,about"; got != want {
+			t.Errorf("%q: commands = %s, want %s", code, got, want)
+		}
+		if got, want := cmds[0].Description, lang.T(l, "telegram.command.start"); got != want {
+			t.Errorf("%q: /start is %q, want %q", code, got, want)
+		}
 	}
-	var names []string
-	for _, c := range cmds {
-		names = append(names, c.Command)
-	}
-	if got, want := strings.Join(names, ","), "start,help,emergency,forget,about"; got != want {
-		t.Errorf("commands = %s, want %s", got, want)
+	if len(menus) != len(lang.Languages()) {
+		t.Errorf("%d command menus, want %d", len(menus), len(lang.Languages()))
 	}
 	if got := len(h.bot.Handlers()); got != 0 {
 		t.Errorf("polling mode has %d HTTP handlers, want none", got)
@@ -551,4 +572,33 @@ func ExampleNew() {
 	//	go tg.Run(ctx)
 	fmt.Println("see docs/TELEGRAM.md")
 	// Output: see docs/TELEGRAM.md
+}
+
+// A person whose Telegram app is in Polish is answered in Polish from the
+// first message, with one tap back to English; the language follows the
+// chat through the inbox (the hint is stored with the update).
+func TestAppLanguageFromTelegram(t *testing.T) {
+	h := newHarness(t, options{})
+	const chat = 4242
+	m := h.api.message(chat, "/start", time.Now())
+	m.From.LanguageCode = "pl"
+	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len("/start")}}
+	id := h.api.addUpdate(tgbotapi.Update{Message: m})
+	h.awaitHandled(id)
+	got := h.api.sentTo(chat)
+	if len(got) == 0 {
+		t.Fatal("no answer")
+	}
+	last := got[len(got)-1]
+	if !strings.Contains(last.Text, lang.T("pl", "menu")) {
+		t.Errorf("answer is not in Polish: %q", last.Text)
+	}
+	if !hasButton(last, "lang:en") {
+		t.Errorf("no English button: %v", buttons(last))
+	}
+	// The English button switches the chat to English.
+	after := h.press(last, "lang:en")
+	if len(after) == 0 || !strings.Contains(after[len(after)-1].Text, lang.T(lang.English, "menu")) {
+		t.Errorf("after English: %v", after)
+	}
 }

@@ -54,8 +54,8 @@ type fakeAPI struct {
 	edits       []edit
 	answered    []string
 	deleted     []deleted
-	deleteTries []deleted // every deleteMessage asked for, deleted or not
-	commands    string
+	deleteTries []deleted         // every deleteMessage asked for, deleted or not
+	commands    map[string]string // by language_code ("" for everyone else)
 	webhook     url.Values
 	faults      map[string][]fault
 	alive       map[[2]int64]bool // chat, message id -> exists
@@ -223,7 +223,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		ok200(w, true)
 	case "setMyCommands":
 		f.mu.Lock()
-		f.commands = r.Form.Get("commands")
+		if f.commands == nil {
+			f.commands = map[string]string{}
+		}
+		f.commands[r.Form.Get("language_code")] = r.Form.Get("commands")
 		f.mu.Unlock()
 		ok200(w, true)
 	case "setWebhook":

@@ -46,6 +46,9 @@ type inbound struct {
 	callbackID    string
 	pressed       int
 	pressedMarkup *tgbotapi.InlineKeyboardMarkup
+	// lang is the person's app language (language_code), in a private
+	// chat only: a hint for the conversation's language.
+	lang string
 }
 
 // replyTo is the message the bot's answer replies to: in a group, the
@@ -92,6 +95,9 @@ func (b *Bot) convert(u tgbotapi.Update) (inbound, bool) {
 		in.choice = q.Data
 		in.pressed = q.Message.MessageID
 		in.pressedMarkup = q.Message.ReplyMarkup
+		if in.private && q.From != nil {
+			in.lang = q.From.LanguageCode
+		}
 		return in, true
 	case u.Message != nil:
 		return b.convertMessage(in, u.Message, false)
@@ -113,6 +119,9 @@ func (b *Bot) convertMessage(in inbound, m *tgbotapi.Message, edited bool) (inbo
 	switch m.Chat.Type {
 	case "private":
 		in.private = true
+		if m.From != nil {
+			in.lang = m.From.LanguageCode
+		}
 	case "group", "supergroup":
 	default: // channels
 		return in, false

@@ -30,12 +30,13 @@ type stored struct {
 	Callback string                         `json:"cb,omitempty"`
 	Pressed  int                            `json:"pr,omitempty"`
 	Markup   *tgbotapi.InlineKeyboardMarkup `json:"mk,omitempty"`
+	Lang     string                         `json:"l,omitempty"`
 }
 
 func encodeInbound(in inbound) ([]byte, error) {
 	return json.Marshal(stored{
 		Kind: in.kind, Chat: in.chat, Private: in.private, MsgID: in.msgID, Date: in.date,
-		Text: in.text, Choice: in.choice, Callback: in.callbackID, Pressed: in.pressed, Markup: in.pressedMarkup,
+		Text: in.text, Choice: in.choice, Callback: in.callbackID, Pressed: in.pressed, Markup: in.pressedMarkup, Lang: in.lang,
 	})
 }
 
@@ -49,7 +50,7 @@ func decodeInbound(it bot.InboxItem) (inbound, error) {
 	}
 	return inbound{
 		kind: s.Kind, update: int(it.ID), chat: s.Chat, private: s.Private, msgID: s.MsgID, date: s.Date,
-		text: s.Text, choice: s.Choice, callbackID: s.Callback, pressed: s.Pressed, pressedMarkup: s.Markup,
+		text: s.Text, choice: s.Choice, callbackID: s.Callback, pressed: s.Pressed, pressedMarkup: s.Markup, lang: s.Lang,
 	}, nil
 }
 

@@ -13,12 +13,11 @@ import (
 	"github.com/whereto-bot/whereto/flows/lang"
 )
 
-// tr returns the adapter's words for key, from the message catalogue
-// (flows/lang, keys telegram.*). The key is always a literal, so that the
-// catalogue's tests can find it. Until a chat carries its language, the
-// adapter speaks English.
-func tr(key string) string {
-	return lang.T(lang.English, key)
+// tr returns the adapter's words for key in language l, from the message
+// catalogue (flows/lang, keys telegram.*). The key is always a literal, so
+// that the catalogue's tests can find it.
+func tr(l lang.Lang, key string) string {
+	return lang.T(l, key)
 }
 
 // cosmeticTimeout bounds calls that only tidy the chat (answering a
@@ -50,7 +49,7 @@ func (b *Bot) apologise(ctx context.Context, in inbound) {
 	}()
 	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	for _, om := range render(flows.Apology(nil), func(string, int) {}) {
+	for _, om := range render(flows.Apology(nil, lang.Of(in.lang)), func(string, int) {}) {
 		if _, err := b.sendMessage(actx, b.logFor(in), in.chat, in.replyTo(), om); err != nil {
 			b.logFor(in).Error("sending the apology failed", "err", err)
 			return
@@ -97,7 +96,7 @@ func (b *Bot) process(ctx context.Context, j *job) (handled bool) {
 		return true
 	}
 
-	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10), Merged: j.merged}
+	m := bot.Message{Channel: channelName, Conversation: strconv.FormatInt(in.chat, 10), Merged: j.merged, Lang: in.lang}
 	var prefix string
 	switch in.kind {
 	case kindText:
@@ -108,12 +107,15 @@ func (b *Bot) process(ctx context.Context, j *job) (handled bool) {
 		// /help is the conversation's own short answer that carries the
 		// 999 line from the directory, and the menu.
 		m.Text = "/help"
-		// The adapter's words go in front of the conversation's own answer.
-		prefix = tr("telegram.unreadable")
 	}
 	resp, err := b.h.Handle(ctx, m)
 	if err != nil {
 		return false
+	}
+	if in.kind == kindUnreadable {
+		// The adapter's words go in front of the conversation's own
+		// answer, in its language.
+		prefix = tr(resp.Lang, "telegram.unreadable")
 	}
 	if in.kind == kindChoice {
 		b.presses.record(press, now)

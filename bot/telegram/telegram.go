@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // channelName is the Message.Channel of updates from Telegram, and the
@@ -373,15 +374,17 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 	}
 	b.base.Self = b.self // Debug stays false: it would log message text
 
-	cmds := tgbotapi.NewSetMyCommands(
-		tgbotapi.BotCommand{Command: "start", Description: tr("telegram.command.start")},
-		tgbotapi.BotCommand{Command: "help", Description: tr("telegram.command.help")},
-		tgbotapi.BotCommand{Command: "emergency", Description: tr("telegram.command.emergency")},
-		tgbotapi.BotCommand{Command: "forget", Description: tr("telegram.command.forget")},
-		tgbotapi.BotCommand{Command: "about", Description: tr("telegram.command.about")},
-	)
-	if err := b.request(ctx, "setMyCommands", 0, classFree, cmds); err != nil {
-		b.log.Warn("could not register the command menu", "err", err)
+	// The command menu, in every language the catalogue has: Telegram
+	// shows each person the one for their app's language, and English
+	// (no language code) to everyone else.
+	for _, l := range lang.Languages() {
+		cmds := tgbotapi.SetMyCommandsConfig{Commands: commandMenu(l)}
+		if l != lang.English {
+			cmds.LanguageCode = string(l)
+		}
+		if err := b.request(ctx, "setMyCommands", 0, classFree, cmds); err != nil {
+			b.log.Warn("could not register the command menu", "lang", string(l), "err", err)
+		}
 	}
 
 	if cfg.WebhookURL != "" {
@@ -393,6 +396,18 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Bot, error) 
 	}
 	b.log.Info("connected to the Bot API", "bot", b.self.UserName, "mode", b.mode())
 	return b, nil
+}
+
+// commandMenu is the / menu in language l.
+func commandMenu(l lang.Lang) []tgbotapi.BotCommand {
+	return []tgbotapi.BotCommand{
+		{Command: "start", Description: tr(l, "telegram.command.start")},
+		{Command: "help", Description: tr(l, "telegram.command.help")},
+		{Command: "emergency", Description: tr(l, "telegram.command.emergency")},
+		{Command: "language", Description: tr(l, "telegram.command.language")},
+		{Command: "forget", Description: tr(l, "telegram.command.forget")},
+		{Command: "about", Description: tr(l, "telegram.command.about")},
+	}
 }
 
 func (b *Bot) mode() string {

@@ -20,6 +20,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // Real-browser tests: Debian's chromium driven by chromedp, against the
@@ -104,6 +106,11 @@ func newSite(t *testing.T, cfg Config) *site {
 			fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Council</title><h1>Council</h1><a href="%s/chat">Chat</a>`, s.chat)
 		case "/embed":
 			fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Council</title><h1>Council</h1><script src="%s/chat/widget.js" async></script>`, s.chat)
+		case "/embed-pl":
+			fmt.Fprintf(w, `<!doctype html><html lang="pl-PL"><title>Rada</title><h1>Rada</h1><script src="%s/chat/widget.js" async></script>`, s.chat)
+		case "/frame":
+			// A site that is not allowed to embed the chat, trying to.
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Other</title><h1>Other</h1><iframe id="f" title="chat" src="%s/chat"></iframe>`, s.chat)
 		default:
 			http.NotFound(w, r)
 		}
@@ -442,7 +449,7 @@ func TestBrowserWidget(t *testing.T) {
 		// The chat inside the frame: found by searching the whole tree.
 		chromedp.WaitVisible(chromedp.Search(`//a[@id="exit"]`)),
 	)
-	if got := eval[string](t, ctx, `document.querySelector('iframe').src`); got != s.chat+"/chat?embed=1" {
+	if got := eval[string](t, ctx, `document.querySelector('iframe').src`); got != s.chat+"/chat?embed=1&lang=en" {
 		t.Errorf("the panel's frame: %s", got)
 	}
 	do(t, ctx,
@@ -488,5 +495,153 @@ func TestBrowserScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s (%d bytes)", path, len(png))
+	}
+}
+
+// The widget on a Polish council page speaks Polish, and opens the chat
+// in Polish.
+func TestBrowserWidgetLanguage(t *testing.T) {
+	ctx := browser(t)
+	s := newSite(t, Config{})
+	s.f.chat.csp = csp([]string{s.neutral})
+	s.f.chat.cfg.Origins = []string{s.neutral}
+	open := lang.T("pl", "web.widget_open")
+	do(t, ctx,
+		chromedp.Navigate(s.neutral+"/embed-pl"),
+		chromedp.WaitVisible(button(open)),
+		chromedp.Click(button(open)),
+		chromedp.WaitVisible(chromedp.CSS("iframe")),
+		chromedp.WaitVisible(chromedp.Search(`//a[@id="exit"]`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('iframe').src`); got != s.chat+"/chat?embed=1&lang=pl" {
+		t.Errorf("the panel's frame: %s", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('[role=dialog] button').textContent`); got != lang.T("pl", "web.widget_close") {
+		t.Errorf("the close button: %q", got)
+	}
+}
+
+// A page in Urdu is marked so, right to left, message by message; a
+// person who changes language, or writes in another, gets the page's own
+// words in it too; the audit passes in every one.
+func TestBrowserLanguages(t *testing.T) {
+	ctx := browser(t)
+	s := newSite(t, Config{})
+	do(t, ctx, chromedp.Navigate(s.chat+"/chat?lang=ur"), chromedp.WaitVisible(chromedp.ID("exit-note")))
+	page := func() string {
+		return eval[string](t, ctx, `document.documentElement.lang + ' ' + document.documentElement.dir`)
+	}
+	if got := page(); got != "ur rtl" {
+		t.Errorf("the Urdu page: %q, want \"ur rtl\"", got)
+	}
+	bots := func() []string {
+		return eval[[]string](t, ctx, `[...document.querySelectorAll('#log .msg.bot')].map(m => m.lang + ' ' + m.dir)`)
+	}
+	for _, got := range bots() {
+		if got != "ur rtl" {
+			t.Errorf("an Urdu message is marked %q", got)
+		}
+	}
+	if *axeFlagOK(t) {
+		checkAxe(t, ctx, "the Urdu welcome")
+	}
+	// The one-tap English button.
+	do(t, ctx,
+		chromedp.Click(button("English")),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "I will write in English")]`)),
+	)
+	if got := page(); got != "en ltr" {
+		t.Errorf("after English: the page is %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#send button').textContent`); got != "Send" {
+		t.Errorf("after English: the send button says %q", got)
+	}
+	// A language the person chose stays: a Polish message is answered in
+	// English.
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("text"), "ktoś wyrzucił stary materac i lodówkę przy garażach"+kb.Enter),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "Where did it happen?")]`)),
+	)
+	if got := page(); got != "en ltr" {
+		t.Errorf("after a Polish message, English chosen: the page is %q", got)
+	}
+	// The language button: Polski.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#language button`)),
+		chromedp.WaitVisible(button("Polski")),
+		chromedp.Click(button("Polski")),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "`+lang.T("pl", "language_set")+`")]`)),
+	)
+	if got := page(); got != "pl ltr" {
+		t.Errorf("after choosing Polish: the page is %q", got)
+	}
+	all := bots()
+	if last := all[len(all)-1]; last != "pl ltr" {
+		t.Errorf("the Polish answer is marked %q", last)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#send button').textContent`); got != lang.T("pl", "web.send") {
+		t.Errorf("in Polish: the send button says %q", got)
+	}
+	if *axeFlagOK(t) {
+		checkAxe(t, ctx, "the Polish menu")
+	}
+
+	// A new chat follows the language a person writes in.
+	do(t, ctx, chromedp.Navigate(s.chat+"/chat"), chromedp.WaitVisible(chromedp.ID("exit-note")))
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("text"), "ktoś wyrzucił stary materac i lodówkę przy garażach"+kb.Enter),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "`+lang.T("pl", "where_happened")+`")]`)),
+	)
+	if got := page(); got != "pl ltr" {
+		t.Errorf("after a Polish message in a new chat: the page is %q", got)
+	}
+}
+
+// At 200% zoom on a desktop (a 640 px wide window in CSS pixels) the chat
+// still fits: no sideways scrolling, the quick exit and the text box on
+// screen.
+func TestBrowserZoom(t *testing.T) {
+	ctx := browser(t)
+	s := newSite(t, Config{})
+	// A 1280 by 800 screen zoomed to 200%, as the browser does it: the
+	// page lays out in 640 by 400 CSS pixels, each two device pixels.
+	do(t, ctx, chromedp.EmulateViewport(640, 400, chromedp.EmulateScale(2)))
+	do(t, ctx, chromedp.Navigate(s.chat+"/chat"), chromedp.WaitVisible(chromedp.ID("exit-note")))
+	converse(t, ctx)
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 640 {
+		t.Errorf("at 200%% the page is %d CSS px wide in a 640 px window: it scrolls sideways", w)
+	}
+	if !eval[bool](t, ctx, `(() => { const r = document.getElementById('exit').getBoundingClientRect(); return r.right <= innerWidth && r.width >= 24; })()`) {
+		t.Error("at 200% the quick exit is off screen")
+	}
+}
+
+// A site not in WHERETO_WEB_ORIGINS cannot show the chat in a frame: the
+// browser refuses it (frame-ancestors), so a look-alike page cannot wrap
+// it.
+func TestBrowserFramingRefused(t *testing.T) {
+	ctx := browser(t)
+	s := newSite(t, Config{})
+	// The child frame's navigations, as the browser reports them.
+	framed := make(chan string, 16)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*page.EventFrameNavigated); ok && e.Frame.ParentID != "" {
+			select {
+			case framed <- e.Frame.URL:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(s.neutral+"/frame"), chromedp.WaitVisible(chromedp.CSS("#f")))
+	select {
+	case got := <-framed:
+		t.Logf("the frame went to %s", got)
+		if strings.HasPrefix(got, s.chat) {
+			t.Errorf("the chat was shown in another site's frame: %s", got)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the browser reported no navigation of the frame")
 	}
 }

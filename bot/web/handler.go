@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"mime"
 	"net/http"
@@ -18,11 +17,10 @@ import (
 // message catalogue (flows/lang, keys web.*) with the conversation's, so
 // that they are translated with it.
 
-// tr returns the page's words for key (a literal, so that the catalogue's
-// tests can find it). Until a chat carries its language, the page is in
-// English.
-func tr(key string, args ...any) string {
-	return lang.T(lang.English, key, args...)
+// tr returns the page's words for key in language l (a literal key, so
+// that the catalogue's tests can find it).
+func tr(l lang.Lang, key string, args ...any) string {
+	return lang.T(l, key, args...)
 }
 
 // pageData is what page.html shows.
@@ -36,18 +34,53 @@ type pageData struct {
 	Choices  []flows.Choice
 	NetError message
 
-	// The page's own words (see tr).
-	Words words
+	// Lang and Dir are the page's language and direction: the
+	// conversation's, English until it has one.
+	Lang lang.Lang
+	Dir  string
+	// The page's own words (see tr), in Lang.
+	Words *words
 }
 
 type words struct {
-	Exit, ExitNote, ExitNoJS, TypeLabel, Send, Clear, Choices, Log, You, Bot, NewTab, StartAgain string
+	Exit, ExitNote, ExitNoJS, TypeLabel, Send, Clear, Choices, Log, You, Bot, NewTab, StartAgain, Language string
+	// English is "Language" in English, shown beside Language in any
+	// other language, so that someone who cannot read the page finds it.
+	English string
 }
 
-var pageWords = words{
-	Exit: tr("web.exit"), ExitNote: tr("web.exit_note"), ExitNoJS: tr("web.exit_no_js"), TypeLabel: tr("web.type_label"), Send: tr("web.send"),
-	Clear: tr("web.clear"), Choices: tr("web.choices"), Log: tr("web.log"), You: tr("web.you"), Bot: tr("web.bot"), NewTab: tr("web.new_tab"),
-	StartAgain: tr("web.start_again"),
+// wordsIn are the page's words in each language, built once.
+var wordsIn = func() map[lang.Lang]*words {
+	out := map[lang.Lang]*words{}
+	for _, l := range lang.Languages() {
+		w := &words{
+			Exit: tr(l, "web.exit"), ExitNote: tr(l, "web.exit_note"), ExitNoJS: tr(l, "web.exit_no_js"), TypeLabel: tr(l, "web.type_label"), Send: tr(l, "web.send"),
+			Clear: tr(l, "web.clear"), Choices: tr(l, "web.choices"), Log: tr(l, "web.log"), You: tr(l, "web.you"), Bot: tr(l, "web.bot"), NewTab: tr(l, "web.new_tab"),
+			StartAgain: tr(l, "web.start_again"), Language: tr(l, "web.language"),
+		}
+		if l != lang.English {
+			w.English = tr(lang.English, "web.language")
+		}
+		out[l] = w
+	}
+	return out
+}()
+
+// pageLang is the language of a page: l if whereto speaks it, else
+// English.
+func pageLang(l lang.Lang) lang.Lang {
+	if wordsIn[l] == nil {
+		return lang.English
+	}
+	return l
+}
+
+// dirOf is the HTML dir of language l.
+func dirOf(l lang.Lang) string {
+	if lang.RTL(l) {
+		return "rtl"
+	}
+	return "ltr"
 }
 
 // serveStart is GET /chat: a new conversation, greeted with /start or,
@@ -62,7 +95,13 @@ func (c *Chat) serveStart(w http.ResponseWriter, r *http.Request) {
 	if s := r.URL.Query().Get("start"); s != "" && len(s) <= maxStart && isRouteID(s) {
 		text += " " + s
 	}
-	c.turn(w, r, newID(), bot.Message{Text: text}, embed, "")
+	// ?lang=pl (a poster's link, or the widget on a Polish page) starts
+	// the chat in that language, as a Telegram app's language does.
+	m := bot.Message{Text: text}
+	if l, ok := lang.Find(r.URL.Query().Get("lang")); ok {
+		m.Lang = string(l)
+	}
+	c.turn(w, r, newID(), m, embed, "")
 }
 
 // serveTurn is POST /chat: one turn of a conversation.
@@ -72,17 +111,17 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 	}
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" {
-		c.refuse(w, r, http.StatusUnsupportedMediaType, "content_type", false, tr("web.bad_form"))
+		c.refuse(w, r, http.StatusUnsupportedMediaType, "content_type", false)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, c.cfg.MaxBody)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			c.refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", false, tr("web.too_long"))
+			c.refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", false)
 			return
 		}
-		c.refuse(w, r, http.StatusBadRequest, "bad_form", false, tr("web.bad_form"))
+		c.refuse(w, r, http.StatusBadRequest, "bad_form", false)
 		return
 	}
 	f := r.PostForm
@@ -92,7 +131,7 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 		got, err := c.seal.open(tok, c.cfg.Now())
 		switch {
 		case errors.Is(err, errForged):
-			c.refuse(w, r, http.StatusBadRequest, "bad_token", embed, tr("web.bad_token"))
+			c.refuse(w, r, http.StatusBadRequest, "bad_token", embed)
 			return
 		case err == nil:
 			id = got
@@ -109,7 +148,7 @@ func (c *Chat) serveTurn(w http.ResponseWriter, r *http.Request) {
 	case f.Get("choice") != "":
 		m.Choice = f.Get("choice")
 		if len(m.Choice) > maxChoice {
-			c.refuse(w, r, http.StatusBadRequest, "bad_form", embed, tr("web.bad_form"))
+			c.refuse(w, r, http.StatusBadRequest, "bad_form", embed)
 			return
 		}
 	default:
@@ -135,10 +174,14 @@ func (c *Chat) turnWith(w http.ResponseWriter, r *http.Request, id convID, m bot
 	resp, err := c.h.Handle(r.Context(), m)
 	if err != nil {
 		// The request was cancelled: the client has gone.
-		c.refuse(w, r, http.StatusServiceUnavailable, "cancelled", embed, tr("web.broken"))
+		c.refuse(w, r, http.StatusServiceUnavailable, "cancelled", embed)
 		return
 	}
 	replies := resp.Replies
+	l := pageLang(resp.Lang)
+	if l == "" {
+		l = lang.English
+	}
 	var extra []message
 	if resp.Forget {
 		// The session is deleted: the conversation goes on under a new id,
@@ -151,16 +194,16 @@ func (c *Chat) turnWith(w http.ResponseWriter, r *http.Request, id convID, m bot
 			report.Deleted = cleared
 			replies = resp.ForgetReplies(report)
 		} else {
-			extra = append(extra, textMessage(tr("web.history_note")))
+			extra = append(extra, textMessage(l, tr(l, "web.history_note")))
 		}
 		echo = ""
 	}
-	data := c.data(embed)
+	data := c.data(embed, l)
 	data.Token = c.seal.seal(id, c.cfg.Now().Add(c.cfg.SessionTTL))
 	if strings.TrimSpace(echo) != "" {
-		data.Messages = append(data.Messages, mine(echo))
+		data.Messages = append(data.Messages, mine(echo, data.Words))
 	}
-	data.Messages = append(data.Messages, renderReplies(replies)...)
+	data.Messages = append(data.Messages, renderReplies(replies, l)...)
 	data.Messages = append(data.Messages, extra...)
 	data.Choices = choicesOf(replies)
 	c.write(w, r, http.StatusOK, data)
@@ -178,11 +221,7 @@ func (c *Chat) allow(w http.ResponseWriter, r *http.Request, embed bool) bool {
 		return true
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-	text := tr("web.too_fast")
-	if r.Method == http.MethodPost && r.Header.Get("X-Whereto-Script") == "" {
-		text = tr("web.too_fast_no_js")
-	}
-	c.refuse(w, r, http.StatusTooManyRequests, "rate_limited", embed, text)
+	c.refuse(w, r, http.StatusTooManyRequests, "rate_limited", embed)
 	return false
 }
 
@@ -198,58 +237,46 @@ func skipReason(why string) string {
 	return why
 }
 
-// refuse writes a page with the status, the words and the 999 line, and
-// a link to start again; it counts the refusal, never reading the body.
-func (c *Chat) refuse(w http.ResponseWriter, r *http.Request, status int, why string, embed bool, text string) {
+// refuse writes a page with the status, what went wrong and the 999
+// line, and a link to start again; it counts the refusal, never reading
+// the body. The page is in the language the page that sent the request
+// was in (its "l" field or query), or English.
+func (c *Chat) refuse(w http.ResponseWriter, r *http.Request, status int, why string, embed bool) {
 	c.cfg.Metrics.UpdatesSkipped(ChannelName, skipReason(why), 1)
 	c.cfg.Logger.Debug("web request refused", "status", status, "reason", why)
-	data := c.data(embed)
-	data.Messages = []message{textMessage(text + "\n\n" + tr("web.danger"))}
+	l := requestLang(r)
+	data := c.data(embed, l)
+	data.Messages = []message{textMessage(l, refusalWords(l, why, r)+"\n\n"+tr(l, "web.danger"))}
 	c.write(w, r, status, data)
 }
 
-// data is the page's frame: everything but the conversation.
-func (c *Chat) data(embed bool) pageData {
-	title := tr("web.title")
-	if c.cfg.Directory != nil {
-		if d := c.cfg.Directory.Directory(); d != nil && d.About().Area != "" {
-			title = tr("web.title_area", d.About().Area)
+// refusalWords says, in language l, why a request was refused.
+func refusalWords(l lang.Lang, why string, r *http.Request) string {
+	switch why {
+	case "too_large":
+		return tr(l, "web.too_long")
+	case "bad_token":
+		return tr(l, "web.bad_token")
+	case "cancelled":
+		return tr(l, "web.broken")
+	case "rate_limited":
+		if r.Method == http.MethodPost && r.Header.Get("X-Whereto-Script") == "" {
+			return tr(l, "web.too_fast_no_js") // the page will be left by Back
 		}
+		return tr(l, "web.too_fast")
 	}
-	return pageData{
-		Title: title, Version: c.version, ExitURL: c.cfg.ExitURL, Embed: embed, Words: pageWords,
-		NetError: textMessage(tr("web.net_error") + "\n\n" + tr("web.danger")),
-	}
+	return tr(l, "web.bad_form")
 }
 
-// write renders data with the page's security headers. A page that fails
-// to render (a bug) is answered with plain text that still carries 999.
-func (c *Chat) write(w http.ResponseWriter, r *http.Request, status int, data pageData) {
-	var buf bytes.Buffer
-	if err := c.page.Execute(&buf, data); err != nil {
-		c.cfg.Logger.Error("rendering the chat page failed", "err", err)
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(tr("web.broken") + " " + tr("web.danger") + "\n")
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	} else {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+// requestLang is the page language a request names: the "l" field of a
+// form it already parsed, or of its query; English otherwise. It never
+// reads a body.
+func requestLang(r *http.Request) lang.Lang {
+	v := r.URL.Query().Get("l")
+	if r.PostForm != nil && r.PostForm.Get("l") != "" {
+		v = r.PostForm.Get("l")
 	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", c.csp)
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-	if len(c.cfg.Origins) == 0 {
-		h.Set("X-Frame-Options", "SAMEORIGIN") // for browsers without frame-ancestors
-	}
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	return lang.Of(v)
 }
 
 // isRouteID reports whether s looks like a route id: lower-case letters,

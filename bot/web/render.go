@@ -8,6 +8,7 @@ import (
 
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // message is one chat bubble as the page template shows it.
@@ -15,14 +16,17 @@ type message struct {
 	// Mine is set for what the person wrote (echoed back, escaped);
 	// otherwise it is the bot's.
 	Mine bool
-	// Lang and Dir are the message's language and direction. The bot's
-	// replies are English today: flows.Reply has no language yet (issue
-	// 12 adds catalogues and the reply's language); the person's own
-	// words get dir="auto" and no lang, since only they know it.
+	// Lang and Dir are the message's language and direction: the bot's
+	// replies are in the conversation's language (so that a screen
+	// reader reads Urdu as Urdu, right to left); the person's own words
+	// get dir="auto" and no lang, since only they know it.
 	Lang, Dir string
-	Heading   string
-	Paras     []para
-	Links     []link
+	// Words are the page's words in the bot's language, for the screen
+	// reader's "You wrote:" and "(opens in a new tab)".
+	Words   *words
+	Heading string
+	Paras   []para
+	Links   []link
 }
 
 // para is one paragraph: segments of text and links, with line breaks.
@@ -47,18 +51,15 @@ type link struct {
 	URL   string // http(s) only; html/template checks it again
 }
 
-// replyLang is the language of the bot's replies (see message.Lang).
-const replyLang = "en"
-
 // renderReplies turns a turn's replies into bubbles. Choices are not
 // here: the page shows the last reply's choices as the form's buttons.
-func renderReplies(replies []flows.Reply) []message {
+func renderReplies(replies []flows.Reply, l lang.Lang) []message {
 	out := make([]message, 0, len(replies))
 	for _, r := range replies {
 		if r.Heading == "" && r.Text == "" && len(r.Links) == 0 {
 			continue
 		}
-		m := message{Lang: replyLang, Dir: "ltr", Heading: r.Heading, Paras: paragraphs(r.Text)}
+		m := message{Lang: string(l), Dir: dirOf(l), Words: wordsIn[pageLang(l)], Heading: r.Heading, Paras: paragraphs(r.Text)}
 		for _, l := range r.Links {
 			u, err := url.Parse(l.URL)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -92,7 +93,7 @@ func choicesOf(replies []flows.Reply) []flows.Choice {
 }
 
 // mine is the bubble for what the person typed.
-func mine(text string) message {
+func mine(text string, w *words) message {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	var segs []seg
 	for i, line := range strings.Split(text, "\n") {
@@ -101,13 +102,14 @@ func mine(text string) message {
 		}
 		segs = append(segs, seg{Text: strings.TrimRight(line, "\r")})
 	}
-	return message{Mine: true, Dir: "auto", Paras: []para{{Segs: segs}}}
+	return message{Mine: true, Dir: "auto", Words: w, Paras: []para{{Segs: segs}}}
 }
 
 // textMessage is a bubble of the bot's with plain paragraphs (the page's
 // own words: error pages, notes).
-func textMessage(text string) message {
-	return message{Lang: replyLang, Dir: "ltr", Paras: paragraphs(text)}
+func textMessage(l lang.Lang, text string) message {
+	l = pageLang(l)
+	return message{Lang: string(l), Dir: dirOf(l), Words: wordsIn[l], Paras: paragraphs(text)}
 }
 
 // paragraphs splits text on blank lines, and each paragraph into lines,
@@ -140,8 +142,14 @@ var linkable = regexp.MustCompile(`https?://[^\s<>"]+|[A-Za-z0-9._%+-]+@[A-Za-z0
 // linkify splits one line into text and links. danger reports whether it
 // names an emergency number (999 or 112).
 func linkify(line string) (segs []seg, danger bool) {
+	var found [][]int
+	// Each kind of link needs a digit, an @ or "http"; half the lines of
+	// a reply have none, and the regular expression is costly.
+	if strings.ContainsAny(line, "0123456789@") || strings.Contains(line, "http") {
+		found = linkable.FindAllStringIndex(line, -1)
+	}
 	last := 0
-	for _, loc := range linkable.FindAllStringIndex(line, -1) {
+	for _, loc := range found {
 		s, e := loc[0], loc[1]
 		cand := line[s:e]
 		var href string

@@ -15,11 +15,14 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/whereto-bot/whereto/bot"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 // ChannelName is the channel's name in logs, metrics and session keys.
@@ -104,9 +107,16 @@ type Chat struct {
 	seal    sealer
 	limit   *limiter
 	csp     string
-	page    *template.Template
 	assets  map[string]asset
 	version string // of chat.js and chat.css, for cache busting
+
+	// tpl is page.html; msg and foot are its parts rendered for each
+	// page, and frame the parts rendered once (see page.go).
+	tpl       *template.Template
+	msg, foot *template.Template
+	frame     atomic.Pointer[frame]
+	netError  map[lang.Lang]message
+	bufs      sync.Pool // of *bytes.Buffer, for rendering pages
 }
 
 // asset is a static file served from memory.
@@ -174,11 +184,18 @@ func New(cfg Config, h Handler) (*Chat, error) {
 	if err := c.loadAssets(); err != nil {
 		return nil, err
 	}
-	tpl, err := template.New("page.html").Funcs(template.FuncMap{"pageWords": func() words { return pageWords }}).ParseFS(static, "static/page.html")
+	tpl, err := template.New("page.html").ParseFS(static, "static/page.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: page template: %w", err)
 	}
-	c.page = tpl
+	c.tpl, c.msg, c.foot = tpl, tpl.Lookup("msg"), tpl.Lookup("foot")
+	c.netError = map[lang.Lang]message{}
+	for _, l := range lang.Languages() {
+		c.netError[l] = textMessage(l, tr(l, "web.net_error")+"\n\n"+tr(l, "web.danger"))
+	}
+	if _, err := c.currentFrame(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -245,6 +262,7 @@ func (c *Chat) loadAssets() error {
 		if f.name == "widget.js" {
 			exit, _ := json.Marshal(c.cfg.ExitURL) // a string always marshals
 			b = []byte(strings.Replace(string(b), `"__EXIT_URL__"`, string(exit), 1))
+			b = []byte(strings.Replace(string(b), `{"__LABELS__": 0}`, widgetLabels(), 1))
 		} else {
 			h.Write(b)
 		}
@@ -253,6 +271,22 @@ func (c *Chat) loadAssets() error {
 	}
 	c.version = hex.EncodeToString(h.Sum(nil)[:6])
 	return nil
+}
+
+// widgetLabels is the widget's words in every language, as a JavaScript
+// object: {"en":{"open":"...","close":"...","dir":"ltr"},...}.
+func widgetLabels() string {
+	type label struct {
+		Open  string `json:"open"`
+		Close string `json:"close"`
+		Dir   string `json:"dir"`
+	}
+	out := map[lang.Lang]label{}
+	for _, l := range lang.Languages() {
+		out[l] = label{tr(l, "web.widget_open"), tr(l, "web.widget_close"), dirOf(l)}
+	}
+	b, _ := json.Marshal(out) // strings always marshal
+	return string(b)
 }
 
 // Name returns "web".

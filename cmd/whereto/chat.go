@@ -22,19 +22,29 @@ numbered: type the number or the words. Send /help, /about, /forget or
 
   printf 'I want to report fly tipping\n' | whereto chat
 
+--lang starts in another language (en, bn, pa, pl, ro, ur); the chat
+follows the language you write in, and /language changes it:
+
+  whereto chat --lang pl
+
 Replies are wrapped to the width in $COLUMNS (80 columns if it is not
 set). The conversation is kept in memory only and nothing you type is
 stored.`
 
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
+	var start string
 	fs := newFlags("chat", stderr, &c, true, chatHelp)
+	fs.StringVar(&start, "lang", "", "the language to start in ("+langList()+"); default English")
 	if err := parse(fs, args); err != nil {
 		return helpOK(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if _, err := forcedLang(start); err != nil {
+		return err
 	}
 	clock, err := c.clock()
 	if err != nil {
@@ -51,6 +61,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	runner.Now = clock
 	chat := console.New(runner, stdin, stdout)
 	chat.Width = columns(os.Getenv("COLUMNS"))
+	chat.Lang = start
 	if isTerminal(stdin) {
 		chat.Prompt = "> "
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/whereto-bot/whereto/directory/bolt"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 func TestChat(t *testing.T) {
@@ -239,5 +240,22 @@ func TestChatWidthFromColumns(t *testing.T) {
 				t.Errorf("COLUMNS=%q: longest line %d columns, want more than %d and at most %d; got:\n%s", tt.columns, longest, tt.min, tt.max, stdout)
 			}
 		})
+	}
+}
+
+func TestChatLang(t *testing.T) {
+	db := testDB(t)
+	stdout, stderr, err := run(t, "1\n", "chat", "-db", db, "--lang", "pl")
+	if err != nil {
+		t.Fatalf("chat --lang pl: %v; stderr:\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, lang.T("pl", "menu")) || !strings.Contains(stdout, lang.T("pl", "call_now", "999")) {
+		t.Errorf("chat --lang pl is not in Polish:\n%s", stdout)
+	}
+	for _, bad := range []string{"xx", "es", "english please"} {
+		_, stderr, err := run(t, "", "chat", "-db", db, "--lang", bad)
+		if err == nil || !strings.Contains(err.Error()+stderr, "whereto speaks en, bn, pa, pl, ro, ur") {
+			t.Errorf("chat --lang %q: err %v, stderr %q; want a clear error naming the languages", bad, err, stderr)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/whereto-bot/whereto/directory"
+	"github.com/whereto-bot/whereto/flows/lang"
 )
 
 const directoryHelp = `Usage: whereto directory COMMAND [flags]
@@ -22,6 +23,8 @@ const directoryHelp = `Usage: whereto directory COMMAND [flags]
   validate FILE     check a directory file (ours or Open Referral UK) without importing it
   import FILE       add or change services from a file; all or nothing, audited
   stale             services not verified in the last 180 days (--days N), or never
+  unreviewed        translations no native speaker has confirmed yet, and those
+                    whose English changed since (--lang CODE for one language)
   verify ID         mark a service verified today (audited)
   history ID        every change to a service: who, when, what
   backup FILE       a consistent copy of the database, also while 'whereto serve' runs
@@ -31,6 +34,7 @@ const directoryHelp = `Usage: whereto directory COMMAND [flags]
   whereto directory export --format openreferral -o luton-oruk.json
   whereto directory import luton.json
   whereto directory stale --days 90
+  whereto directory unreviewed --lang pl
 
 Commands that change the database (import, verify, restore) need it to
 themselves: while 'whereto serve' runs they stop at once and say so.`
@@ -120,6 +124,29 @@ func runDirectory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return write(d, stdout)
 		}
 		return exportFile(d, out, write)
+	case "unreviewed":
+		var code string
+		fs := newFlags("directory unreviewed", stderr, &c, false, directoryHelp)
+		fs.StringVar(&code, "lang", "", "only this language ("+langList()+")")
+		if err := parse(fs, args); err != nil {
+			return helpOK(err)
+		}
+		if fs.NArg() > 0 {
+			fs.Usage()
+			return errUsage
+		}
+		var l lang.Lang
+		if code != "" {
+			var ok bool
+			if l, ok = lang.Find(code); !ok || l == lang.English {
+				return fmt.Errorf("--lang %q: the translations are %s", code, strings.TrimPrefix(langList(), "en, "))
+			}
+		}
+		d, from, err := readDirectory(&c)
+		if err != nil {
+			return err
+		}
+		return listUnreviewed(stdout, d, from, l)
 	case "validate", "import", "stale", "verify", "history", "backup", "restore":
 		return runDirectoryChange(ctx, sub, args, stdout, stderr)
 	}

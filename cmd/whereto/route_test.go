@@ -44,7 +44,7 @@ func parseRouteOutput(t *testing.T, stdout string) []routeLine {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if want := []string{"confidence", "contacts", "danger", "route", "services", "text"}; !slices.Equal(keys, want) {
+		if want := []string{"confidence", "contacts", "danger", "lang", "route", "services", "text"}; !slices.Equal(keys, want) {
 			t.Errorf("line %d: got fields %q, want %q", i+1, keys, want)
 		}
 		for _, k := range []string{"services", "contacts"} {
@@ -90,6 +90,9 @@ func TestRoute(t *testing.T) {
 		wantFirst    string
 		wantContains string
 		notWant      string
+		// wantLang, if set, must be the lang field; args are more flags.
+		wantLang string
+		args     []string
 	}{
 		{name: "knife now is an emergency", text: knife, wantRoute: "emergency", wantDanger: "now", wantServices: []string{"police-emergency", "relay-uk"}, wantContacts: []string{"999", "18000", "18001 101"}},
 		{name: "dumped rubbish is environmental", text: rubbish, wantRoute: "environmental", wantDanger: "none", wantServices: []string{"council-environmental"}, wantContacts: []string{councilPhone, "https://www.luton.gov.uk"}},
@@ -107,12 +110,17 @@ func TestRoute(t *testing.T) {
 		{name: "an --at with an offset is the same instant", at: "2026-11-25T23:00:00+01:00", text: neglected, wantRoute: "safeguarding", wantFirst: mashOOH},
 		{name: "empty line is unclear with no services", text: "", wantRoute: "unclear", wantServices: []string{}, wantContacts: []string{}},
 		{name: "whitespace is unclear", text: " \t ", wantRoute: "unclear", wantServices: []string{}, wantContacts: []string{}},
-		{name: "Urdu is unclear", text: "میرا فون چوری ہو گیا", wantRoute: "unclear", wantServices: []string{}, wantContacts: []string{}},
+		{name: "English says en", text: rubbish, wantRoute: "environmental", wantLang: "en"},
+		{name: "Urdu is read", text: "میرا فون چوری ہو گیا", wantRoute: "report-crime", wantLang: "ur", wantContains: "101"},
+		{name: "Polish fly-tipping is environmental", text: "ktoś wyrzucił stary materac i lodówkę przy garażach", wantRoute: "environmental", wantLang: "pl", wantFirst: councilPhone},
+		{name: "Spanish is recognised, not read", text: "hola, me robaron el bolso ayer en el parque", wantRoute: "unclear", wantLang: "es", wantServices: []string{}, wantContacts: []string{}},
+		{name: "Chinese is a script it cannot place", text: "我的手机被偷了", wantRoute: "unclear", wantLang: "und", wantServices: []string{}},
+		{name: "--lang reads a short word as Polish", text: "nóż", args: []string{"--lang", "pl"}, wantLang: "pl", wantRoute: "unclear", wantDanger: "check"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := testDB(t)
-			args := []string{"route", "-db", db}
+			args := append([]string{"route", "-db", db}, tt.args...)
 			if tt.at != "" {
 				args = append(args, "--at", tt.at)
 			}
@@ -130,6 +138,9 @@ func TestRoute(t *testing.T) {
 			}
 			if got.Route != tt.wantRoute {
 				t.Errorf("route: got %q, want %q", got.Route, tt.wantRoute)
+			}
+			if tt.wantLang != "" && got.Lang != tt.wantLang {
+				t.Errorf("lang: got %q, want %q", got.Lang, tt.wantLang)
 			}
 			if tt.wantDanger != "" && got.Danger != tt.wantDanger {
 				t.Errorf("danger: got %q, want %q", got.Danger, tt.wantDanger)
@@ -267,4 +278,17 @@ func head(s string) string {
 		return s[:300] + "..."
 	}
 	return s
+}
+
+func TestRouteBadLang(t *testing.T) {
+	db := testDB(t)
+	for _, bad := range []string{"xx", "es", "../pl", ""} {
+		if bad == "" {
+			continue
+		}
+		_, stderr, err := run(t, "hello\n", "route", "-db", db, "--lang", bad)
+		if err == nil || !strings.Contains(err.Error()+stderr, "whereto speaks en, bn, pa, pl, ro, ur") {
+			t.Errorf("route --lang %q: err %v, stderr %q; want a clear error naming the languages", bad, err, stderr)
+		}
+	}
 }

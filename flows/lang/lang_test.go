@@ -19,7 +19,8 @@ const importPath = "github.com/whereto-bot/whereto/flows/lang"
 
 // usedKeys finds every catalogue key the module's code uses: in each
 // package that imports this one, the key argument of lang.T and lang.N,
-// and of the package's own tr and trn wrappers. A key must be a string
+// of the package's own tr and trn wrappers (tr(l, key), like lang.T), and
+// of tr and trn methods (c.tr(key), whose receiver knows the language). A key must be a string
 // literal, so that nothing can hide from these tests; a call with any
 // other key is an error. plural maps each key to whether it was used as a
 // plural message (N, trn).
@@ -70,9 +71,9 @@ func usedKeys(t *testing.T) (plural map[string]bool) {
 				case *ast.Ident:
 					switch fun.Name {
 					case "tr":
-						arg = 0
+						arg = 1
 					case "trn":
-						arg, isPlural = 0, true
+						arg, isPlural = 1, true
 					}
 				case *ast.SelectorExpr:
 					if x, ok := fun.X.(*ast.Ident); ok && x.Name == "lang" {
@@ -82,6 +83,12 @@ func usedKeys(t *testing.T) (plural map[string]bool) {
 						case "N":
 							arg, isPlural = 1, true
 						}
+					}
+					switch fun.Sel.Name {
+					case "tr":
+						arg = 0
+					case "trn":
+						arg, isPlural = 0, true
 					}
 				}
 				if arg < 0 || len(call.Args) <= arg {
@@ -245,7 +252,11 @@ func fmtList(v []string) string { return "[" + strings.Join(v, " ") + "]" }
 func TestLookups(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{T(English, "danger_line", "999"), "If you are in danger now, call 999."},
-		{T("pl", "call", "101"), "Call 101"},
+		{T("xx", "call", "101"), "Call 101"},
+		{T("pl", "call", "101"), "Zadzwoń pod 101"},
+		{N("pl", "forget.deleted", 1), "Z tego czatu usunięto też 1 wiadomość."},
+		{N("pl", "forget.deleted", 3), "Z tego czatu usunięto też 3 wiadomości."},
+		{N("pl", "forget.deleted", 5), "Z tego czatu usunięto też 5 wiadomości."},
 		{T(English, "no.such.key"), "no.such.key"},
 		{N(English, "forget.too_old", 1), "1 message is too old for me to delete."},
 		{N(English, "forget.too_old", 3), "3 messages are too old for me to delete."},
@@ -279,5 +290,56 @@ func TestCatalogueFiles(t *testing.T) {
 func BenchmarkT(b *testing.B) {
 	for b.Loop() {
 		_ = T(English, "danger_check")
+	}
+}
+
+// TestReviews shows each reason a translation is listed for review, and
+// that a reviewed translation of the current English is not.
+func TestReviews(t *testing.T) {
+	_, cs, err := load(fstest.MapFS{
+		"en.toml": {Data: []byte("a = \"one\"\nb = \"two\"\nc = \"three\"\nd = \"four\"\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, hb := cs[English].hashes["a"], cs[English].hashes["b"]
+	pl := "[a]\nhash = \"" + ha + "\"\ndescription = \"reviewed by A. Nowak, 2027-01-10\"\nother = \"jeden\"\n" +
+		"[b]\nhash = \"" + hb + "\"\ndescription = \"UNREVIEWED\"\nother = \"dwa\"\n" +
+		"[c]\nhash = \"sha1-0000000000000000\"\ndescription = \"reviewed by A. Nowak\"\nother = \"trzy\"\n"
+	_, cs, err = load(fstest.MapFS{
+		"en.toml": {Data: []byte("a = \"one\"\nb = \"two\"\nc = \"three\"\nd = \"four\"\n")},
+		"pl.toml": {Data: []byte(pl)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range reviews(cs, "") {
+		got = append(got, r.Key+":"+r.Reason+":"+r.Text)
+	}
+	want := []string{"b:unreviewed:dwa", "c:english changed:trzy", "d:missing:"}
+	if !slices.Equal(got, want) {
+		t.Errorf("reviews = %q, want %q", got, want)
+	}
+}
+
+// TestShippedTranslationsAreMarked: every translation shipped carries the
+// hash of the English it was made from, and, until a native speaker
+// confirms it, the UNREVIEWED mark; none is listed as missing.
+func TestShippedTranslationsAreMarked(t *testing.T) {
+	for _, l := range Languages()[1:] {
+		for key, mk := range catalogues[l].marks {
+			if mk.hash == "" {
+				t.Errorf("%s.toml: %q has no hash (go run ./scripts/stamp -lang %s)", l, key, l)
+			}
+			if mk.description == "" {
+				t.Errorf("%s.toml: %q has no review mark", l, key)
+			}
+		}
+	}
+	for _, r := range Reviews("") {
+		if r.Reason == "missing" {
+			t.Errorf("%s lacks %q", r.Lang, r.Key)
+		}
 	}
 }

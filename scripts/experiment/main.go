@@ -9,6 +9,7 @@
 //	go run -tags experiment ./scripts/experiment options        # feature sets
 //	go run -tags experiment ./scripts/experiment thresholds     # decision thresholds
 //	go run -tags experiment ./scripts/experiment danger-errors  # danger mistakes, out of fold
+//	go run -tags experiment ./scripts/experiment languages      # the whole decision per language, out of fold
 package main
 
 import (
@@ -25,6 +26,7 @@ var experiments = map[string]func(io.Writer) error{
 	"options":       triage.ExperimentOptions,
 	"thresholds":    triage.ExperimentThresholds,
 	"danger-errors": triage.ExperimentDangerErrors,
+	"languages":     triage.ExperimentLanguages,
 }
 
 func main() {
@@ -36,7 +38,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) != 1 || experiments[args[0]] == nil {
-		return errors.New("usage: go run -tags experiment ./scripts/experiment options|thresholds|danger-errors")
+		return errors.New("usage: go run -tags experiment ./scripts/experiment options|thresholds|danger-errors|languages")
 	}
 	w := bufio.NewWriter(stdout)
 	return errors.Join(experiments[args[0]](w), w.Flush())

@@ -65,9 +65,34 @@
     first.scrollIntoView({ block: 'start', behavior: reduce ? 'auto' : 'smooth' });
   }
 
+  // relabel takes the page's own words from doc when its language
+  // changed (the person chose another, or wrote in one): the page's
+  // language and direction, title, and the words around the conversation.
+  function relabel(doc) {
+    var now = document.documentElement, next = doc.documentElement;
+    if (!next.lang || next.lang === now.lang) return;
+    now.lang = next.lang;
+    now.dir = next.dir;
+    document.title = doc.title;
+    ['h1', '#exit-note', 'label[for=text]', '#send button', '#forget button', '#language button', '#neterr'].forEach(function (sel) {
+      var a = document.querySelector(sel), b = doc.querySelector(sel);
+      if (a && b) (a.content || a).replaceChildren.apply(a.content || a, Array.prototype.map.call((b.content || b).childNodes, function (n) {
+        return document.importNode(n, true);
+      }));
+    });
+    exitLink.textContent = doc.getElementById('exit').textContent;
+    ['log', 'choices'].forEach(function (id) {
+      var a = document.getElementById(id), b = doc.getElementById(id);
+      if (a && b) a.setAttribute('aria-label', b.getAttribute('aria-label'));
+    });
+    log.setAttribute('data-you', doc.getElementById('log').getAttribute('data-you'));
+    document.querySelectorAll('input[name=l]').forEach(function (i) { i.value = next.lang; });
+  }
+
   // apply puts a page's new messages, token and buttons into this one.
   function apply(html, status, focus) {
     var doc = new DOMParser().parseFromString(html, 'text/html');
+    if (doc.getElementById('log')) relabel(doc);
     var first = null;
     doc.querySelectorAll('#log .msg.bot').forEach(function (m) {
       var n = show(document.importNode(m, true));
@@ -109,7 +134,7 @@
     if (body.has('forget')) {
       body.set('cleared', String(log.querySelectorAll('.msg').length));
       log.replaceChildren();
-    } else if (body.has('choice')) {
+    } else if (body.has('choice') || form.id === 'language') {
       echo(by.textContent);
     } else {
       typed = body.get('text') || '';

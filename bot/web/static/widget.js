@@ -3,7 +3,9 @@
 // adds a button that opens the chat in a panel (an iframe of /chat). The
 // host page must be one of the origins in WHERETO_WEB_ORIGINS. Optional
 // attributes on the script tag: data-start="hate-crime" (open on a
-// route), data-label="..." (the button's words). It styles its elements
+// route), data-label="..." (the button's words), data-lang="pl" (the
+// chat's language; otherwise the host page's own lang, if whereto speaks
+// it, else English). It styles its elements
 // through the DOM, so a host page's CSP needs no 'unsafe-inline' for it,
 // and it sets no cookies and stores nothing.
 (function () {
@@ -13,10 +15,15 @@
   var exitURL = "__EXIT_URL__";
   var chat = new URL('../chat', me.src);
   var start = me.getAttribute('data-start');
-  // Widget wording lives here until issue 12 moves it into catalogues.
-  var label = me.getAttribute('data-label') || 'Report something or get help';
-  var closeLabel = 'Close the chat';
-  var src = chat.href + '?embed=1' + (start && /^[a-z0-9-]{1,64}$/.test(start) ? '&start=' + start : '');
+  // The widget's words in each language, from the message catalogues
+  // (flows/lang), filled in by the server.
+  var labels = {"__LABELS__": 0};
+  var lang = (me.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase().split(/[-_]/)[0];
+  if (!labels[lang]) lang = 'en';
+  var words = labels[lang];
+  var label = me.getAttribute('data-label') || words.open;
+  var closeLabel = words.close;
+  var src = chat.href + '?embed=1&lang=' + lang + (start && /^[a-z0-9-]{1,64}$/.test(start) ? '&start=' + start : '');
   var panel = null;
   var button = null;
 
@@ -44,6 +51,8 @@
       display: 'flex', flexDirection: 'column'
     });
     panel.setAttribute('role', 'dialog');
+    panel.setAttribute('lang', lang);
+    panel.setAttribute('dir', words.dir);
     panel.setAttribute('aria-label', label);
     var bar = css(document.createElement('div'), { display: 'flex', justifyContent: 'flex-end', background: '#f3f2f1' });
     var x = css(document.createElement('button'), {
@@ -81,6 +90,8 @@
     });
     button.type = 'button';
     button.textContent = label;
+    button.setAttribute('lang', lang);
+    button.setAttribute('dir', words.dir);
     button.setAttribute('aria-expanded', 'false');
     button.addEventListener('click', open);
     document.body.appendChild(button);
