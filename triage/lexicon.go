@@ -59,8 +59,12 @@ type entry struct {
 // message is matched in one pass over its words. It is built once and never
 // changed, so it is safe for concurrent use.
 type lexicon struct {
-	entries  []entry
-	byFirst  map[string][]int // exact first word -> entries
+	entries []entry
+	byFirst map[string][]int // exact first word -> entries
+	// byPair holds the phrases of two words or more (whose second word is
+	// not a prefix) by their first two: the other languages' danger lists
+	// hold thousands of phrases, many starting with the same word.
+	byPair   map[[2]string][]int
 	prefixed map[string][]int // one-word prefix entries, by their first three bytes
 	removed  []string         // negations and idioms, padded, for removal
 	// scratch lends match its word list and hit marks, so that a long
@@ -73,7 +77,7 @@ type lexicon struct {
 
 // compiled returns the lexicon, built on first use.
 var compiled = sync.OnceValue(func() *lexicon {
-	lx := &lexicon{byFirst: map[string][]int{}, prefixed: map[string][]int{}, latin: map[string]bool{}}
+	lx := &lexicon{byFirst: map[string][]int{}, byPair: map[[2]string][]int{}, prefixed: map[string][]int{}, latin: map[string]bool{}}
 	add := func(list, route int, phrase string, weight float64) {
 		p, prefix := strings.CutSuffix(phrase, "*")
 		words := strings.Fields(normalise(p))
@@ -85,6 +89,11 @@ var compiled = sync.OnceValue(func() *lexicon {
 		if prefix && len(words) == 1 {
 			key := words[0][:min(3, len(words[0]))]
 			lx.prefixed[key] = append(lx.prefixed[key], i)
+			return
+		}
+		if len(words) >= 2 && !(prefix && len(words) == 2) {
+			key := [2]string{words[0], words[1]}
+			lx.byPair[key] = append(lx.byPair[key], i)
 			return
 		}
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
@@ -153,6 +162,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 type matchScratch struct {
 	words []string
 	hit   []bool
+	hits  []int // the entries hit, so that only they are cleared
 }
 
 // matches is what a message contains: which lists it touches and its word
@@ -173,7 +183,12 @@ func (lx *lexicon) match(n string) *matches {
 		buf = &matchScratch{hit: make([]bool, len(lx.entries))}
 	}
 	defer func() {
-		clear(buf.hit)
+		// Only the entries this message hit: the lexicon has thousands
+		// (every language's danger words), a message hits a few.
+		for _, i := range buf.hits {
+			buf.hit[i] = false
+		}
+		buf.hits = buf.hits[:0]
 		buf.words = buf.words[:0]
 		lx.scratch.Put(buf)
 	}()
@@ -187,6 +202,7 @@ func (lx *lexicon) match(n string) *matches {
 			return
 		}
 		hit[i] = true
+		buf.hits = append(buf.hits, i)
 		e := &lx.entries[i]
 		switch {
 		case e.list == listCommon:
@@ -201,6 +217,13 @@ func (lx *lexicon) match(n string) *matches {
 		for _, i := range lx.byFirst[w] {
 			if !hit[i] && lx.entries[i].matchAt(words, at) {
 				record(i)
+			}
+		}
+		if at+1 < len(words) {
+			for _, i := range lx.byPair[[2]string{w, words[at+1]}] {
+				if !hit[i] && lx.entries[i].matchAt(words, at) {
+					record(i)
+				}
 			}
 		}
 		for _, i := range lx.prefixed[w[:min(3, len(w))]] {

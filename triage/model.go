@@ -194,7 +194,10 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 	}
 	if m != nil && fz.opt.keywords {
 		for l, on := range m.any {
-			if on {
+			// The other languages' danger words are rules, not features:
+			// as features the model would learn danger from them alone
+			// and lean less on the words English shares with them.
+			if on && (l < listForeignDanger || l > listForeignHelp) {
 				emit(withKind(hashPair(keywordBase, uint64(1000+l)), featKeyword))
 			}
 		}

@@ -222,11 +222,6 @@ const (
 	// the past; dangerCheckProb makes the bot ask.
 	dangerNowProb   = 0.60
 	dangerCheckProb = 0.15
-	// foreignCheckProb is dangerCheckProb for the other languages,
-	// chosen out of fold on their training examples (go run -tags
-	// experiment ./scripts/experiment languages): 0.15 missed 3 to 11%
-	// of their emergencies; 0.10 asks a few more people and misses fewer.
-	foreignCheckProb = 0.10
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
 	minConfidence = 0.20
@@ -348,11 +343,7 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	}
 	p, known := cl.model.predict(n, m, t.Lang)
 	lang := t.Lang
-	th := defaultThresholds
-	if !english {
-		th = foreignThresholds
-	}
-	t = decideWith(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom], th)
+	t = decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -406,12 +397,6 @@ type thresholds struct {
 }
 
 var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence}
-
-// foreignThresholds are the thresholds for a message in another language.
-// The model has seen fewer examples of each, its words tell less of tense
-// and negation, and the danger rules are English: so it asks "Is this
-// happening now?" sooner.
-var foreignThresholds = thresholds{dangerNowProb, foreignCheckProb, minConfidence}
 
 // decide turns the model's probabilities and the danger rules into a
 // triage.

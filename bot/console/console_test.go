@@ -185,7 +185,7 @@ func TestRunConversations(t *testing.T) {
 		},
 		{
 			name:      "markup characters are not echoed",
-			input:     "<b>&amp;</b> *x* _y_ [z](w)\n",
+			input:     "<b>&amp;</b> *hello* _there_ [z](w)\n",
 			want:      []string{unclearReply},
 			wantCount: map[string]int{dangerChoice: 2},
 			notWant:   []string{"<b>", "&amp;", "[z](w)", "*x*", "_y_"},
