@@ -467,7 +467,7 @@ func TestBrowserWidget(t *testing.T) {
 // go test ./bot/web -run BrowserScreenshots -screenshots
 func TestBrowserScreenshots(t *testing.T) {
 	if !*screenshots {
-		t.Skip("run with -screenshots to write docs/webchat-*.png")
+		t.Skip("run with -screenshots to write docs/webchat-phone.png, -desktop.png and -urdu.png")
 	}
 	ctx := browser(t)
 	s := newSite(t, Config{})
@@ -496,6 +496,24 @@ func TestBrowserScreenshots(t *testing.T) {
 		}
 		t.Logf("wrote %s (%d bytes)", path, len(png))
 	}
+	// The chat in Urdu, right to left, on a phone.
+	do(t, ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(s.chat+"/chat?lang=ur"),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "میرا فون چوری ہو گیا"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="tel:101"]`)),
+		chromedp.Sleep(300*time.Millisecond), // the smooth scroll
+	)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "docs", "webchat-urdu.png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d bytes)", path, len(png))
 }
 
 // The widget on a Polish council page speaks Polish, and opens the chat
