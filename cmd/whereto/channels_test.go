@@ -156,7 +156,7 @@ func TestServeChannelsKeepNoPersonalData(t *testing.T) {
 	if !strings.Contains(card, "0300 300 8123") && !strings.Contains(card, "01582 547 653") {
 		t.Errorf("the Slack look-up did not give the MASH card: %s", card)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for tg.sentCount() < len(tg.texts) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

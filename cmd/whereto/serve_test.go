@@ -165,7 +165,10 @@ func startServe(t *testing.T, db string, env map[string]string, build channelBui
 			t.Errorf("serve did not stop within 15s")
 		}
 	})
-	deadline := time.Now().Add(10 * time.Second)
+	// A generous deadline: under -race, with every package's tests
+	// sharing two cores, starting (the store, the classifier) can take
+	// seconds.
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, line := range logLines(t, s.logs.String()) {
 			if line["msg"] == "serving" {
@@ -179,7 +182,7 @@ func startServe(t *testing.T, db string, env map[string]string, build channelBui
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	t.Fatalf("serve did not log \"serving\" within 10s; logs:\n%s", s.logs)
+	t.Fatalf("serve did not log \"serving\" within 60s; logs:\n%s", s.logs)
 	return nil
 }
 
