@@ -236,3 +236,55 @@ func ParseRoutes(text string) (rs []directory.RouteRef, lines []int, problems []
 	}
 	return rs, lines, problems
 }
+
+// KeepContactTranslations gives the contacts read from a form (after) the
+// translations of the contacts they replace (before), which the form does
+// not show: a contact with the same kind and value keeps its translations.
+// Where its English label or note changed, the translation of that one no
+// longer says the same: it is kept, so that nothing is lost, but marked
+// unreviewed, so that `whereto directory unreviewed` lists it for a reader.
+func KeepContactTranslations(before, after []directory.Contact) []directory.Contact {
+	for i := range after {
+		a := &after[i]
+		for _, b := range before {
+			if b.Kind != a.Kind || b.Value != a.Value || len(b.Translations) == 0 || len(a.Translations) > 0 {
+				continue
+			}
+			a.Translations = make(map[string]directory.ContactWords, len(b.Translations))
+			for l, w := range b.Translations {
+				if (w.Label != "" && b.Label != a.Label) || (w.Note != "" && b.Note != a.Note) {
+					w.Reviewed = false
+				}
+				if a.Label == "" {
+					w.Label = "" // nothing left to translate
+				}
+				if a.Note == "" {
+					w.Note = ""
+				}
+				if w.Label != "" || w.Note != "" {
+					a.Translations[l] = w
+				}
+			}
+			if len(a.Translations) == 0 {
+				a.Translations = nil
+			}
+			break
+		}
+	}
+	return after
+}
+
+// UnreviewChangedDescription marks the translations of after's description
+// unreviewed when its English description differs from before's: they are
+// kept, but a reader must check that they still say the same.
+func UnreviewChangedDescription(before directory.Service, after *directory.Service) {
+	if before.Description == after.Description || len(after.Translations) == 0 {
+		return
+	}
+	ts := make(map[string]directory.ServiceWords, len(after.Translations))
+	for l, w := range after.Translations {
+		w.Reviewed = false
+		ts[l] = w
+	}
+	after.Translations = ts
+}

@@ -74,3 +74,62 @@ func TestFormatRoundTrip(t *testing.T) {
 		t.Errorf("a note without hours: problems %v, want one", np)
 	}
 }
+
+func TestKeepContactTranslations(t *testing.T) {
+	phone := func(value, label, note string, tr map[string]directory.ContactWords) directory.Contact {
+		return directory.Contact{Kind: directory.KindPhone, Value: value, Label: label, Note: note, Translations: tr}
+	}
+	pl := map[string]directory.ContactWords{"pl": {Label: "Całą dobę", Note: "Powiedz 55", Reviewed: true}}
+	tests := []struct {
+		name          string
+		before, after []directory.Contact
+		want          []directory.Contact
+	}{
+		{"the same contact keeps them, reviewed",
+			[]directory.Contact{phone("999", "24/7", "Say 55", pl)},
+			[]directory.Contact{phone("999", "24/7", "Say 55", nil)},
+			[]directory.Contact{phone("999", "24/7", "Say 55", pl)}},
+		{"a changed note keeps them, unreviewed",
+			[]directory.Contact{phone("999", "24/7", "Say 55", pl)},
+			[]directory.Contact{phone("999", "24/7", "Press 55", nil)},
+			[]directory.Contact{phone("999", "24/7", "Press 55", map[string]directory.ContactWords{"pl": {Label: "Całą dobę", Note: "Powiedz 55"}})}},
+		{"a note taken off takes its translation with it",
+			[]directory.Contact{phone("999", "24/7", "Say 55", pl)},
+			[]directory.Contact{phone("999", "24/7", "", nil)},
+			[]directory.Contact{phone("999", "24/7", "", map[string]directory.ContactWords{"pl": {Label: "Całą dobę"}})}},
+		{"a new number has none",
+			[]directory.Contact{phone("999", "24/7", "Say 55", pl)},
+			[]directory.Contact{phone("101", "24/7", "Say 55", nil)},
+			[]directory.Contact{phone("101", "24/7", "Say 55", nil)}},
+		{"moved down the list, still found",
+			[]directory.Contact{phone("999", "", "Say 55", map[string]directory.ContactWords{"ro": {Note: "Spune 55"}})},
+			[]directory.Contact{phone("101", "", "", nil), phone("999", "", "Say 55", nil)},
+			[]directory.Contact{phone("101", "", "", nil), phone("999", "", "Say 55", map[string]directory.ContactWords{"ro": {Note: "Spune 55"}})}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := staff.KeepContactTranslations(tt.before, tt.after)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnreviewChangedDescription(t *testing.T) {
+	before := directory.Service{Description: "Call us.", Translations: map[string]directory.ServiceWords{"pl": {Description: "Zadzwoń.", Reviewed: true}}}
+	same := before.Clone()
+	staff.UnreviewChangedDescription(before, &same)
+	if !same.Translations["pl"].Reviewed {
+		t.Error("an unchanged description lost its review")
+	}
+	changed := before.Clone()
+	changed.Description = "Write to us."
+	staff.UnreviewChangedDescription(before, &changed)
+	if w := changed.Translations["pl"]; w.Reviewed || w.Description != "Zadzwoń." {
+		t.Errorf("a changed description: %+v, want the translation kept, unreviewed", w)
+	}
+	if !before.Translations["pl"].Reviewed {
+		t.Error("the original was changed")
+	}
+}

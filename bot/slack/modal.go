@@ -317,6 +317,7 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 			*f.field = strings.TrimSpace(get(f.block))
 		}
 	}
+	staff.UnreviewChangedDescription(orig, &s)
 	if !unchanged(blockStatus) {
 		// Only the select's values reach here from Slack; anything else
 		// is left for Validate to report.
@@ -331,6 +332,8 @@ func parseForm(state *slack.ViewState, meta formMeta, orig directory.Service) (p
 	if !unchanged(blockContacts) {
 		var probs []string
 		s.Contacts, f.contactLines, probs = staff.ParseContacts(get(blockContacts))
+		// The form does not show the contacts' translations: keep them.
+		s.Contacts = staff.KeepContactTranslations(orig.Contacts, s.Contacts)
 		ps.addAll(blockContacts, probs)
 	} else {
 		for i := range s.Contacts {
