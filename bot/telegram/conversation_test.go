@@ -602,3 +602,29 @@ func TestAppLanguageFromTelegram(t *testing.T) {
 		t.Errorf("after English: %v", after)
 	}
 }
+
+// An Urdu-speaking person's chat is answered in Urdu, every line marked
+// right to left.
+func TestUrduRightToLeft(t *testing.T) {
+	h := newHarness(t, options{})
+	const chat = 4343
+	m := h.api.message(chat, "/start", time.Now())
+	m.From.LanguageCode = "ur"
+	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len("/start")}}
+	id := h.api.addUpdate(tgbotapi.Update{Message: m})
+	h.awaitHandled(id)
+	got := h.api.sentTo(chat)
+	if len(got) == 0 {
+		t.Fatal("no answer")
+	}
+	for _, s := range got {
+		for _, l := range strings.Split(s.Text, "\n") {
+			if l != "" && !strings.HasPrefix(l, "\u200f") {
+				t.Errorf("a line is not marked right to left: %q", l)
+			}
+		}
+	}
+	if !strings.Contains(got[len(got)-1].Text, lang.T("ur", "menu")) {
+		t.Errorf("not in Urdu: %q", got[len(got)-1].Text)
+	}
+}

@@ -143,6 +143,9 @@ func (b *Bot) process(ctx context.Context, j *job) (handled bool) {
 		msgs = nil // the forget reply itself is not remembered
 	}
 	replyTo := in.replyTo()
+	if lang.RTL(resp.Lang) {
+		replies = rightToLeft(replies)
+	}
 
 	out := render(replies, func(what string, n int) {
 		log.Warn("left a button out", "button", what, "bytes", n)

@@ -243,3 +243,33 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// rlm is the right-to-left mark.
+const rlm = "\u200f"
+
+// rightToLeft returns the replies with a right-to-left mark at the start
+// of every line, for a conversation in a right-to-left language (Urdu).
+// Telegram lays out each line by its first strong letter, so a line that
+// starts with a service's English name or a number ("- Police
+// non-emergency line: 101 ...") would run left to right among the Urdu;
+// the mark keeps every line right to left. The replies are copied.
+func rightToLeft(replies []flows.Reply) []flows.Reply {
+	mark := func(s string) string {
+		if s == "" {
+			return s
+		}
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			if l != "" && !strings.HasPrefix(l, rlm) {
+				lines[i] = rlm + l
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	out := make([]flows.Reply, len(replies))
+	for i, r := range replies {
+		r.Heading, r.Text = mark(r.Heading), mark(r.Text)
+		out[i] = r
+	}
+	return out
+}

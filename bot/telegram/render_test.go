@@ -195,3 +195,26 @@ func TestRedactForms(t *testing.T) {
 		}
 	}
 }
+
+// In Urdu every line starts right to left, also those that begin with an
+// English name or a number; the words are untouched.
+func TestRightToLeft(t *testing.T) {
+	in := []flows.Reply{{Heading: "Bedfordshire Police", Text: "اگر آپ\n- Police non-emergency line: 101\n\n999", Choices: []flows.Choice{{ID: "menu", Label: "مینو"}}}}
+	got := rightToLeft(in)
+	if want := "\u200fBedfordshire Police"; got[0].Heading != want {
+		t.Errorf("heading %q, want %q", got[0].Heading, want)
+	}
+	if want := "\u200fاگر آپ\n\u200f- Police non-emergency line: 101\n\n\u200f999"; got[0].Text != want {
+		t.Errorf("text %q, want %q", got[0].Text, want)
+	}
+	if in[0].Text != "اگر آپ\n- Police non-emergency line: 101\n\n999" {
+		t.Error("the replies given were changed")
+	}
+	if again := rightToLeft(got); again[0].Text != got[0].Text {
+		t.Error("marking twice added a second mark")
+	}
+	out := render(got, noDrop(t))
+	if len(out) != 1 || !strings.Contains(out[0].html, "\u200f999") {
+		t.Errorf("rendered: %+v", out)
+	}
+}
