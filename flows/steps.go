@@ -45,7 +45,7 @@ func (c *conv) choicesFor(s State) []Choice {
 		var out []Choice
 		for _, r := range c.dir.RouteList() {
 			if r.Group == s.Group && r.Group != "" {
-				out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(c.code())})
+				out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(string(c.lang))})
 			}
 		}
 		return append(out, back)
@@ -94,7 +94,7 @@ func (c *conv) choicesFor(s State) []Choice {
 		offer := func(r directory.Route) {
 			if ri, ok := c.dir.Route(r); ok && !offered[r] {
 				offered[r] = true
-				out = append(out, Choice{prefixRoute + string(r), ri.LabelIn(c.code())})
+				out = append(out, Choice{prefixRoute + string(r), ri.LabelIn(string(c.lang))})
 			}
 		}
 		if s.Then != "" {
@@ -116,7 +116,7 @@ func (c *conv) choicesFor(s State) []Choice {
 		if ri, ok := c.dir.Route(s.Route); ok {
 			for _, n := range ri.Next {
 				if nr, ok := c.dir.Route(n); ok && len(out) < 2 {
-					out = append(out, Choice{prefixRoute + string(n), nr.LabelIn(c.code())})
+					out = append(out, Choice{prefixRoute + string(n), nr.LabelIn(string(c.lang))})
 				}
 			}
 		}
@@ -143,14 +143,14 @@ func (c *conv) choicesFor(s State) []Choice {
 func (c *conv) menuChoices() []Choice {
 	var out []Choice
 	if ri, ok := c.dir.Route(directory.RouteEmergency); ok {
-		out = append(out, Choice{prefixRoute + string(ri.ID), ri.LabelIn(c.code())})
+		out = append(out, Choice{prefixRoute + string(ri.ID), ri.LabelIn(string(c.lang))})
 	}
 	for _, g := range c.dir.MenuGroups() {
-		out = append(out, Choice{prefixGroup + g.ID, g.LabelIn(c.code())})
+		out = append(out, Choice{prefixGroup + g.ID, g.LabelIn(string(c.lang))})
 	}
 	for _, r := range c.dir.RouteList() {
 		if r.Group == "" && r.ID != directory.RouteEmergency {
-			out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(c.code())})
+			out = append(out, Choice{prefixRoute + string(r.ID), r.LabelIn(string(c.lang))})
 		}
 	}
 	return append(out, Choice{choiceFind, c.tr("find_contact")}, Choice{choiceWords, c.tr("own_words_btn")})
@@ -164,7 +164,7 @@ func (c *conv) question(s State) string {
 	case StepGroup:
 		for _, g := range c.dir.MenuGroups() {
 			if g.ID == s.Group {
-				return g.QuestionIn(c.code())
+				return g.QuestionIn(string(c.lang))
 			}
 		}
 		return c.tr("menu")
@@ -416,7 +416,7 @@ func (c *conv) answer(r, then directory.Route) {
 		return
 	}
 	var head strings.Builder
-	head.WriteString(ri.IntroIn(c.code()))
+	head.WriteString(ri.IntroIn(string(c.lang)))
 	for _, note := range rec.notes {
 		if head.Len() > 0 {
 			head.WriteString("\n\n")
@@ -467,7 +467,11 @@ func (c *conv) emergency(then directory.Route) {
 	ct := c.local(c.emergencyContact())
 	var b strings.Builder
 	b.WriteString(c.tr("call_now", ct.Value))
-	b.WriteString(c.interpreter(true))
+	offers := false
+	for _, svc := range c.dir.ServicesFor(directory.RouteEmergency) {
+		offers = offers || (svc.Active() && svc.Interpreters)
+	}
+	b.WriteString(c.interpreter(offers))
 	if ct.Note != "" {
 		b.WriteString("\n" + ct.Note)
 	}
@@ -579,7 +583,7 @@ func (c *conv) lookup(text string, anyMatch bool) bool {
 // (with describe) what it is for.
 func (c *conv) serviceReply(svc directory.Service, describe bool) Reply {
 	var b strings.Builder
-	if d := svc.DescriptionIn(c.code()); describe && d != "" {
+	if d := svc.DescriptionIn(string(c.lang)); describe && d != "" {
 		b.WriteString(d + "\n")
 	}
 	if svc.Alert != "" {
@@ -763,9 +767,8 @@ func (c *conv) emergencyLine() string {
 // local is a contact with its label and note in the conversation's
 // language, where the directory has them.
 func (c *conv) local(ct directory.Contact) directory.Contact {
-	if code := c.code(); code != "" {
-		ct.Label, ct.Note = ct.LabelIn(code), ct.NoteIn(code)
-	}
+	// English is the main fields: no "en" translation exists.
+	ct.Label, ct.Note = ct.LabelIn(string(c.lang)), ct.NoteIn(string(c.lang))
 	return ct
 }
 
@@ -813,7 +816,7 @@ func (c *conv) welcome() {
 func (c *conv) about() {
 	p := c.dir.About()
 	var b strings.Builder
-	b.WriteString(strings.Join(p.AboutIn(c.code()), "\n\n"))
+	b.WriteString(strings.Join(p.AboutIn(string(c.lang)), "\n\n"))
 	if b.Len() == 0 {
 		b.WriteString(c.tr("about_run", p.Name))
 	}

@@ -10,7 +10,7 @@ Run from the repository root with Debian's scikit-learn
 (apt-get install -y python3-sklearn; the pyenv python3 on PATH may not see
 it, so call /usr/bin/python3 explicitly):
 
-    /usr/bin/python3 scripts/peer_sklearn.py --train triage/training.txt triage/testdata/eval.tsv
+    /usr/bin/python3 scripts/peer_sklearn.py --train triage/training/en.txt triage/testdata/eval.tsv
 
 More than one evaluation file may be given. For each one it prints one JSON
 line with:
@@ -161,8 +161,8 @@ def score(path, texts, labels, predicted):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", default="triage/training.txt",
-                    help="training file in whereto's format (default triage/training.txt)")
+    ap.add_argument("--train", default="triage/training/en.txt",
+                    help="training file in whereto's format (default triage/training/en.txt)")
     ap.add_argument("--predictions", metavar="OUT.tsv",
                     help="write predicted<TAB>label per evaluated line (no text)")
     ap.add_argument("eval", nargs="+", help="evaluation TSV file(s)")

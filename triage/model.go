@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -690,25 +691,17 @@ func gloss(n, lang string) (string, bool) {
 	return b.String(), known
 }
 
-// glossaryForms returns the word forms of glossary/CODE.txt, normalised.
+// glossaryForms returns the word forms of glossary/CODE.txt, normalised,
+// as the parsed glossary holds them.
 func glossaryForms(code string) []string {
-	buf, err := glossaryFiles.ReadFile("glossary/" + code + ".txt")
-	if err != nil {
-		return nil // no glossary for this language
-	}
-	var out []string
-	for line := range strings.SplitSeq(string(buf), "\n") {
-		if forms, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-			out = append(out, strings.Fields(normalise(forms))...)
-		}
-	}
-	return out
+	return slices.Collect(maps.Keys(glossary().english[code]))
 }
 
 // englishVocabulary is every word of the English training examples,
 // normalised: words a message in another language may share with English
-// and that so say nothing of its language.
-func englishVocabulary() map[string]bool {
+// and that so say nothing of its language. It is read once; the lexicon
+// and the glossary both ask for it.
+var englishVocabulary = sync.OnceValue(func() map[string]bool {
 	buf, err := trainingFiles.ReadFile("training/en.txt")
 	if err != nil {
 		panic(err) // embedded
@@ -725,7 +718,7 @@ func englishVocabulary() map[string]bool {
 		out[w] = true
 	}
 	return out
-}
+})
 
 // englishStem is the English stem of an English word, as features use.
 func englishStem(w string) string { return english.Stem(w, false) }

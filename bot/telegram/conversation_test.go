@@ -580,12 +580,7 @@ func ExampleNew() {
 func TestAppLanguageFromTelegram(t *testing.T) {
 	h := newHarness(t, options{})
 	const chat = 4242
-	m := h.api.message(chat, "/start", time.Now())
-	m.From.LanguageCode = "pl"
-	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len("/start")}}
-	id := h.api.addUpdate(tgbotapi.Update{Message: m})
-	h.awaitHandled(id)
-	got := h.api.sentTo(chat)
+	got := startInAppLanguage(h, chat, "pl")
 	if len(got) == 0 {
 		t.Fatal("no answer")
 	}
@@ -608,12 +603,7 @@ func TestAppLanguageFromTelegram(t *testing.T) {
 func TestUrduRightToLeft(t *testing.T) {
 	h := newHarness(t, options{})
 	const chat = 4343
-	m := h.api.message(chat, "/start", time.Now())
-	m.From.LanguageCode = "ur"
-	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len("/start")}}
-	id := h.api.addUpdate(tgbotapi.Update{Message: m})
-	h.awaitHandled(id)
-	got := h.api.sentTo(chat)
+	got := startInAppLanguage(h, chat, "ur")
 	if len(got) == 0 {
 		t.Fatal("no answer")
 	}
@@ -627,4 +617,15 @@ func TestUrduRightToLeft(t *testing.T) {
 	if !strings.Contains(got[len(got)-1].Text, lang.T("ur", "menu")) {
 		t.Errorf("not in Urdu: %q", got[len(got)-1].Text)
 	}
+}
+
+// startInAppLanguage sends /start from chat as a person whose Telegram
+// app is in language code, and returns what the bot sent.
+func startInAppLanguage(h *harness, chat int64, code string) []sent {
+	h.t.Helper()
+	m := h.api.message(chat, "/start", time.Now())
+	m.From.LanguageCode = code
+	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len("/start")}}
+	h.awaitHandled(h.api.addUpdate(tgbotapi.Update{Message: m}))
+	return h.api.sentTo(chat)
 }

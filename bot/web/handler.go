@@ -179,9 +179,6 @@ func (c *Chat) turnWith(w http.ResponseWriter, r *http.Request, id convID, m bot
 	}
 	replies := resp.Replies
 	l := pageLang(resp.Lang)
-	if l == "" {
-		l = lang.English
-	}
 	var extra []message
 	if resp.Forget {
 		// The session is deleted: the conversation goes on under a new id,
