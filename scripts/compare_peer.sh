@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Side by side, in one run: whereto's classifier and the scikit-learn peer
-# (scripts/peer_sklearn.py), trained on the same English examples (triage/training/en.txt), scored
+# (scripts/peer_sklearn.py), trained on the same English examples (triage/training/en.txt and
+# en-sets.txt), scored
 # on the same labelled files. Prints totals only, never a message, so it can
-# be run on an evaluation set (blind4.tsv once, for the next change). Not run in CI.
+# be run on a blind set. Not run in CI.
 #
 #   apt-get install -y python3-sklearn
-#   scripts/compare_peer.sh triage/testdata/dev-en2.tsv triage/testdata/dev-2026-12.tsv
+#   scripts/compare_peer.sh triage/testdata/eval.tsv
 #
 # whereto's danger has two tiers: "now" (Call 999 now) and "check" (the
 # bot asks whether it is happening now). The peer has one: it predicts
@@ -23,7 +24,7 @@ for f in "$@"; do
   echo "-- whereto"
   "$tmp/whereto" route -db "$tmp/none.db" --eval "$f" | sed -n '1,6p'
   echo "-- scikit-learn peer"
-  /usr/bin/python3 scripts/peer_sklearn.py --train triage/training/en.txt "$f" |
+  /usr/bin/python3 scripts/peer_sklearn.py "$f" |
     /usr/bin/python3 -c 'import json,sys
 for l in sys.stdin:
     r=json.loads(l)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A plain scikit-learn peer for whereto's router, for comparison only.
 
-It trains a standard text classifier on whereto's training file and scores
+It trains a standard text classifier on whereto's English training files and scores
 it on evaluation sets, so whereto's own numbers can be read against a
 reasonable off-the-shelf baseline. It is not run in CI and nothing in the Go
 build depends on it.
@@ -10,7 +10,7 @@ Run from the repository root with Debian's scikit-learn
 (apt-get install -y python3-sklearn; the pyenv python3 on PATH may not see
 it, so call /usr/bin/python3 explicitly):
 
-    /usr/bin/python3 scripts/peer_sklearn.py --train triage/training/en.txt triage/testdata/eval.tsv
+    /usr/bin/python3 scripts/peer_sklearn.py triage/testdata/eval.tsv
 
 More than one evaluation file may be given. For each one it prints one JSON
 line with:
@@ -161,14 +161,20 @@ def score(path, texts, labels, predicted):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", default="triage/training/en.txt",
-                    help="training file in whereto's format (default triage/training/en.txt)")
+    ap.add_argument("--train", action="append",
+                    help="training file in whereto's format; give it more than once for "
+                         "several (default: triage/training/en.txt and en-sets.txt, "
+                         "the English examples whereto learns from)")
     ap.add_argument("--predictions", metavar="OUT.tsv",
                     help="write predicted<TAB>label per evaluated line (no text)")
     ap.add_argument("eval", nargs="+", help="evaluation TSV file(s)")
     args = ap.parse_args()
 
-    train_texts, train_labels = read_training(args.train)
+    train_texts, train_labels = [], []
+    for path in args.train or ["triage/training/en.txt", "triage/training/en-sets.txt"]:
+        texts, labels = read_training(path)
+        train_texts += texts
+        train_labels += labels
     model = build_pipeline()
     t0 = time.perf_counter()
     model.fit(train_texts, train_labels)

@@ -76,23 +76,33 @@ func BenchmarkClassifyLatency(b *testing.B) {
 	}
 }
 
-// BenchmarkBuild is training the model at start-up, from the training file
-// as shipped (1x) and repeated 4 and 16 times, to show how it grows.
+// BenchmarkBuild is training the model at start-up: from every training
+// file as shipped (all), from the English ones only (en), and from all
+// repeated 4 times, to show how it grows.
 func BenchmarkBuild(b *testing.B) {
 	labels := testLabels(b)
 	examples, err := parseTraining(trainingData, labels)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, k := range []int{1, 4, 16} {
-		var ex []trainingExample
-		for range k {
-			ex = append(ex, examples...)
+	var english []trainingExample
+	for _, e := range examples {
+		if e.lang == "en" {
+			english = append(english, e)
 		}
-		b.Run(fmt.Sprintf("%dx-%d-examples", k, len(ex)), func(b *testing.B) {
+	}
+	var four []trainingExample
+	for range 4 {
+		four = append(four, examples...)
+	}
+	for _, set := range []struct {
+		name string
+		ex   []trainingExample
+	}{{"all", examples}, {"en", english}, {"all-4x", four}} {
+		b.Run(fmt.Sprintf("%s-%d-examples", set.name, len(set.ex)), func(b *testing.B) {
 			lx := compiled()
 			for b.Loop() {
-				trainModel(ex, len(labels), lx, defaultTrainOptions)
+				trainModel(set.ex, len(labels), lx, defaultTrainOptions)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func TestEvaluationSetsAreSeparate(t *testing.T) {
 	// The blind sets are checked here for near-copies only (a failure
 	// names the training line, never the blind message); no test scores
 	// them, so that nobody tunes against them by running the suite.
-	for _, file := range []string{"testdata/eval.tsv", "testdata/dev-holdout-2025.tsv", "testdata/dev-danger.tsv", "testdata/dev-2026-12.tsv", "testdata/dev-en2.tsv", "testdata/dev-en3.tsv", "testdata/dev-lang1.tsv", "testdata/dev-lang2.tsv", "testdata/dev-bn3.tsv", "testdata/blind4.tsv", "testdata/blind-lang4.tsv"} {
+	for _, file := range []string{"testdata/eval.tsv", "testdata/dev-danger.tsv", "testdata/blind4.tsv", "testdata/blind5.tsv", "testdata/blind-lang4.tsv"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

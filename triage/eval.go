@@ -108,8 +108,14 @@ func Labels(dir Routes) []directory.Route {
 // Evaluate classifies every example with dir's routes and counts the
 // outcome. An example labelled with a route dir does not have is an error.
 func Evaluate(dir Routes, examples []Example) (Report, error) {
+	return tally(Labels(dir), examples, func(text string) Result { return ClassifyFor(dir, text) })
+}
+
+// tally classifies every example with classify and counts the outcome
+// over labels (the routes a report lists, unclear last).
+func tally(labels []directory.Route, examples []Example, classify func(string) Result) (Report, error) {
 	rep := Report{Confusion: map[directory.Route]map[directory.Route]int{}}
-	rep.labels = Labels(dir)
+	rep.labels = labels
 	for _, want := range rep.labels {
 		rep.Confusion[want] = map[directory.Route]int{}
 	}
@@ -117,7 +123,7 @@ func Evaluate(dir Routes, examples []Example) (Report, error) {
 		if rep.Confusion[ex.Route] == nil {
 			return Report{}, fmt.Errorf("line %d: %q is not one of the directory's routes", ex.Line, ex.Route)
 		}
-		t := ClassifyFor(dir, ex.Text)
+		t := classify(ex.Text)
 		got := t.Route
 		if ex.Route == directory.RouteEmergency && t.Danger == DangerCheck {
 			got = directory.RouteEmergency

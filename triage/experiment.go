@@ -15,7 +15,11 @@ package triage
 import (
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/whereto-bot/whereto/directory"
 )
@@ -222,32 +226,75 @@ func first(p []float64, _ int) []float64 { return p }
 // does on examples like its training lines; the blind sets say how it
 // does on new ones.
 func ExperimentLanguages(w io.Writer) error {
-	labels, err := experimentLabels()
+	by, misses, err := languageOutOfFold(defaultTrainOptions)
 	if err != nil {
 		return err
 	}
+	for _, m := range misses {
+		if _, err := fmt.Fprintln(w, m); err != nil {
+			return err
+		}
+	}
+	codes := make([]string, 0, len(by))
+	for c := range by {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		t := by[c]
+		if _, err := fmt.Fprintf(w, "%s examples=%d accuracy=%.3f emergency-recall=%.3f (%d/%d) call-999-now-on-others=%.3f asked-on-others=%.3f detected=%.3f wrongly-unclear=%.3f\n",
+			c, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.falseNow, t.others), ratio(t.falseCheck, t.others), ratio(t.detected, t.n), ratio(t.unclear, t.n)); err != nil {
+			return err
+		}
+		var b strings.Builder
+		for _, r := range slices.Sorted(maps.Keys(t.routes)) {
+			fmt.Fprintf(&b, " %s=%.2f", r, ratio(t.routes[r][1], t.routes[r][0]))
+		}
+		if _, err := fmt.Fprintf(w, "%s recall by route:%s\n", c, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// langTotals are one language's out-of-fold outcomes.
+type langTotals struct {
+	n, right, emerg, caught, others, falseNow, falseCheck, detected, unclear int
+	routes                                                                   map[directory.Route][2]int // examples, right
+}
+
+// languageOutOfFold is the whole decision, 5-fold out of fold over every
+// training file, by language, with the model trained with opt; and the
+// emergencies missed and others told "call 999 now".
+func languageOutOfFold(opt trainOptions) (map[string]*langTotals, []string, error) {
+	labels, err := experimentLabels()
+	if err != nil {
+		return nil, nil, err
+	}
 	ents, err := trainingFiles.ReadDir("training")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var ex []trainingExample
 	var langOf []string
 	for _, e := range ents {
 		buf, err := trainingFiles.ReadFile("training/" + e.Name())
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		got, err := parseTraining(string(buf), labels)
 		if err != nil {
-			return fmt.Errorf("%s: %w", e.Name(), err)
+			return nil, nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		for i := range got {
+			got[i].lang = fileLang(e.Name())
 		}
 		ex = append(ex, got...)
 		for range got {
 			langOf = append(langOf, fileLang(e.Name()))
 		}
 	}
-	type totals struct{ n, right, emerg, caught, others, falseNow, falseCheck, detected, unclear int }
-	by := map[string]*totals{}
+	by := map[string]*langTotals{}
 	var misses []string
 	const k = 5
 	lx := compiled()
@@ -261,7 +308,7 @@ func ExperimentLanguages(w io.Writer) error {
 				train = append(train, e)
 			}
 		}
-		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
+		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, opt), labels: labels}
 		for _, i := range test {
 			e, code := ex[i], langOf[i]
 			t := cl.classify(clean(e.text), Hint{})
@@ -272,10 +319,19 @@ func ExperimentLanguages(w io.Writer) error {
 			}
 			tt := by[code]
 			if tt == nil {
-				tt = &totals{}
+				tt = &langTotals{}
 				by[code] = tt
 			}
 			tt.n++
+			if tt.routes == nil {
+				tt.routes = map[directory.Route][2]int{}
+			}
+			rt := tt.routes[want]
+			rt[0]++
+			if got == want {
+				rt[1]++
+			}
+			tt.routes[want] = rt
 			if got == want {
 				tt.right++
 			} else if got == directory.RouteUnclear {
@@ -303,21 +359,190 @@ func ExperimentLanguages(w io.Writer) error {
 			}
 		}
 	}
-	for _, m := range misses {
-		if _, err := fmt.Fprintln(w, m); err != nil {
+	return by, misses, nil
+}
+
+// ExperimentTraining compares training settings (epochs, the gradient
+// floor) by the whole decision out of fold, a line a setting: English
+// accuracy and emergency recall, the other languages' mean accuracy, and
+// the time to train on every example.
+func ExperimentTraining(w io.Writer) error {
+	labels, err := experimentLabels()
+	if err != nil {
+		return err
+	}
+	all, err := parseTraining(trainingData, labels)
+	if err != nil {
+		return err
+	}
+	type variant struct {
+		name string
+		opt  trainOptions
+	}
+	var vs []variant
+	for _, epochs := range []int{5, 6} {
+		for _, floor := range []float32{3e-3, 1e-2, 2e-2} {
+			opt := defaultTrainOptions
+			opt.epochs, opt.minGradient = epochs, floor
+			vs = append(vs, variant{fmt.Sprintf("epochs=%d min-gradient=%.0e", epochs, floor), opt})
+		}
+	}
+	for _, pair := range []float32{0.3, 0.5} {
+		opt := defaultTrainOptions
+		opt.pairs, opt.pairValue = true, pair
+		vs = append(vs, variant{fmt.Sprintf("word pairs %.1f", pair), opt})
+	}
+	for _, tri := range []float32{0.2, 0.4} {
+		opt := defaultTrainOptions
+		opt.trigramValue = tri
+		vs = append(vs, variant{fmt.Sprintf("trigrams %.1f", tri), opt})
+	}
+	for _, quad := range []float32{0.1, 0.2} {
+		opt := defaultTrainOptions
+		opt.quadgrams, opt.quadgramValue = true, quad
+		vs = append(vs, variant{fmt.Sprintf("quadgrams %.1f", quad), opt})
+	}
+	for _, rate := range []float32{0.1, 0.4} {
+		opt := defaultTrainOptions
+		opt.rate = rate
+		vs = append(vs, variant{fmt.Sprintf("rate %.1f", rate), opt})
+	}
+	for _, v := range vs {
+		start := time.Now()
+		trainModel(all, len(labels), compiled(), v.opt)
+		took := time.Since(start)
+		by, _, err := languageOutOfFold(v.opt)
+		if err != nil {
+			return err
+		}
+		en := by["en"]
+		other, n := 0.0, 0
+		for c, t := range by {
+			if c != "en" {
+				other += ratio(t.right, t.n)
+				n++
+			}
+		}
+		fmt.Fprintf(w, "%-32s build=%v en-accuracy=%.3f en-recall=%.3f en-now=%.3f en-asked=%.3f others-accuracy=%.3f\n",
+			v.name, took.Round(time.Millisecond), ratio(en.right, en.n), ratio(en.caught, en.emerg), ratio(en.falseNow, en.others), ratio(en.falseCheck, en.others), other/float64(n))
+	}
+	return nil
+}
+
+// devSets are the development sets (read while tuning; never the blind
+// ones), for ExperimentSets.
+var devSets = []string{"eval.tsv", "dev-danger.tsv"}
+
+// readDevSet reads testdata/name as training examples for labels.
+func readDevSet(name string, labels []directory.Route) ([]trainingExample, []Example, error) {
+	f, err := os.Open("triage/testdata/" + name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	exs, err := ParseExamples(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var out []trainingExample
+	for _, e := range exs {
+		lang := e.Lang
+		if lang == "" {
+			lang = "en"
+		}
+		out = append(out, trainingExample{labelIndex(labels, e.Route), e.Text, lang})
+	}
+	return out, exs, nil
+}
+
+// ExperimentSets asks whether the development sets, written by other
+// authors, teach the model what its own examples do not: each set is
+// scored by a model trained on the training files alone, and by one
+// trained on them and every other development set.
+func ExperimentSets(w io.Writer) error {
+	labels, err := experimentLabels()
+	if err != nil {
+		return err
+	}
+	base, err := parseTraining(trainingData, labels)
+	if err != nil {
+		return err
+	}
+	sets := map[string][]trainingExample{}
+	evals := map[string][]Example{}
+	for _, s := range devSets {
+		sets[s], evals[s], err = readDevSet(s, labels)
+		if err != nil {
 			return err
 		}
 	}
-	codes := make([]string, 0, len(by))
-	for c := range by {
-		codes = append(codes, c)
+	lx := compiled()
+	only := &classifier{lx: lx, model: trainModel(base, len(labels), lx, defaultTrainOptions), labels: labels}
+	for _, s := range devSets {
+		train := slices.Clone(base)
+		for _, o := range devSets {
+			if o != s {
+				train = append(train, sets[o]...)
+			}
+		}
+		with := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
+		for _, v := range []struct {
+			name string
+			cl   *classifier
+		}{{"training only", only}, {"with other sets", with}} {
+			r := evaluateWith(v.cl, labels, evals[s])
+			fmt.Fprintf(w, "%-22s %-16s n=%d accuracy=%.3f recall=%.3f (%d/%d) now-on-others=%.3f asked=%.3f\n", s, v.name, r.Total, r.Accuracy(), r.EmergencyRecall(), r.Caught, r.Emergencies, r.NowRate(), r.CheckRate())
+		}
 	}
-	slices.Sort(codes)
-	for _, c := range codes {
-		t := by[c]
-		if _, err := fmt.Fprintf(w, "%s examples=%d accuracy=%.3f emergency-recall=%.3f (%d/%d) call-999-now-on-others=%.3f asked-on-others=%.3f detected=%.3f wrongly-unclear=%.3f\n",
-			c, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.falseNow, t.others), ratio(t.falseCheck, t.others), ratio(t.detected, t.n), ratio(t.unclear, t.n)); err != nil {
+	return nil
+}
+
+// evaluateWith is Evaluate with the classifier cl.
+func evaluateWith(cl *classifier, labels []directory.Route, examples []Example) Report {
+	r, err := tally(labels, examples, func(text string) Result { return cl.classify(clean(text), Hint{}) })
+	if err != nil {
+		panic(err) // the examples were read with these labels
+	}
+	return r
+}
+
+// ExperimentSetMisses prints, for each development set scored by a model
+// trained without it, the emergencies missed and the others told "call
+// 999 now".
+func ExperimentSetMisses(w io.Writer) error {
+	labels, err := experimentLabels()
+	if err != nil {
+		return err
+	}
+	base, err := parseTraining(trainingData, labels)
+	if err != nil {
+		return err
+	}
+	sets := map[string][]trainingExample{}
+	evals := map[string][]Example{}
+	for _, s := range devSets {
+		sets[s], evals[s], err = readDevSet(s, labels)
+		if err != nil {
 			return err
+		}
+	}
+	lx := compiled()
+	for _, s := range devSets {
+		train := slices.Clone(base)
+		for _, o := range devSets {
+			if o != s {
+				train = append(train, sets[o]...)
+			}
+		}
+		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
+		for _, e := range evals[s] {
+			t := cl.classify(clean(e.Text), Hint{})
+			switch {
+			case e.Route == directory.RouteEmergency && t.Danger == DangerNone:
+				fmt.Fprintf(w, "%s:%d missed (%s): %s\n", s, e.Line, t.Route, e.Text)
+			case e.Route != directory.RouteEmergency && t.Danger == DangerNow:
+				fmt.Fprintf(w, "%s:%d 999 on %s: %s\n", s, e.Line, e.Route, e.Text)
+			}
 		}
 	}
 	return nil

@@ -32,6 +32,7 @@ const (
 	listIdiom
 	listIntruder
 	listPlaceIn
+	listMissing
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -99,7 +100,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn}
+		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)

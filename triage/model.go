@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -311,7 +312,6 @@ func (o trainOptions) value(h uint64) float32 {
 type trainOptions struct {
 	epochs   int
 	rate     float32
-	l2       float32
 	trigrams bool // character trigrams
 	pairs    bool // adjacent word pairs
 	keywords bool // the lexicon's route evidence
@@ -325,53 +325,71 @@ type trainOptions struct {
 	glossary bool
 	// Feature values by kind (a word counts 1).
 	trigramValue, pairValue, keywordValue, quadgramValue float32
+	// minGradient is the smallest gradient trainModel applies to a
+	// class's weights: once the class is near certain for an example,
+	// its weights would barely move, and skipping them keeps training
+	// fast as the model converges.
+	minGradient float32
 }
 
-var defaultTrainOptions = trainOptions{epochs: 6, rate: 0.2, trigrams: true, keywords: true,
-	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1}
-
-// minGradient is the smallest gradient trainModel applies to a class's
-// weights. With six languages' examples (6,000 and more), 6 epochs and
-// 3e-3 build in about 230 ms with the same out-of-fold accuracy per
-// language as 10 epochs and 1e-3 took 370 ms for (go run -tags experiment
-// ./scripts/experiment languages; docs/CLASSIFIER.md).
-const minGradient = 3e-3
+var defaultTrainOptions = trainOptions{epochs: 5, rate: 0.2, trigrams: true, keywords: true,
+	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1,
+	minGradient: 1e-2}
 
 // trainModel fits the classifier to examples. The lexicon gives the keyword
 // features. It is deterministic: examples are visited in a fixed shuffled
 // order.
 func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions) *model {
 	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}, k: k, bias: make([]float32, k)}
-	// Stems of every training word, computed once.
+	// Reading the examples is independent from one example to the next,
+	// so it is shared out over the processors; the ids of the features
+	// are then given in example order, so the model is the same however
+	// many there are.
 	texts := make([]string, len(examples))
-	for i, ex := range examples {
-		texts[i] = normalise(clean(ex.text).text)
-		for w := range strings.FieldsSeq(texts[i]) {
+	lms := make([]*matches, len(examples))
+	inParallel(len(examples), func(i int) {
+		texts[i] = normalise(clean(examples[i].text).text)
+		lms[i] = lx.match(texts[i])
+	})
+	// Stems of every training word, computed once.
+	var words []string
+	for _, t := range texts {
+		for w := range strings.FieldsSeq(t) {
 			if _, ok := m.fz.stems[w]; !ok && len(w) <= 24 {
+				m.fz.stems[w] = w
 				if printableASCII(w) {
-					m.fz.stems[w] = english.Stem(w, false)
-				} else {
-					m.fz.stems[w] = w
+					words = append(words, w)
 				}
 			}
 		}
 	}
-	// Feature vectors (unique feature rows per example).
+	stems := make([]string, len(words))
+	inParallel(len(words), func(i int) { stems[i] = english.Stem(words[i], false) })
+	for i, w := range words {
+		m.fz.stems[w] = stems[i]
+	}
+	// Each example's distinct feature hashes, in order.
+	hashes := make([][]uint64, len(examples))
+	inParallel(len(examples), func(i int) {
+		var hs []uint64
+		m.fz.features(texts[i], lms[i], examples[i].lang, func(h uint64) { hs = append(hs, h) })
+		slices.Sort(hs)
+		hashes[i] = slices.Compact(hs)
+	})
 	vecs := make([][]int32, len(examples))
-	for i, ex := range examples {
-		n := texts[i]
-		var row []int32
-		m.fz.features(n, lx.match(n), ex.lang, func(h uint64) {
+	for i, hs := range hashes {
+		row := make([]int32, len(hs))
+		for j, h := range hs {
 			id, ok := m.index[h]
 			if !ok {
 				id = int32(len(m.index))
 				m.index[h] = id
 				m.values = append(m.values, opt.value(h))
 			}
-			row = append(row, id)
-		})
+			row[j] = id
+		}
 		slices.Sort(row)
-		vecs[i] = slices.Compact(row)
+		vecs[i] = row
 	}
 	if opt.idf {
 		df := make([]int, len(m.values))
@@ -403,13 +421,17 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	}
 	g2 := make([]float32, len(m.weights))
 	bg2 := make([]float32, k)
+	scores := make([]float32, k)
 	probs := make([]float64, k)
 	grads := make([]float32, k)
 	active := make([]int, 0, k)
 	for range opt.epochs {
 		for _, i := range order {
 			x, y, sc := vecs[i], examples[i].class, scale[i]
-			m.scoreRows(x, sc, probs)
+			m.scoreRows(x, sc, scores)
+			for c, v := range scores {
+				probs[c] = float64(v)
+			}
 			softmax(probs)
 			active = active[:0]
 			for c := range k {
@@ -420,7 +442,7 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 				grads[c] = g
 				bg2[c] += g * g
 				m.bias[c] -= opt.rate * g / float32(math.Sqrt(float64(bg2[c]))+1e-8)
-				if g > -minGradient && g < minGradient && opt.l2 == 0 {
+				if g > -opt.minGradient && g < opt.minGradient {
 					// The class is already near certain for this example:
 					// its weights would barely move. Skipping them keeps
 					// training fast as the model converges.
@@ -436,14 +458,30 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 				row := m.weights[int(f)*k : int(f)*k+k]
 				acc := g2[int(f)*k : int(f)*k+k]
 				for _, c := range active {
-					gk := grads[c]*v + opt.l2*row[c]
-					acc[c] += gk * gk
-					row[c] -= opt.rate * gk / float32(math.Sqrt(float64(acc[c]))+1e-8)
+					gk := grads[c] * v
+					a := acc[c] + gk*gk
+					acc[c] = a
+					row[c] -= opt.rate * gk / (float32(math.Sqrt(float64(a))) + 1e-8)
 				}
 			}
 		}
 	}
 	return m
+}
+
+// inParallel calls f(i) for every i below n, shared out in contiguous
+// runs over the processors, and returns when all are done.
+func inParallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * n / workers; i < (w+1)*n/workers; i++ {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // scaleOf is the factor that gives the feature rows x unit length when the
@@ -463,17 +501,20 @@ func (m *model) scaleOf(x []int32) float32 {
 	return float32(1 / math.Sqrt(sum))
 }
 
-// scoreRows writes the linear scores of the feature rows x into out.
-func (m *model) scoreRows(x []int32, scale float32, out []float64) {
-	for c := range m.k {
-		out[c] = float64(m.bias[c])
-	}
+// scoreRows writes the linear scores of the feature rows x, scaled by
+// scale, into out.
+func (m *model) scoreRows(x []int32, scale float32, out []float32) {
+	k := m.k
+	clear(out)
 	for _, f := range x {
-		w := m.weights[int(f)*m.k : int(f)*m.k+m.k]
-		v := float64(m.values[f] * scale)
-		for c := range m.k {
-			out[c] += v * float64(w[c])
+		w := m.weights[int(f)*k : int(f)*k+k]
+		v := m.values[f]
+		for c := range out[:k] {
+			out[c] += v * w[c]
 		}
+	}
+	for c := range out[:k] {
+		out[c] = m.bias[c] + scale*out[c]
 	}
 }
 
@@ -702,15 +743,24 @@ func glossaryForms(code string) []string {
 // and that so say nothing of its language. It is read once; the lexicon
 // and the glossary both ask for it.
 var englishVocabulary = sync.OnceValue(func() map[string]bool {
-	buf, err := trainingFiles.ReadFile("training/en.txt")
+	ents, err := trainingFiles.ReadDir("training")
 	if err != nil {
 		panic(err) // embedded
 	}
 	out := map[string]bool{}
-	for line := range strings.SplitSeq(string(buf), "\n") {
-		if text, ok := strings.CutPrefix(line, "- "); ok {
-			for w := range strings.FieldsSeq(normalise(text)) {
-				out[w] = true
+	for _, e := range ents {
+		if fileLang(e.Name()) != "en" {
+			continue
+		}
+		buf, err := trainingFiles.ReadFile("training/" + e.Name())
+		if err != nil {
+			panic(err) // embedded
+		}
+		for line := range strings.SplitSeq(string(buf), "\n") {
+			if text, ok := strings.CutPrefix(line, "- "); ok {
+				for w := range strings.FieldsSeq(normalise(text)) {
+					out[w] = true
+				}
 			}
 		}
 	}

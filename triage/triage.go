@@ -386,9 +386,39 @@ func when(n string, m *matches) timing {
 // the past or a hypothetical; saysNow when it says they are going on now
 // ("right now", or a "now" that is not only about what followed).
 func tense(n string, m *matches) (past, saysNow bool) {
-	past = m.any[listPast] || m.any[listHypothetical] || strings.Contains(n, " last ")
-	saysNow = m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence])
+	lastMinutes := recent(n)
+	past = m.any[listPast] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes)
+	saysNow = m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || lastMinutes
 	return past, saysNow
+}
+
+// minuteUnits are the units of a time that has only just passed.
+var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "sec": true, "secs": true, "second": true, "seconds": true}
+
+// recent reports whether the normalised text n places events in the last
+// minutes: "a minute ago", "5 mins ago", "for the last 10 mins", "the
+// past few minutes". Whatever the number, minutes are now, as far as
+// danger goes.
+func recent(n string) bool {
+	if !strings.Contains(n, " min") && !strings.Contains(n, " sec") {
+		return false
+	}
+	words := strings.Fields(n)
+	for i, w := range words {
+		switch w {
+		case "ago":
+			if i > 0 && minuteUnits[words[i-1]] {
+				return true
+			}
+		case "last", "past":
+			for _, u := range words[i+1 : min(i+4, len(words))] {
+				if minuteUnits[u] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // thresholds are the decision thresholds, as arguments for tuning.
@@ -571,6 +601,10 @@ var present = []string{
 	"dogs attacking", "petrol bomb", "firebomb", "fire bomb", "molotov",
 	"assaulting", "being assaulted", "being robbed", "robbing me", "mugging me",
 	"being stabbed", "being beaten", "being hit", "being hurt",
+	"holding us", "being followed", "followed by a",
+	"pressing something", "wont let us leave", "will not let us leave",
+	"wont let us go", "will not let us go", "wont let us out",
+	"will not let us out",
 	"been slashed", "fight at", "fight in", "fight on",
 	"armed robbery", "robbery happening", "trying the door",
 	"trying the handle", "trying the window", "trying the skylight",
@@ -648,7 +682,7 @@ var habit = []string{
 	"throwing bottles", "throwing stuff at", "throwing things at",
 	"throwing rocks", "will not let me leave", "wont let me leave",
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
-	"kicking",
+	"kicking", "something sharp", "being held",
 }
 
 // needsNow phrases are danger only when the message says it is happening
@@ -667,6 +701,18 @@ var needsNow = []string{
 var childWho = []string{
 	"child", "children", "kid", "kids", "boy", "girl", "toddler", "baby",
 	"son", "daughter", "year old", "years old", "yr old", "little one", "infant",
+	// adults who cannot keep themselves safe
+	"dementia", "alzheimers", "grandad", "granddad", "grandpa", "grandma",
+	"granny", "nan", "nana", "elderly", "autistic", "learning disability",
+	"learning disabilities", "vulnerable",
+}
+
+// missing phrases say a person cannot be found: with someone who cannot
+// keep themselves safe, a risk whenever it began.
+var missing = []string{
+	"cannot find", "cant find", "can not find", "missing", "not come home",
+	"hasnt come home", "not home yet", "no one has seen", "nobody has seen",
+	"wandered off", "walked out", "should have been home",
 }
 
 var childRisk = []string{
@@ -744,6 +790,10 @@ var consequence = []string{
 	"while now", "home now", "own now", "now wont", "now cant", "now dont",
 	"now doesnt", "now shes scared", "now hes scared", "what can i do now",
 	"what do i do now", "what now",
+	// "now" of what the person wants next, not of what happened
+	"report it now", "report this now", "report them now", "report him now",
+	"report her now", "report now", "happens now", "counselling now",
+	"support now", "for me now", "with me now", "talk now", "advice now",
 }
 
 // hypothetical phrases ask about danger rather than report it.
@@ -799,7 +849,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		n = strings.TrimSpace(n)
 		m = lx.match(n)
 	}
-	pastTime, saysNow := m.any[listPast], m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence])
+	pastTime, saysNow := m.any[listPast], m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || recent(n)
 	habitual := m.any[listHabitMarker]
 	if m.any[listImmediate] {
 		// A body in danger is danger now, unless the message says it was
@@ -855,11 +905,13 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	if m.any[listIntruder] && m.any[listPlaceIn] && !quiet {
 		raise(DangerNow)
 	}
-	if m.any[listChildWho] && m.any[listChildRisk] {
+	if m.any[listChildWho] && (m.any[listChildRisk] || m.any[listMissing]) {
 		switch {
 		case saysNow || (m.any[listChildPlace] && !quiet):
 			raise(DangerNow)
-		case !pastTime && !hypo:
+		case !pastTime && !hypo, m.any[listMissing] && !hypo:
+			// Missing goes on until the person is found: "went out two
+			// hours ago and we cant find him" is missing now.
 			raise(DangerCheck)
 		}
 	}

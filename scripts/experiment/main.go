@@ -10,6 +10,7 @@
 //	go run -tags experiment ./scripts/experiment thresholds     # decision thresholds
 //	go run -tags experiment ./scripts/experiment danger-errors  # danger mistakes, out of fold
 //	go run -tags experiment ./scripts/experiment languages      # the whole decision per language, out of fold
+//	go run -tags experiment ./scripts/experiment sets           # each development set, with and without the others in training
 package main
 
 import (
@@ -27,6 +28,9 @@ var experiments = map[string]func(io.Writer) error{
 	"thresholds":    triage.ExperimentThresholds,
 	"danger-errors": triage.ExperimentDangerErrors,
 	"languages":     triage.ExperimentLanguages,
+	"sets":          triage.ExperimentSets,
+	"set-misses":    triage.ExperimentSetMisses,
+	"training":      triage.ExperimentTraining,
 }
 
 func main() {
@@ -38,7 +42,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) != 1 || experiments[args[0]] == nil {
-		return errors.New("usage: go run -tags experiment ./scripts/experiment options|thresholds|danger-errors|languages")
+		return errors.New("usage: go run -tags experiment ./scripts/experiment options|thresholds|danger-errors|languages|sets")
 	}
 	w := bufio.NewWriter(stdout)
 	return errors.Join(experiments[args[0]](w), w.Flush())
