@@ -76,6 +76,10 @@ type State struct {
 	// app's language, follows the words they write.
 	Lang       lang.Lang `json:"lang,omitempty"`
 	LangChosen bool      `json:"lang_chosen,omitempty"`
+	// Offer are languages offered with a button after the answer, for a
+	// message in English letters in a language with a script of its own
+	// (Punjabi): the bot cannot tell which script the person reads.
+	Offer []lang.Lang `json:"offer,omitempty"`
 }
 
 // AreaAway is State.Area for a place outside the districts the directory
@@ -142,7 +146,7 @@ type Turn struct {
 // IDs, so a button from an expired or restarted session still works.
 func Next(s State, in Input, dir Directory, now time.Time) Turn {
 	c := &conv{dir: dir, now: now, in: s, area: s.Area, noArea: s.NoArea, home: s.Home, fits: s.Fits, asked: s.Asked, danger: triage.DangerNone,
-		lang: lang.Of(string(s.Lang)), chosen: s.LangChosen}
+		lang: lang.Of(string(s.Lang)), chosen: s.LangChosen, offer: s.Offer}
 	if s.Lang == "" && !s.LangChosen && in.Lang != "" {
 		// The app's language, until the person's words say otherwise.
 		c.lang = lang.Of(in.Lang)
@@ -193,6 +197,11 @@ type conv struct {
 	// interpreterSaid is set once the interpreter line is said;
 	// langNote when the bot switched language by itself this turn.
 	interpreterSaid, langNote bool
+	// offer are the languages offered with buttons, for a message in
+	// English letters whose script is not known, until the person
+	// chooses a language; offerNew is set on the turn the offer is made.
+	offer    []lang.Lang
+	offerNew bool
 	// recs memoises recommend within the turn: the answer, its buttons and
 	// More options ask for the same one.
 	recs []memoRec
@@ -243,6 +252,19 @@ func (c *conv) turn() Turn {
 	}
 	if c.langNote {
 		c.say(Reply{Text: c.tr("language_detected")})
+	}
+	if c.chosen {
+		c.offer = nil
+	}
+	if c.offerNew && len(c.offer) > 0 && c.out.Step != StepLanguage {
+		var names []string
+		for _, l := range c.offer {
+			names = append(names, lang.T(l, "language_name"))
+		}
+		c.say(Reply{Text: c.tr("language_offer", strings.Join(names, " / "))})
+	}
+	if !c.forget {
+		c.out.Offer = c.offer
 	}
 	choices := c.buttons(c.out)
 	if len(c.replies) == 0 {

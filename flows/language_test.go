@@ -166,3 +166,39 @@ func TestEveryLanguageIsRead(t *testing.T) {
 		t.Errorf("the classifier reads %v; the bot speaks %v", got, spoken)
 	}
 }
+
+// TestScriptOfTheMessage: Punjabi in Gurmukhi and Urdu in English letters
+// are answered in their own script; Punjabi in English letters, whose
+// writer may read Gurmukhi or Urdu script, is answered in English with a
+// button for each, until one is chosen.
+func TestScriptOfTheMessage(t *testing.T) {
+	dir := defaultDir(t)
+	for _, tc := range []struct {
+		text  string
+		lang  lang.Lang
+		offer []lang.Lang
+	}{
+		{"ਸਾਡੀ ਗਲੀ ਵਿੱਚ ਕਿਸੇ ਨੇ ਪੁਰਾਣਾ ਸੋਫਾ ਸੁੱਟ ਦਿੱਤਾ ਹੈ", "pa", nil},
+		{"hamari gali mein kisi ne purana sofa aur gadde phenk diye hain", "ur", nil},
+		{"sadi gali vich kisi ne purana sofa te gadde sutt ditte ne", "", []lang.Lang{"pa", "ur"}},
+	} {
+		turn := flows.Next(flows.State{}, flows.Input{Text: tc.text}, dir, afternoon)
+		if turn.State.Lang != tc.lang || !slices.Equal(turn.State.Offer, tc.offer) {
+			t.Errorf("%q: lang %q offer %v, want %q offer %v", tc.text, turn.State.Lang, turn.State.Offer, tc.lang, tc.offer)
+			continue
+		}
+		for _, l := range tc.offer {
+			if !hasChoice(lastChoices(turn), "lang:"+string(l)) {
+				t.Errorf("%q: no button for %s in %v", tc.text, l, lastChoices(turn))
+			}
+		}
+		if tc.offer == nil {
+			continue
+		}
+		// Choosing one ends the offer and writes in it from then on.
+		next := flows.Next(turn.State, flows.Input{Choice: "lang:ur"}, dir, afternoon)
+		if next.State.Lang != "ur" || !next.State.LangChosen || next.State.Offer != nil {
+			t.Errorf("after choosing Urdu: lang %q chosen %v offer %v", next.State.Lang, next.State.LangChosen, next.State.Offer)
+		}
+	}
+}

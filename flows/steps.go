@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/whereto-bot/whereto/directory"
 	"github.com/whereto-bot/whereto/flows/lang"
@@ -29,6 +31,11 @@ const (
 // language other than English always one tap back to English.
 func (c *conv) buttons(s State) []Choice {
 	out := c.choicesFor(s)
+	for _, l := range s.Offer {
+		if l != c.lang {
+			out = append(out, Choice{prefixLang + string(l), lang.T(l, "language_name")})
+		}
+	}
 	if c.lang != lang.English && s.Step != StepLanguage {
 		out = append(out, Choice{prefixLang + string(lang.English), lang.T(lang.English, "language_name")})
 	}
@@ -280,7 +287,16 @@ func (c *conv) choose(id string) {
 		if l, ok := lang.Find(strings.TrimPrefix(id, prefixLang)); ok {
 			c.lang, c.chosen = l, true
 			c.say(Reply{Text: c.tr("language_set")})
-			c.ask(State{Step: StepMenu})
+			// What the person was reading, again in the language they
+			// chose: an answer, or the question they were asked.
+			switch {
+			case c.in.Step == StepAnswered && c.knows(c.in.Route):
+				c.answer(c.in.Route, c.in.Then)
+			case c.in.Step == StepNow || c.in.Step == StepArea:
+				c.reask()
+			default:
+				c.ask(State{Step: StepMenu})
+			}
 			return
 		}
 	case strings.HasSuffix(id, "-now:yes"):
@@ -301,7 +317,7 @@ func (c *conv) freeText(msg triage.Message) {
 		return
 	}
 	t := triage.ClassifyMessage(c.dir, msg, triage.Hint{Lang: string(c.lang)})
-	c.follow(t.Lang)
+	c.follow(t.Lang, text)
 	c.danger = t.Danger
 	if t.Danger == triage.DangerNow {
 		c.answer(directory.RouteEmergency, t.Second)
@@ -795,13 +811,38 @@ func (c *conv) code() string {
 // follow switches to the language a message was written in, when the
 // person has not chosen one and the bot speaks it. The turn says so at
 // its end, after the answer, so that the thing to do comes first.
-func (c *conv) follow(code string) {
+func (c *conv) follow(code, text string) {
 	l, ok := lang.Find(code)
 	if !ok || c.chosen || l == c.lang {
 		return
 	}
+	if offer := latinOffers[l]; offer != nil && !hasOwnScript(text) {
+		// Written in English letters: which script the person reads is
+		// not known, so the bot stays in its language and offers both.
+		c.offer, c.offerNew = offer, !slices.Equal(offer, c.offer)
+		return
+	}
 	c.lang = l
 	c.langNote = l != lang.English
+}
+
+// latinOffers are languages with a script of their own that people also
+// write in English letters, and the languages offered when they do. Punjabi
+// in English letters does not say whether its writer reads Gurmukhi (most
+// Sikh families) or Urdu script (most Pakistani and Kashmiri families,
+// Luton's largest Punjabi-speaking group), so the bot does not answer in
+// Gurmukhi: it answers in the conversation's language and offers both.
+var latinOffers = map[lang.Lang][]lang.Lang{"pa": {"pa", "ur"}}
+
+// hasOwnScript reports whether text has a letter of a script other than
+// Latin.
+func hasOwnScript(text string) bool {
+	for _, r := range text {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // welcome greets a new conversation and shows the menu.
