@@ -167,7 +167,7 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 				emit(h)
 			}
 		}
-		if prev != 0 && fz.opt.pairs {
+		if prev != 0 && (fz.opt.pairs || fz.opt.englishPairs && (lang == "" || lang == "en")) {
 			emit(hashPair(prev, wh))
 		}
 		prev = wh
@@ -183,7 +183,7 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 			}
 			continue
 		}
-		if len(w) >= 3 && fz.opt.trigrams && words <= maxTrigramWords {
+		if len(w) >= 3 && fz.opt.trigrams && words <= maxTrigramWords && !(fz.opt.commonNoTrigrams && englishWords[w]) {
 			for i := -1; i+2 <= len(w); i++ {
 				emit(hashTrigram(w, i))
 			}
@@ -325,6 +325,13 @@ type trainOptions struct {
 	glossary bool
 	// Feature values by kind (a word counts 1).
 	trigramValue, pairValue, keywordValue, quadgramValue float32
+	// englishPairs adds word pairs to English messages only;
+	// commonNoTrigrams leaves out the trigrams of frequent English words
+	// ("the", "and"), which say nothing of a typo.
+	englishPairs, commonNoTrigrams bool
+	// shrink passes over, for an epoch, an example the model already got
+	// near certain when it was last visited.
+	shrink bool
 	// minGradient is the smallest gradient trainModel applies to a
 	// class's weights: once the class is near certain for an example,
 	// its weights would barely move, and skipping them keeps training
@@ -333,8 +340,8 @@ type trainOptions struct {
 }
 
 var defaultTrainOptions = trainOptions{epochs: 5, rate: 0.2, trigrams: true, keywords: true,
-	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1,
-	minGradient: 1e-2}
+	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.3, keywordValue: 1,
+	englishPairs: true, commonNoTrigrams: true, shrink: true, minGradient: 5e-2}
 
 // trainModel fits the classifier to examples. The lexicon gives the keyword
 // features. It is deterministic: examples are visited in a fixed shuffled
@@ -371,14 +378,21 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	// Each example's distinct feature hashes, in order.
 	hashes := make([][]uint64, len(examples))
 	inParallel(len(examples), func(i int) {
-		var hs []uint64
+		hs := make([]uint64, 0, 128)
 		m.fz.features(texts[i], lms[i], examples[i].lang, func(h uint64) { hs = append(hs, h) })
 		slices.Sort(hs)
 		hashes[i] = slices.Compact(hs)
 	})
+	total := 0
+	for _, hs := range hashes {
+		total += len(hs)
+	}
+	m.index = make(map[uint64]int32, total/4)
+	rows := make([]int32, total)
 	vecs := make([][]int32, len(examples))
 	for i, hs := range hashes {
-		row := make([]int32, len(hs))
+		row := rows[:len(hs):len(hs)]
+		rows = rows[len(hs):]
 		for j, h := range hs {
 			id, ok := m.index[h]
 			if !ok {
@@ -388,7 +402,6 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 			}
 			row[j] = id
 		}
-		slices.Sort(row)
 		vecs[i] = row
 	}
 	if opt.idf {
@@ -425,8 +438,18 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	probs := make([]float64, k)
 	grads := make([]float32, k)
 	active := make([]int, 0, k)
-	for range opt.epochs {
+	// learnt marks the examples whose every class was near certain when
+	// last visited: nothing but the bias moved for them. With shrink they
+	// are passed over in the next epoch (as SVM solvers shrink their
+	// problem), and every example is visited in the last.
+	learnt := make([]bool, len(examples))
+	for epoch := range opt.epochs {
+		last := epoch == opt.epochs-1
 		for _, i := range order {
+			if opt.shrink && learnt[i] && !last {
+				learnt[i] = false
+				continue
+			}
 			x, y, sc := vecs[i], examples[i].class, scale[i]
 			m.scoreRows(x, sc, scores)
 			for c, v := range scores {
@@ -450,6 +473,7 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 				}
 				active = append(active, c)
 			}
+			learnt[i] = len(active) == 0
 			// Feature by feature, so that a feature's weights for every
 			// class are updated together in memory; each weight moves
 			// once an example, so the order changes nothing.
@@ -507,10 +531,11 @@ func (m *model) scoreRows(x []int32, scale float32, out []float32) {
 	k := m.k
 	clear(out)
 	for _, f := range x {
-		w := m.weights[int(f)*k : int(f)*k+k]
+		w := m.weights[int(f)*k : int(f)*k+k : int(f)*k+k]
 		v := m.values[f]
-		for c := range out[:k] {
-			out[c] += v * w[c]
+		o := out[:len(w)]
+		for c, wc := range w {
+			o[c] += v * wc
 		}
 	}
 	for c := range out[:k] {

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -128,18 +129,65 @@ func normalise(s string) string {
 	return finishNormalise(&b, space)
 }
 
-// finishNormalise closes the padded text and applies the text-speak table.
+// finishNormalise closes the padded text and applies the text-speak table,
+// in one pass over the words.
 func finishNormalise(b *strings.Builder, space bool) string {
 	if !space {
 		b.WriteByte(' ')
 	}
 	out := b.String()
-	for _, sub := range textSpeak {
-		if strings.Contains(out, sub[0]) {
-			out = strings.ReplaceAll(out, sub[0], sub[1])
+	var words []string
+	changed := false
+	for w := range strings.FieldsSeq(out) {
+		words = append(words, w)
+		if speakFirst[w] {
+			changed = true
 		}
 	}
-	return out
+	if !changed {
+		return out
+	}
+	var r strings.Builder
+	r.Grow(len(out) + 16)
+	r.WriteByte(' ')
+	for i := 0; i < len(words); i++ {
+		if repl, n := speakAt(words, i); n > 0 {
+			r.WriteString(repl)
+			i += n - 1
+		} else {
+			r.WriteString(words[i])
+		}
+		r.WriteByte(' ')
+	}
+	return r.String()
+}
+
+// speakEntry is a text-speak spelling, as words, and what it reads as.
+type speakEntry struct {
+	words []string
+	repl  string
+}
+
+// speak indexes textSpeak by first word; speakFirst is its key set.
+var speak, speakFirst = func() (map[string][]speakEntry, map[string]bool) {
+	by, first := map[string][]speakEntry{}, map[string]bool{}
+	for _, sub := range textSpeak {
+		ws := strings.Fields(sub[0])
+		by[ws[0]] = append(by[ws[0]], speakEntry{ws, strings.TrimSpace(sub[1])})
+		first[ws[0]] = true
+	}
+	return by, first
+}()
+
+// speakAt returns what the text-speak at words[i] reads as, and how many
+// words it spans (0 for none).
+func speakAt(words []string, i int) (string, int) {
+	for _, e := range speak[words[i]] {
+		if i+len(e.words) <= len(words) && slices.Equal(words[i:i+len(e.words)], e.words) {
+			return e.repl, len(e.words)
+		}
+	}
+	return "", 0
 }
 
 // textSpeak maps common spellings onto the words the rules use. Each entry

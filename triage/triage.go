@@ -68,6 +68,14 @@ type classifier struct {
 // by deep link, and the classifier never names it.
 const MinRouteExamples = 5
 
+// directoryExampleWeight is how many times a directory's own example
+// counts in training. A directory's examples are the partnership's word
+// on where its residents' messages go: a route it adds (noise, say) must
+// win over the built-in examples of a neighbouring route that say the
+// same things (noisy neighbours, told as report-crime), which outnumber
+// the new route's few.
+const directoryExampleWeight = 3
+
 // buildClassifier trains a model for routes: the built-in examples of
 // those routes (training/*.txt) and each route's own examples.
 func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifier, error) {
@@ -82,15 +90,18 @@ func buildClassifier(routes []directory.RouteInfo, opt trainOptions) (*classifie
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range routes {
-		class := labelIndex(candidates, r.ID)
-		for _, e := range r.Examples {
-			all = append(all, trainingExample{class, e, ""})
-		}
-	}
 	count := make([]int, len(candidates))
 	for _, ex := range all {
 		count[ex.class]++
+	}
+	for _, r := range routes {
+		class := labelIndex(candidates, r.ID)
+		count[class] += len(r.Examples)
+		for _, e := range r.Examples {
+			for range directoryExampleWeight {
+				all = append(all, trainingExample{class, e, ""})
+			}
+		}
 	}
 	// The classes: emergency, the routes with enough examples, unclear.
 	var labels []directory.Route
@@ -504,6 +515,9 @@ var negations = []string{
 	"no one injured", "nobody injured", "no injuries", "not right now",
 	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
 	"everyone is safe", "everyone is ok", "everyone is okay",
+	"everyones safe", "everyones ok", "everyones okay", "everyone is fine",
+	"everyones fine", "everyone is alright", "everyones alright",
+	"were all fine", "we are all fine", "were all ok", "we are all ok",
 	"no one is in immediate danger", "not in immediate danger",
 	"not in danger right now", "not in danger now", "not in any danger",
 	"nobody is in danger right now", "no one is in danger right now",
