@@ -469,13 +469,21 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 	// not place it in the past or make it a habit; asked about unless it
 	// is past or denied.
 	tier := rule
-	if tier == DangerNone && at != timePast && !negated {
+	switch {
+	case tier != DangerNone || negated:
+	case at != timePast:
 		switch {
 		case p[emergency] >= th.dangerNow && at == timeUnsaid:
 			tier = DangerNow
 		case p[emergency] >= th.dangerCheck:
 			tier = DangerCheck
 		}
+	case p[emergency] >= th.dangerNow:
+		// The words place it in the past, but the model is as sure as
+		// it must be to say "now" on its own: the rules and the model
+		// disagree, so ask ("a man is following me since i got off the
+		// bus").
+		tier = DangerCheck
 	}
 	conf := p[best] / rest
 	concern := labels[best]
@@ -544,6 +552,9 @@ var idioms = []string{
 	"knife block", "bread knife", "butter knife", "my finger",
 	"water gun", "nerf gun", "glue gun", "gun shop", "blood test",
 	"blood tests", "give blood", "blood donation", "nosebleed", "nose bleed",
+	"case is coming up", "case coming up", "trial is coming up", "trial coming up",
+	"hearing is coming up", "hearing coming up", "date is coming up",
+	"shooting game", "shooting games", "shooter game",
 }
 
 // immediate phrases mean danger now whatever the tense: a body in danger
@@ -560,7 +571,9 @@ var immediate = []string{
 	"holding him", "holding her", "holding my", "ransom", "kidnap",
 	// acts of self-harm already taken
 	"too many pills", "took pills", "taken pills", "took a load of",
-	"too many tablets", "taken all my", "took all my", "overdose",
+	"too many tablets", "taken all my pills", "took all my pills",
+	"taken all my tablets", "took all my tablets", "taken all my meds",
+	"took all my meds", "overdose",
 	"overdosed", "od d", "packet of pills", "whole packet", "going to jump",
 	"about to jump", "jump off", "swallowed", "drank bleach", "been poisoned",
 	"on the train tracks", "on the tracks", "on the railway line",
@@ -742,6 +755,15 @@ var childPlace = []string{
 	"by the road",
 }
 
+// thereIs phrases say who is there, in the present tense ("there is a
+// man outside with a gun"): with a danger phrase and no word of the past,
+// or of "if", it is now, whatever else the message says ("I saw it").
+var thereIs = []string{
+	"there is a man", "there is a guy", "there is a woman", "there is someone",
+	"there is somebody", "there are men", "there are people", "there are some",
+	"there is a group", "there is a gang",
+}
+
 // pastMarkers place an event in the past.
 var pastMarkers = []string{
 	"yesterday", "last night", "last week", "last month", "last year",
@@ -759,6 +781,15 @@ var pastMarkers = []string{
 	"was beaten", "when i was", "as a child", "as a kid", "i know who", "i know whos", "know whos",
 	"know who did", "reported it", "i reported", "we reported",
 	"police are dealing", "crime number", "court case",
+	// passive past: what was done to someone
+	"was snatched", "got snatched", "was pushed", "got pushed", "was punched",
+	"got punched", "was kicked", "got kicked", "was grabbed", "got grabbed",
+	"was threatened", "got threatened", "was followed", "was broken into",
+	"got broken into", "were broken into", "was smashed", "got smashed",
+	"was set on fire", "survived",
+	// reported before, again and again
+	"reports about", "reports of", "reported this", "reported them",
+	"reported him", "reported her", "reported the",
 }
 
 // habitMarkers say something happens again and again, or has gone on for a
@@ -773,6 +804,8 @@ var habitMarkers = []string{
 	"every time", "again and again", "over and over", "most evenings",
 	"most nights", "most days", "most weekends", "every evening",
 	"every morning", "most of the time",
+	// told by someone else: not seen happening now
+	"told me", "told her", "told him", "told us", "told my",
 }
 
 // nowMarkers say an event is still happening.
@@ -786,6 +819,10 @@ var nowMarkers = []string{
 	"just hit", "just saw", "just smashed", "just broke", "just now", "again now",
 	"in an hour", "any minute", "when he gets home", "when she gets home",
 	"when they get here", "an hour ago", "half an hour ago",
+	// still where the danger is
+	"still behind", "still following", "still near", "still nearby",
+	"still around", "still watching", "still waiting", "still sat",
+	"still sitting", "still standing",
 }
 
 // weakNow is "now", which says an event goes on unless it only says what
@@ -808,11 +845,16 @@ var consequence = []string{
 	"report it now", "report this now", "report them now", "report him now",
 	"report her now", "report now", "happens now", "counselling now",
 	"support now", "for me now", "with me now", "talk now", "advice now",
+	// "now" of where the person or the other person is, once it is over
+	"better now", "calmed down", "all calm", "quiet now", "at work now",
+	"asleep now", "in bed now", "i am at", "i am staying", "staying with",
+	"staying at", "he is at work", "she is at work", "now she wants",
+	"now he wants", "now they want", "now we want",
 }
 
 // hypothetical phrases ask about danger rather than report it.
 var hypothetical = []string{
-	"what should i do if", "what do i do if", "what to do if", "if someone",
+	"what should i do if", "what do i do if", "what to do if", "what if", "if someone",
 	"if somebody", "if i saw", "if i see", "who would i tell",
 	"what happens if", "how do i report", "how can i report",
 	"should i report", "is it a crime", "awareness", "talk at school",
@@ -864,6 +906,9 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		m = lx.match(n)
 	}
 	pastTime, saysNow := m.any[listPast], m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || recent(n)
+	if m.any[listThereIs] && !pastTime && !strings.Contains(n, " if ") {
+		saysNow = true
+	}
 	habitual := m.any[listHabitMarker]
 	if m.any[listImmediate] {
 		// A body in danger is danger now, unless the message says it was
