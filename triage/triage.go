@@ -354,7 +354,10 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	}
 	p, known := cl.model.predict(n, m, t.Lang)
 	lang := t.Lang
-	t = decide(cl.labels, p, rule, when(n, m), m.any[listNegation] || m.any[listIdiom])
+	// A negation or an idiom silences the model's danger, unless the
+	// message also says it is happening now.
+	_, saysNow := tense(n, m)
+	t = decide(cl.labels, p, rule, when(n, m), (m.any[listNegation] || m.any[listIdiom]) && !saysNow)
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -532,6 +535,13 @@ var negations = []string{
 	"safe for now", "safe at the moment", "safe right now", "ok right now",
 	"okay right now", "not tonight", "but safe", "ok for now", "fine for now",
 	"quiet at the moment", "its quiet now", "im ok now", "were ok now",
+	// the person who hurt them is away
+	"he is at work at the moment", "she is at work at the moment",
+	"he is at work right now", "she is at work right now",
+	"he is away working", "she is away working",
+	// thoughts, with no plan to act on them
+	"not going to do anything", "will not do anything", "wont do anything",
+	"not going to act on", "not going to hurt myself",
 }
 
 // idioms use danger words for everyday things ("screaming the house
@@ -709,7 +719,8 @@ var habit = []string{
 	"throwing bottles", "throwing stuff at", "throwing things at",
 	"throwing rocks", "will not let me leave", "wont let me leave",
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
-	"kicking", "something sharp", "being held",
+	"kicking", "something sharp", "being held", "knives", "guns", "machetes",
+	"crowbars", "weapons", "baseball bats",
 }
 
 // needsNow phrases are danger only when the message says it is happening
@@ -739,7 +750,9 @@ var childWho = []string{
 var missing = []string{
 	"cannot find", "cant find", "can not find", "missing", "not come home",
 	"hasnt come home", "not home yet", "no one has seen", "nobody has seen",
-	"wandered off", "walked out", "should have been home",
+	"wandered off", "walked out", "should have been home", "didnt come home",
+	"did not come home", "never came home", "not come back", "didnt come back",
+	"did not come back", "hasnt come back", "not back yet", "phone is off",
 }
 
 var childRisk = []string{
@@ -848,7 +861,9 @@ var consequence = []string{
 	// "now" of where the person or the other person is, once it is over
 	"better now", "calmed down", "all calm", "quiet now", "at work now",
 	"asleep now", "in bed now", "i am at", "i am staying", "staying with",
-	"staying at", "he is at work", "she is at work", "now she wants",
+	"staying at", "he is at work", "she is at work", "out of hospital",
+	"home from hospital", "back home", "discharged", "lives in",
+	"moved away", "is at work", "now she wants",
 	"now he wants", "now they want", "now we want",
 }
 
@@ -862,6 +877,8 @@ var hypothetical = []string{
 	"what counts as", "or 999", "for a non emergency", "when should i call",
 	"should i call", "would i be allowed", "where can i", "how do i",
 	"who do i", "who can i", "what number", "phone number", "number for",
+	"talks about", "talking about", "talked about", "going on about",
+	"posts about", "posting about", "one day",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
