@@ -538,9 +538,15 @@ var negations = []string{
 	// the person who hurt them is away
 	"he is at work at the moment", "she is at work at the moment",
 	"he is at work right now", "she is at work right now",
-	"he is away working", "she is away working",
+	"he is away working", "she is away working", "he is out at the moment",
+	"she is out at the moment", "away with work",
+	// a fire that is over
+	"brigade put it out", "firefighters put it out", "fire is out",
+	"fire was put out",
 	// thoughts, with no plan to act on them
 	"not going to do anything", "will not do anything", "wont do anything",
+	"not going to do anything tonight", "will not do anything tonight",
+	"not going to do anything today",
 	"not going to act on", "not going to hurt myself",
 }
 
@@ -742,7 +748,8 @@ var childWho = []string{
 	// adults who cannot keep themselves safe
 	"dementia", "alzheimers", "grandad", "granddad", "grandpa", "grandma",
 	"granny", "nan", "nana", "elderly", "autistic", "learning disability",
-	"learning disabilities", "vulnerable",
+	"learning disabilities", "learning difficulties", "learning difficulty",
+	"special needs", "vulnerable",
 }
 
 // missing phrases say a person cannot be found: with someone who cannot
@@ -863,7 +870,8 @@ var consequence = []string{
 	"asleep now", "in bed now", "i am at", "i am staying", "staying with",
 	"staying at", "he is at work", "she is at work", "out of hospital",
 	"home from hospital", "back home", "discharged", "lives in",
-	"moved away", "is at work", "now she wants",
+	"moved away", "is at work", "in prison", "in jail", "at school now",
+	"now she wants",
 	"now he wants", "now they want", "now we want",
 }
 
@@ -878,7 +886,8 @@ var hypothetical = []string{
 	"should i call", "would i be allowed", "where can i", "how do i",
 	"who do i", "who can i", "what number", "phone number", "number for",
 	"talks about", "talking about", "talked about", "going on about",
-	"posts about", "posting about", "one day",
+	"posts about", "posting about", "one day", "difference between",
+	"just asking",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
