@@ -92,8 +92,8 @@ type featurizer struct {
 const maxStems = 8
 
 // maxTrigramWords bounds how many words of a message give character
-// trigrams: enough for any real description, and it keeps a long message
-// fast (its later words still count as words).
+// trigrams and word pairs: enough for any real description, and it keeps
+// a long message fast (its later words still count as words).
 const maxTrigramWords = 80
 
 // Feature kinds, mixed into the hash so that a word and a trigram with the
@@ -167,7 +167,7 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 				emit(h)
 			}
 		}
-		if prev != 0 && (fz.opt.pairs || fz.opt.englishPairs && (lang == "" || lang == "en")) {
+		if prev != 0 && words <= maxTrigramWords && (fz.opt.pairs || fz.opt.englishPairs && (lang == "" || lang == "en")) {
 			emit(hashPair(prev, wh))
 		}
 		prev = wh

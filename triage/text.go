@@ -136,17 +136,17 @@ func finishNormalise(b *strings.Builder, space bool) string {
 		b.WriteByte(' ')
 	}
 	out := b.String()
-	var words []string
 	changed := false
 	for w := range strings.FieldsSeq(out) {
-		words = append(words, w)
 		if speakFirst[w] {
 			changed = true
+			break
 		}
 	}
 	if !changed {
 		return out
 	}
+	words := strings.Fields(out)
 	var r strings.Builder
 	r.Grow(len(out) + 16)
 	r.WriteByte(' ')
