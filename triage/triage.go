@@ -546,7 +546,7 @@ var negations = []string{
 	// thoughts, with no plan to act on them
 	"not going to do anything", "will not do anything", "wont do anything",
 	"not going to do anything tonight", "will not do anything tonight",
-	"not going to do anything today",
+	"not going to do anything today", "i am safe tonight", "safe tonight",
 	"not going to act on", "not going to hurt myself",
 }
 
@@ -760,6 +760,9 @@ var missing = []string{
 	"wandered off", "walked out", "should have been home", "didnt come home",
 	"did not come home", "never came home", "not come back", "didnt come back",
 	"did not come back", "hasnt come back", "not back yet", "phone is off",
+	"nobody knows where", "no one knows where", "dont know where he",
+	"dont know where she", "do not know where he", "do not know where she",
+	"didnt come out", "did not come out",
 }
 
 var childRisk = []string{
@@ -871,6 +874,7 @@ var consequence = []string{
 	"staying at", "he is at work", "she is at work", "out of hospital",
 	"home from hospital", "back home", "discharged", "lives in",
 	"moved away", "is at work", "in prison", "in jail", "at school now",
+	"scared to go out", "scared to go outside", "frightened to go out",
 	"now she wants",
 	"now he wants", "now they want", "now we want",
 }
@@ -887,7 +891,8 @@ var hypothetical = []string{
 	"who do i", "who can i", "what number", "phone number", "number for",
 	"talks about", "talking about", "talked about", "going on about",
 	"posts about", "posting about", "one day", "difference between",
-	"just asking",
+	"just asking", "is 999 only", "only for emergencies", "how do the police",
+	"how do police",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
