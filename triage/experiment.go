@@ -429,7 +429,7 @@ func ExperimentTraining(w io.Writer) error {
 
 // devSets are the development sets (read while tuning; never the blind
 // ones), for ExperimentSets.
-var devSets = []string{"eval.tsv", "dev-danger.tsv"}
+var devSets = []string{"eval.tsv", "dev-danger.tsv", "dev-en4.tsv", "dev-en5.tsv", "dev-en6.tsv", "dev-en7.tsv", "dev-en8.tsv", "dev-lang4.tsv", "dev-lang5.tsv"}
 
 // readDevSet reads testdata/name as training examples for labels.
 func readDevSet(name string, labels []directory.Route) ([]trainingExample, []Example, error) {
@@ -453,11 +453,10 @@ func readDevSet(name string, labels []directory.Route) ([]trainingExample, []Exa
 	return out, exs, nil
 }
 
-// ExperimentSets asks whether the development sets, written by other
-// authors, teach the model what its own examples do not: each set is
-// scored by a model trained on the training files alone, and by one
-// trained on them and every other development set.
-func ExperimentSets(w io.Writer) error {
+// leaveOneSetOut calls f for each development set with its examples, a
+// classifier trained on the training files alone and one trained on them
+// and every other development set.
+func leaveOneSetOut(f func(set string, examples []Example, labels []directory.Route, only, with *classifier)) error {
 	labels, err := experimentLabels()
 	if err != nil {
 		return err
@@ -484,15 +483,25 @@ func ExperimentSets(w io.Writer) error {
 			}
 		}
 		with := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
+		f(s, evals[s], labels, only, with)
+	}
+	return nil
+}
+
+// ExperimentSets asks whether the development sets, written by other
+// authors, teach the model what its own examples do not: each set is
+// scored by a model trained on the training files alone, and by one
+// trained on them and every other development set.
+func ExperimentSets(w io.Writer) error {
+	return leaveOneSetOut(func(s string, examples []Example, labels []directory.Route, only, with *classifier) {
 		for _, v := range []struct {
 			name string
 			cl   *classifier
 		}{{"training only", only}, {"with other sets", with}} {
-			r := evaluateWith(v.cl, labels, evals[s])
+			r := evaluateWith(v.cl, labels, examples)
 			fmt.Fprintf(w, "%-22s %-16s n=%d accuracy=%.3f recall=%.3f (%d/%d) now-on-others=%.3f asked=%.3f\n", s, v.name, r.Total, r.Accuracy(), r.EmergencyRecall(), r.Caught, r.Emergencies, r.NowRate(), r.CheckRate())
 		}
-	}
-	return nil
+	})
 }
 
 // evaluateWith is Evaluate with the classifier cl.
@@ -505,36 +514,12 @@ func evaluateWith(cl *classifier, labels []directory.Route, examples []Example) 
 }
 
 // ExperimentSetMisses prints, for each development set scored by a model
-// trained without it, the emergencies missed and the others told "call
-// 999 now".
+// trained on the training files and the other sets, the emergencies
+// missed and the others told "call 999 now".
 func ExperimentSetMisses(w io.Writer) error {
-	labels, err := experimentLabels()
-	if err != nil {
-		return err
-	}
-	base, err := parseTraining(trainingData, labels)
-	if err != nil {
-		return err
-	}
-	sets := map[string][]trainingExample{}
-	evals := map[string][]Example{}
-	for _, s := range devSets {
-		sets[s], evals[s], err = readDevSet(s, labels)
-		if err != nil {
-			return err
-		}
-	}
-	lx := compiled()
-	for _, s := range devSets {
-		train := slices.Clone(base)
-		for _, o := range devSets {
-			if o != s {
-				train = append(train, sets[o]...)
-			}
-		}
-		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, defaultTrainOptions), labels: labels}
-		for _, e := range evals[s] {
-			t := cl.classify(clean(e.Text), Hint{})
+	return leaveOneSetOut(func(s string, examples []Example, _ []directory.Route, _, with *classifier) {
+		for _, e := range examples {
+			t := with.classify(clean(e.Text), Hint{})
 			switch {
 			case e.Route == directory.RouteEmergency && t.Danger == DangerNone:
 				fmt.Fprintf(w, "%s:%d missed (%s): %s\n", s, e.Line, t.Route, e.Text)
@@ -542,6 +527,5 @@ func ExperimentSetMisses(w io.Writer) error {
 				fmt.Fprintf(w, "%s:%d 999 on %s: %s\n", s, e.Line, e.Route, e.Text)
 			}
 		}
-	}
-	return nil
+	})
 }
