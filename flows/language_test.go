@@ -202,3 +202,28 @@ func TestScriptOfTheMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptOfferEnds: the Punjabi and Urdu buttons are not shown twice at
+// the language menu, and end once a message in a script of its own shows
+// which the person reads.
+func TestScriptOfferEnds(t *testing.T) {
+	dir := defaultDir(t)
+	turn := flows.Next(flows.State{}, flows.Input{Text: "sadi gali vich kisi ne purana sofa te gadde sutt ditte ne"}, dir, afternoon)
+	if len(turn.State.Offer) == 0 {
+		t.Fatalf("no offer: %+v", turn.State)
+	}
+	menu := flows.Next(turn.State, flows.Input{Text: "/language"}, dir, afternoon)
+	seen := map[string]int{}
+	for _, c := range lastChoices(menu) {
+		seen[c.ID]++
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("/language shows %s %d times", id, n)
+		}
+	}
+	next := flows.Next(turn.State, flows.Input{Text: "ਸਾਡੀ ਗਲੀ ਵਿੱਚ ਕਿਸੇ ਨੇ ਪੁਰਾਣਾ ਸੋਫਾ ਸੁੱਟ ਦਿੱਤਾ ਹੈ"}, dir, afternoon)
+	if next.State.Lang != "pa" || next.State.Offer != nil || hasChoice(lastChoices(next), "lang:ur") {
+		t.Errorf("after Gurmukhi: lang %q offer %v buttons %v", next.State.Lang, next.State.Offer, lastChoices(next))
+	}
+}

@@ -32,7 +32,7 @@ const (
 func (c *conv) buttons(s State) []Choice {
 	out := c.choicesFor(s)
 	for _, l := range s.Offer {
-		if l != c.lang {
+		if l != c.lang && s.Step != StepLanguage { // the language menu has them all
 			out = append(out, Choice{prefixLang + string(l), lang.T(l, "language_name")})
 		}
 	}
@@ -824,6 +824,7 @@ func (c *conv) follow(code, text string) {
 	}
 	c.lang = l
 	c.langNote = l != lang.English
+	c.offer = nil // the message's script answered the question
 }
 
 // latinOffers are languages with a script of their own that people also

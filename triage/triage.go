@@ -402,12 +402,76 @@ func when(n string, m *matches) timing {
 func tense(n string, m *matches) (past, saysNow bool) {
 	lastMinutes := recent(n)
 	past = m.any[listPast] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes)
-	saysNow = m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || lastMinutes
-	return past, saysNow
+	return past, nowIn(n, m)
+}
+
+// nowIn reports whether the normalised text n says its events go on now:
+// a "now" phrase ("right now", "tonight"), a time in minutes, or a bare
+// "now" that no consequence phrase accounts for, in a message with no
+// settled phrase.
+func nowIn(n string, m *matches) bool {
+	return m.any[listNow] || recent(n) || (m.any[listWeakNow] && !m.any[listSettled] && freeNow(n))
+}
+
+// consequenceWords are the consequence phrases as words, and where their
+// "now" is.
+var consequenceWords = func() (out []struct {
+	words []string
+	at    int
+}) {
+	for _, p := range consequence {
+		ws := strings.Fields(normalise(p))
+		out = append(out, struct {
+			words []string
+			at    int
+		}{ws, slices.Index(ws, "now")})
+	}
+	return out
+}()
+
+// freeNow reports whether the normalised text n has a "now" that is not
+// part of a consequence phrase.
+func freeNow(n string) bool {
+	words := strings.Fields(n)
+	for j, w := range words {
+		if w != "now" {
+			continue
+		}
+		taken := false
+		for _, p := range consequenceWords {
+			start := j - p.at
+			if p.at >= 0 && start >= 0 && start+len(p.words) <= len(words) && slices.Equal(words[start:start+len(p.words)], p.words) {
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			return true
+		}
+	}
+	return false
 }
 
 // minuteUnits are the units of a time that has only just passed.
-var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "sec": true, "secs": true, "second": true, "seconds": true}
+var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "secs": true, "seconds": true}
+
+// quantities are the words that count minutes ("a minute", "ten mins",
+// "a few minutes"); digits count too.
+var quantities = map[string]bool{"a": true, "one": true, "few": true, "couple": true, "of": true, "several": true, "two": true,
+	"three": true, "four": true, "five": true, "ten": true, "fifteen": true, "twenty": true, "thirty": true, "forty": true}
+
+// counted reports whether w counts minutes: a number or a quantity word.
+func counted(w string) bool {
+	if quantities[w] {
+		return true
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
 
 // recent reports whether the normalised text n places events in the last
 // minutes: "a minute ago", "5 mins ago", "for the last 10 mins", "the
@@ -421,12 +485,14 @@ func recent(n string) bool {
 	for i, w := range words {
 		switch w {
 		case "ago":
-			if i > 0 && minuteUnits[words[i-1]] {
+			if i > 1 && minuteUnits[words[i-1]] && counted(words[i-2]) {
 				return true
 			}
 		case "last", "past":
-			for _, u := range words[i+1 : min(i+4, len(words))] {
-				if minuteUnits[u] {
+			// "the last 10 mins", "the past few minutes"; never "at the
+			// last minute".
+			for k := i + 1; k < min(i+4, len(words)); k++ {
+				if minuteUnits[words[k]] && k > i+1 && counted(words[k-1]) {
 					return true
 				}
 			}
@@ -526,9 +592,6 @@ var negations = []string{
 	"no one injured", "nobody injured", "no injuries", "not right now",
 	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
 	"everyone is safe", "everyone is ok", "everyone is okay",
-	"everyones safe", "everyones ok", "everyones okay", "everyone is fine",
-	"everyones fine", "everyone is alright", "everyones alright",
-	"were all fine", "we are all fine", "were all ok", "we are all ok",
 	"no one is in immediate danger", "not in immediate danger",
 	"not in danger right now", "not in danger now", "not in any danger",
 	"nobody is in danger right now", "no one is in danger right now",
@@ -541,13 +604,13 @@ var negations = []string{
 	"he is away working", "she is away working", "he is out at the moment",
 	"she is out at the moment", "away with work",
 	// a fire that is over
-	"brigade put it out", "firefighters put it out", "fire is out",
-	"fire was put out",
+	"brigade put it out", "firefighters put it out", "fire was put out",
 	// thoughts, with no plan to act on them
-	"not going to do anything", "will not do anything", "wont do anything",
-	"not going to do anything tonight", "will not do anything tonight",
-	"not going to do anything today", "i am safe tonight", "safe tonight",
-	"not going to act on", "not going to hurt myself",
+	"i am not going to do anything", "i will not do anything",
+	"i am not going to do anything tonight", "i will not do anything tonight",
+	"i am not going to do anything today", "i am safe tonight",
+	"not going to do anything tonight",
+	"i am not going to act on", "i am not going to hurt myself",
 }
 
 // idioms use danger words for everyday things ("screaming the house
@@ -644,10 +707,7 @@ var present = []string{
 	"dogs attacking", "petrol bomb", "firebomb", "fire bomb", "molotov",
 	"assaulting", "being assaulted", "being robbed", "robbing me", "mugging me",
 	"being stabbed", "being beaten", "being hit", "being hurt",
-	"holding us", "being followed", "followed by a",
-	"pressing something", "wont let us leave", "will not let us leave",
-	"wont let us go", "will not let us go", "wont let us out",
-	"will not let us out",
+	"being followed", "pressing something",
 	"been slashed", "fight at", "fight in", "fight on",
 	"armed robbery", "robbery happening", "trying the door",
 	"trying the handle", "trying the window", "trying the skylight",
@@ -679,7 +739,9 @@ var present = []string{
 	"wont let her out", "wont let him out", "wont let me out",
 	// fire and gas
 	"on fire", "set fire", "set on fire", "fire spreading", "its spreading",
-	"is spreading", "smoke coming", "smoke pouring", "house is burning",
+	"is spreading", "spreading to", "fire is out of control",
+	"fire out of control", "smoke coming",
+	"smoke pouring", "house is burning",
 	"is burning", "fire in", "smoke everywhere", "smell of gas", "gas leak",
 	"flames", "smell gas", "gas smell", "smells of gas", "hissing", "fitting",
 	// weapons used or shown
@@ -725,8 +787,9 @@ var habit = []string{
 	"throwing bottles", "throwing stuff at", "throwing things at",
 	"throwing rocks", "will not let me leave", "wont let me leave",
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
-	"kicking", "something sharp", "being held", "knives", "guns", "machetes",
-	"crowbars", "weapons", "baseball bats",
+	"kicking", "something sharp", "being held", "holding us", "wont let us leave",
+	"will not let us leave", "wont let us go", "will not let us go",
+	"wont let us out", "will not let us out",
 }
 
 // needsNow phrases are danger only when the message says it is happening
@@ -828,7 +891,9 @@ var habitMarkers = []string{
 	"most nights", "most days", "most weekends", "every evening",
 	"every morning", "most of the time",
 	// told by someone else: not seen happening now
-	"told me", "told her", "told him", "told us", "told my",
+	"told me that", "told me she", "told me he", "told me they", "told her that",
+	"told her she", "told her he",
+	"told us that",
 }
 
 // nowMarkers say an event is still happening.
@@ -852,12 +917,13 @@ var nowMarkers = []string{
 // followed ("... two weeks ago and now im scared").
 var weakNow = []string{"now"}
 
-// consequence phrases use "now" for what followed an event or for how
-// things are once it is over.
+// consequence phrases use "now" for what followed an event, for what the
+// person wants next or for how things are once it is over. Each holds the
+// word "now", and cancels only its own: "i am out of hospital now and i
+// want to kill myself now" still says now.
 var consequence = []string{
-	"and now", "now i am", "now i", "now he is", "now she is", "now we are",
-	"now they are", "now my", "now our", "since then", "for months now",
-	"for weeks now", "for years now", "going on for", "out now", "its out",
+	"now i am", "now i", "now my", "now our", "for months now",
+	"for weeks now", "for years now", "out now",
 	"gone now", "over now", "safe now", "fine now", "ok now", "okay now",
 	"left now", "calm now", "stopped now", "all good now", "now gone",
 	"a year now", "year now", "years now", "months now", "weeks now",
@@ -868,16 +934,20 @@ var consequence = []string{
 	"report it now", "report this now", "report them now", "report him now",
 	"report her now", "report now", "happens now", "counselling now",
 	"support now", "for me now", "with me now", "talk now", "advice now",
-	// "now" of where the person or the other person is, once it is over
-	"better now", "calmed down", "all calm", "quiet now", "at work now",
-	"asleep now", "in bed now", "i am at", "i am staying", "staying with",
-	"staying at", "he is at work", "she is at work", "out of hospital",
-	"home from hospital", "back home", "discharged", "lives in",
-	"moved away", "is at work", "in prison", "in jail", "at school now",
-	"scared to go out", "scared to go outside", "frightened to go out",
-	"now she wants",
-	"now he wants", "now they want", "now we want",
+	// "now" of where things stand once it is over
+	"better now", "calmed down now", "all calm now", "quiet now",
+	"at work now", "asleep now", "in bed now", "out of hospital now",
+	"home from hospital now", "in prison now", "in jail now",
+	"at school now", "scared to go out now", "scared to go outside now",
+	"frightened to go out now", "mums now", "sisters now", "friends now",
+	"parents now", "brothers now", "nans now", "now she wants", "now he wants",
+	"now they want", "now we want",
 }
+
+// settled phrases say a message's events are over or long-running
+// ("since then", "it calmed down"): with one, a bare "now" anywhere in it
+// is not taken as danger now.
+var settled = []string{"since then", "going on for", "its out", "calmed down", "all calm"}
 
 // hypothetical phrases ask about danger rather than report it.
 var hypothetical = []string{
@@ -936,8 +1006,8 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		n = strings.TrimSpace(n)
 		m = lx.match(n)
 	}
-	pastTime, saysNow := m.any[listPast], m.any[listNow] || (m.any[listWeakNow] && !m.any[listConsequence]) || recent(n)
-	if m.any[listThereIs] && !pastTime && !strings.Contains(n, " if ") {
+	pastTime, saysNow := m.any[listPast], nowIn(n, m)
+	if m.any[listThereIs] && !pastTime && !m.any[listHabitMarker] && !strings.Contains(n, " if ") {
 		saysNow = true
 	}
 	habitual := m.any[listHabitMarker]

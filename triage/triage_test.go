@@ -71,6 +71,30 @@ func TestClassify(t *testing.T) {
 		{"a phone number is unclear", "07700 900123", directory.RouteUnclear, none, ""},
 		{"repeated characters are unclear", strings.Repeat("z", 5000), directory.RouteUnclear, none, ""},
 		{"invalid UTF-8 around words still reads", "\xffsomeone dumped a sofa in the alley\xfe", "environmental", none, ""},
+		// A phrase that says it is over or safe must not silence danger
+		// told in the same message.
+		{"fire out of control", "the fire is out of control and spreading to next door", directory.RouteEmergency, now, ""},
+		{"police will not do anything", "my ex is kicking the door in and the police wont do anything", directory.RouteEmergency, now, ""},
+		{"everyone ok but still kicking", "everyones ok but he is still kicking the door", directory.RouteEmergency, now, ""},
+		{"not safe tonight", "i dont feel safe tonight my ex is outside shouting he will kill me", directory.RouteEmergency, now, ""},
+		{"now of leaving hospital and now of danger", "i was discharged today and i want to kill myself now", directory.RouteEmergency, now, ""},
+		{"staying with a sister and now", "i am staying with my sister and i want to kill myself now", directory.RouteEmergency, now, ""},
+		{"told him to stop", "my husband is hitting me i told him to stop", directory.RouteEmergency, now, ""},
+		{"boys outside now after a fight", "my son had a fight at school few days ago and now the same boys are outside our house with a bat shouting for him", directory.RouteEmergency, now, ""},
+		// Minutes are now; the last minute is not.
+		{"followed for minutes", "im being followed by a car for the last 10 mins and they keep slowing down", directory.RouteEmergency, now, ""},
+		{"at the last minute", "my ex hit me last week and cancelled the contact visit at the last minute", "", none, ""},
+		{"a second man, last time", "last time a second man joined in and hit me", "", none, ""},
+		{"gun seen now", "There is a man sitting in a car outside my house with a gun, I saw it on his lap", directory.RouteEmergency, now, ""},
+		{"weapons every evening are a report", "there are people dealing drugs and carrying knives in the park every evening", "", none, ""},
+		{"a letter followed by a fine", "the council sent me a letter followed by a fine for my bins", "", none, ""},
+		// A missing person who cannot keep safe is asked about, however
+		// long ago they went.
+		{"vulnerable adult missing for hours", "My neighbour has learning difficulties, she went out 3 hours ago and hasn't come back", "", check, ""},
+		{"child not home", "my daughter is 14 she didnt come home from school, her phone is off and its 11pm", "", check, ""},
+		// "Now" of where things stand once it is over.
+		{"at a sister's now", "he hit me again on friday, im at my sisters now but dont know what next", "domestic-abuse", none, ""},
+		{"thoughts, no plan tonight", "feeling suicidal again. not going to do anything tonight but i need to talk to someone", "mental-health", none, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
