@@ -12,9 +12,11 @@
 // class, then danger words in the other languages Luton residents write in
 // (languages/*.txt). Then a multinomial logistic regression (model.go),
 // trained deterministically at first use from the built-in examples
-// (training/*.txt, embedded; en.txt and one file per other language) and each route's own examples, picks the route,
-// answering directory.RouteUnclear rather than guessing. One model is kept
-// per set of routes; Warm builds it ahead of the first message.
+// (training/*.txt, embedded; CODE.txt and CODE-*.txt files for each
+// language) and each route's own examples (which count three times), picks
+// the route, answering directory.RouteUnclear rather than guessing. One
+// model is kept per set of routes; Warm builds it ahead of the first
+// message.
 //
 // ParseExamples, Evaluate and Report measure it on a labelled set
 // (testdata/*.tsv; docs/CLASSIFIER.md says which sets are for development
