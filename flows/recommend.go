@@ -183,7 +183,7 @@ func looksLikeLookup(text string) bool {
 	if len(text) > maxLookupBytes {
 		return false // a question about a contact is short
 	}
-	if isPhoneNumber(text) {
+	if directory.QueryContactKeys(text) != nil {
 		return true // "0300 300 8123": whose number is this?
 	}
 	n := " " + triage.Normalise(text) + " "
@@ -193,22 +193,6 @@ func looksLikeLookup(text string) bool {
 		}
 	}
 	return len(strings.Fields(lookupQuery(text))) <= 2
-}
-
-// isPhoneNumber reports whether text is only a telephone number: at
-// least six digits, and nothing but spaces and + - ( ) . between them.
-func isPhoneNumber(text string) bool {
-	digits := 0
-	for _, r := range strings.TrimSpace(text) {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case strings.ContainsRune(" +-().", r):
-		default:
-			return false
-		}
-	}
-	return digits >= 6
 }
 
 // lookupQuery is what is left of text once the asking words are gone.

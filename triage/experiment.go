@@ -81,7 +81,8 @@ func outOfFold(opt trainOptions, k int) ([]directory.Route, []oof, error) {
 			c := clean(e.text)
 			n := normalise(c.text)
 			mt := lx.match(n)
-			out = append(out, oof{class: e.class, p: first(m.predict(n, mt, e.lang)), rule: danger(lx, n, c.text, mt), at: when(n, mt), neg: mt.any[listNegation]})
+			past, now := tense(n, mt)
+			out = append(out, oof{class: e.class, p: first(m.predict(n, mt, e.lang)), rule: danger(lx, n, c.text, mt), at: when(past, now, mt), neg: mt.any[listNegation]})
 		}
 	}
 	return labels, out, nil
@@ -395,6 +396,9 @@ func ExperimentTraining(w io.Writer) error {
 		opt.englishPairs, opt.commonNoTrigrams, opt.shrink = v.englishPairs, v.common, v.shrink
 		vs = append(vs, variant{v.name, opt})
 	}
+	every := defaultTrainOptions
+	every.pairs = true
+	vs = append(vs, variant{"word pairs in every language", every})
 	for _, pair := range []float32{0.5} {
 		opt := defaultTrainOptions
 		opt.pairValue = pair

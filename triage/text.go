@@ -138,7 +138,7 @@ func finishNormalise(b *strings.Builder, space bool) string {
 	out := b.String()
 	changed := false
 	for w := range strings.FieldsSeq(out) {
-		if speakFirst[w] {
+		if _, ok := speak[w]; ok {
 			changed = true
 			break
 		}
@@ -168,15 +168,14 @@ type speakEntry struct {
 	repl  string
 }
 
-// speak indexes textSpeak by first word; speakFirst is its key set.
-var speak, speakFirst = func() (map[string][]speakEntry, map[string]bool) {
-	by, first := map[string][]speakEntry{}, map[string]bool{}
+// speak indexes textSpeak by first word.
+var speak = func() map[string][]speakEntry {
+	by := map[string][]speakEntry{}
 	for _, sub := range textSpeak {
 		ws := strings.Fields(sub[0])
 		by[ws[0]] = append(by[ws[0]], speakEntry{ws, strings.TrimSpace(sub[1])})
-		first[ws[0]] = true
 	}
-	return by, first
+	return by
 }()
 
 // speakAt returns what the text-speak at words[i] reads as, and how many

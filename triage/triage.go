@@ -356,8 +356,8 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	lang := t.Lang
 	// A negation or an idiom silences the model's danger, unless the
 	// message also says it is happening now.
-	_, saysNow := tense(n, m)
-	t = decide(cl.labels, p, rule, when(n, m), (m.any[listNegation] || m.any[listIdiom]) && !saysNow)
+	past, saysNow := tense(n, m)
+	t = decide(cl.labels, p, rule, when(past, saysNow, m), (m.any[listNegation] || m.any[listIdiom]) && !saysNow)
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -383,8 +383,7 @@ const (
 // when reads how a message places events: in the past (or hypothetical),
 // as a habit, or unsaid; a message that says it is going on now is
 // unsaid, so that the model may still read danger.
-func when(n string, m *matches) timing {
-	past, saysNow := tense(n, m)
+func when(past, saysNow bool, m *matches) timing {
 	switch {
 	case saysNow:
 		return timeUnsaid
@@ -413,18 +412,17 @@ func nowIn(n string, m *matches) bool {
 	return m.any[listNow] || recent(n) || (m.any[listWeakNow] && !m.any[listSettled] && freeNow(n))
 }
 
-// consequenceWords are the consequence phrases as words, and where their
-// "now" is.
-var consequenceWords = func() (out []struct {
+// nowPhrase is a consequence phrase as words, and where its "now" is.
+type nowPhrase struct {
 	words []string
 	at    int
-}) {
+}
+
+// consequenceWords are the consequence phrases as words.
+var consequenceWords = func() (out []nowPhrase) {
 	for _, p := range consequence {
 		ws := strings.Fields(normalise(p))
-		out = append(out, struct {
-			words []string
-			at    int
-		}{ws, slices.Index(ws, "now")})
+		out = append(out, nowPhrase{ws, slices.Index(ws, "now")})
 	}
 	return out
 }()

@@ -254,27 +254,40 @@ func BenchmarkWebTurn(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(lat)
 	b.ReportMetric(float64(len(lat))/took.Seconds(), "req/s")
-	b.ReportMetric(float64(percentile(lat, .50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(lat, .99).Microseconds())/1000, "p99-ms")
+	reportLatency(b, lat)
 }
 
 // Issue 13's load: 1,000 conversations at once, each the greeting and then
 // 5 turns, with no pause between them.
 const loadConversations, loadTurns = 1000, 5
 
+// newLoadStack is the service the load benchmarks run against, with one
+// conversation already held, so that the first measured request does not
+// pay for a cold start. The rate limit is on, as in serve: each browser
+// has its own address and stays within the burst.
+func newLoadStack(b *testing.B) *benchStack {
+	b.Helper()
+	s := newBenchStack(b, Config{})
+	warm := newLoadClient(s.srv.URL, loadConversations)
+	if tok, err := warm.start(); err != nil {
+		b.Fatal(err)
+	} else if _, err := warm.say(tok, benchMessages[0]); err != nil {
+		b.Fatal(err)
+	}
+	warm.tr.CloseIdleConnections()
+	return s
+}
+
+// reportLatency reports the median and p99 of the sorted latencies lat.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	b.ReportMetric(float64(percentile(lat, .50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(lat, .99).Microseconds())/1000, "p99-ms")
+}
+
 func BenchmarkWebConversations(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
-		// The rate limit is on, as in serve: each browser has its own
-		// address and stays within the burst.
-		s := newBenchStack(b, Config{})
-		warm := newLoadClient(s.srv.URL, loadConversations)
-		if tok, err := warm.start(); err != nil {
-			b.Fatal(err)
-		} else if _, err := warm.say(tok, benchMessages[0]); err != nil {
-			b.Fatal(err)
-		}
-		warm.tr.CloseIdleConnections()
+		s := newLoadStack(b)
 		puts0 := s.sessions.puts.Load()
 		goroutines := runtime.NumGoroutine()
 		keepGoroutineRecords(4 * loadConversations)
@@ -318,14 +331,7 @@ func BenchmarkWebConversations(b *testing.B) {
 func BenchmarkWebConversationsPaced(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
-		s := newBenchStack(b, Config{})
-		warm := newLoadClient(s.srv.URL, loadConversations)
-		if tok, err := warm.start(); err != nil {
-			b.Fatal(err)
-		} else if _, err := warm.say(tok, benchMessages[0]); err != nil {
-			b.Fatal(err)
-		}
-		warm.tr.CloseIdleConnections()
+		s := newLoadStack(b)
 		b.StartTimer()
 		runConversationsPaced(b, s.srv.URL, func(i, t int) time.Duration {
 			// A fixed spread over [1 s, 3 s): a multiplicative hash of
@@ -427,6 +433,5 @@ func runConversationsPaced(b *testing.B, base string, think func(i, t int) time.
 	requests := loadConversations * (loadTurns + 1)
 	b.ReportMetric(float64(requests)/took.Seconds(), "req/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(requests), "cpu-us/req")
-	b.ReportMetric(float64(percentile(lat, .50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(lat, .99).Microseconds())/1000, "p99-ms")
+	reportLatency(b, lat)
 }
