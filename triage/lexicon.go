@@ -35,6 +35,7 @@ const (
 	listMissing
 	listThereIs
 	listSettled
+	listAlarm
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -102,7 +103,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled}
+		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)

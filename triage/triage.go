@@ -754,8 +754,13 @@ var present = []string{
 	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
 	"head injury", "passed out", "carrying her",
 	"carrying him", "into a car", "into a van", "into the car", "into the van",
-	"emergency", "999",
 }
+
+// alarm words name an emergency without saying what it is ("its an
+// emergency", "999"). People use them for urgent everyday things too
+// ("emergency! someone dumped a sofa"), so they are danger now only with a
+// word that places it now, and otherwise make the bot ask.
+var alarm = []string{"emergency", "999"}
 
 // intruders are who may be getting in ("someone in my garden").
 var intruders = []string{"someone in my", "somebody in my", "someone in the", "somebody in the", "man in my", "men in my", "stranger in my", "someones in my", "someone is in my", "somebody is in my"}
@@ -960,7 +965,9 @@ var hypothetical = []string{
 	"talks about", "talking about", "talked about", "going on about",
 	"posts about", "posting about", "one day", "difference between",
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
-	"how do police",
+	"how do police", "is it an emergency", "is this an emergency",
+	"is that an emergency", "count as an emergency", "counts as an emergency",
+	"classed as an emergency",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
@@ -1059,6 +1066,12 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	}
 	if m.any[listNeedsNow] && saysNow {
 		raise(DangerNow)
+	}
+	switch {
+	case m.any[listAlarm] && saysNow:
+		raise(DangerNow)
+	case m.any[listAlarm] && !quiet:
+		raise(DangerCheck)
 	}
 	if m.any[listIntruder] && m.any[listPlaceIn] && !quiet {
 		raise(DangerNow)
