@@ -17,12 +17,14 @@ type language struct {
 	check  []string // harm that may be now: ask
 	help   []string // a cry for help: ask when it is most of the message
 	now    []string // words that place things now
+	past   []string // phrases that place things in the past
+	calm   []string // phrases that say it is over, or nobody is in danger
 }
 
 // parseLanguages reads the files in languages/: "## name" sections with a
 // "code:" line, a "common:" line of space-separated words, and "danger:",
-// "check:", "help:" and "now:" lines of phrases separated by " | " (or single words
-// separated by spaces).
+// "check:", "help:", "now:", "past:" and "calm:" lines of phrases separated
+// by " | " (or single words separated by spaces).
 func parseLanguages(data string) ([]language, error) {
 	var out []language
 	sc := bufio.NewScanner(strings.NewReader(data))
@@ -60,6 +62,10 @@ func parseLanguages(data string) ([]language, error) {
 				l.help = append(l.help, phrases(val)...)
 			case "now":
 				l.now = append(l.now, phrases(val)...)
+			case "past":
+				l.past = append(l.past, phrases(val)...)
+			case "calm":
+				l.calm = append(l.calm, phrases(val)...)
 			default:
 				return nil, fmt.Errorf("languages line %d: unknown key %q", n, key)
 			}
@@ -217,7 +223,24 @@ func commonWordLanguage(lx *lexicon, m *matches, need int, hint string) string {
 // the message was not recognised as another language (anywhere), only
 // danger words of five letters or more and phrases count, since short
 // ones may be English ("agg") or slang.
+//
+// A message that says it is past ("wczoraj", yesterday) or over ("teraz
+// jest spokój", it is calm now) is asked about rather than sent to 999,
+// even with a word for "now" in it: "dwa dni temu mnie uderzył, teraz
+// jest w pracy" (two days ago he hit me, now he is at work) uses "now"
+// for what followed. Word lists cannot read tense or "not" as the English
+// rules do, so they never silence danger, only soften it.
 func foreignDanger(m *matches, anywhere bool) Danger {
+	d := foreignDangerWords(m, anywhere)
+	if d == DangerNow && (m.any[listForeignCalm] || m.any[listForeignPast]) {
+		return DangerCheck
+	}
+	return d
+}
+
+// foreignDangerWords is foreignDanger from the danger, check, help and now
+// words alone.
+func foreignDangerWords(m *matches, anywhere bool) Danger {
 	switch {
 	case anywhere && m.any[listForeignDangerLong]:
 		return DangerNow
