@@ -36,11 +36,16 @@ const (
 	listThereIs
 	listSettled
 	listAlarm
+	listFollowed
+	listSince
+	listLongHabit
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
 	listForeignNow        // words placing things now, in the other languages
 	listForeignHelp       // cries for help, in the other languages
+	listForeignPast       // phrases placing things in the past, in the other languages
+	listForeignCalm       // phrases saying it is over or nobody is in danger, in the other languages
 	listEnglish           // frequent English words
 	listCommon            // common words of another language (route = its index)
 	listCount
@@ -103,7 +108,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm}
+		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm, followed, sinceMarkers, longHabit}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)
@@ -146,6 +151,12 @@ var compiled = sync.OnceValue(func() *lexicon {
 		}
 		for _, p := range l.help {
 			add(listForeignHelp, -1, p, 1)
+		}
+		for _, p := range l.past {
+			add(listForeignPast, -1, p, 1)
+		}
+		for _, p := range l.calm {
+			add(listForeignCalm, -1, p, 1)
 		}
 		for _, p := range l.danger {
 			add(listForeignDanger, -1, p, 1)

@@ -400,7 +400,8 @@ func when(past, saysNow bool, m *matches) timing {
 // ("right now", or a "now" that is not only about what followed).
 func tense(n string, m *matches) (past, saysNow bool) {
 	lastMinutes := recent(n)
-	past = m.any[listPast] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes)
+	past = m.any[listPast] || m.any[listSince] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes) ||
+		m.any[listForeignPast] || m.any[listForeignCalm]
 	return past, nowIn(n, m)
 }
 
@@ -643,6 +644,9 @@ var immediate = []string{
 	"cannot catch my breath", "chest pain", "heart attack", "having a stroke",
 	"unconscious", "not waking up", "will not wake",
 	"cannot wake", "going blue", "turning blue", "lips are blue", "gone blue",
+	"lips is blue", "lips are grey", "lips is grey", "lips gone grey",
+	"lips going grey", "lips have gone", "no wake up", "not wake up",
+	"took everything in",
 	"turned blue", "choking on", "not moving", "wont wake", "stopped moving",
 	"hanging in", "hanging from", "found him hanging", "found her hanging",
 	"holding him", "holding her", "holding my", "ransom", "kidnap",
@@ -720,6 +724,8 @@ var present = []string{
 	"battering", "stamping on", "slashing", "kicking off", "dragging",
 	"bundled into", "forcing her", "forcing him",
 
+	"barricaded", "im hiding", "i am hiding", "we are hiding",
+	"hiding from him", "hiding from her", "hiding from them",
 	"locked me in", "locked her in",
 	"locked him in", "locked us in",
 	"took my phone",
@@ -756,6 +762,21 @@ var present = []string{
 	"carrying him", "into a car", "into a van", "into the car", "into the van",
 }
 
+// followed phrases say someone is being followed or watched, and has
+// been for a while ("a car has been behind me since i left work"): the
+// "since" that starts it does not make it past.
+var followed = []string{
+	"follow me since", "following me since", "followed me since",
+	"following us since", "followed us since", "behind me since",
+	"behind us since", "been following me", "been following us",
+	"been behind me", "keeps following me", "keep following me",
+	"keep follow me", "keeps follow me", "walking behind me",
+	"same way as me", "stops when i stop", "stop when i stop",
+	"watching my house", "watching the house", "watching our house",
+	"watching the door", "watching my door", "waiting for me outside",
+	"waiting outside my",
+}
+
 // alarm words name an emergency without saying what it is ("its an
 // emergency", "999"). People use them for urgent everyday things too
 // ("emergency! someone dumped a sofa"), so they are danger now only with a
@@ -782,6 +803,7 @@ var habit = []string{
 	"threatening to burn", "threatens to kill", "threatened to kill",
 	"wants to kill", "will kill", "gonna kill", "going to stab",
 	"threatening me", "threatening us", "threatens me", "not safe",
+	"will cut", "gonna cut", "going to cut",
 	"scared for my life", "fear for my life", "afraid for my life",
 	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
 	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
@@ -800,6 +822,7 @@ var habit = []string{
 var needsNow = []string{
 	"will not leave me", "wont leave me", "will not go away", "refusing to leave",
 	"outside my house", "outside my door", "outside the house", "banging on",
+	"outside our house", "outside our door",
 	"shouting", "left alone", "home alone", "on his own", "on her own",
 	"drunk and", "high and", "in my house", "in the house", "in my home",
 	"in my garden", "in my flat",
@@ -829,6 +852,19 @@ var missing = []string{
 	"nobody knows where", "no one knows where", "dont know where he",
 	"dont know where she", "do not know where he", "do not know where she",
 	"didnt come out", "did not come out",
+	// never arrived where they were going
+	"never arrived", "not arrived", "hasnt arrived", "didnt arrive",
+	"did not arrive", "didnt get off the", "did not get off the",
+	"never got off the", "isnt back", "is not back", "arent back",
+	"not got back", "hasnt got back", "never turned up", "not turned up", "hasnt turned up",
+	"didnt turn up", "did not turn up", "not back", "been gone since",
+	"not in her bed", "not in his bed", "isnt in her bed", "isnt in his bed",
+	"wasnt in her bed", "wasnt in his bed",
+	// cannot be reached
+	"not answering", "isnt answering", "aint answering", "not picking up",
+	"not pick up", "wont pick up", "not answered", "phone off",
+	"phone is dead", "switched off", "straight to voicemail",
+	"never done this", "never do like this", "never gone off",
 }
 
 var childRisk = []string{
@@ -836,6 +872,11 @@ var childRisk = []string{
 	"cant find", "can not find", "missing", "lost", "fell",
 	"should have been home", "not come home", "hasnt come home",
 	"not home yet", "no one has seen", "none of his", "none of her",
+	// something a small child may have swallowed
+	"bleach", "button battery", "batteries", "detergent", "washing capsule",
+	"washing tablet", "medicine", "swallowed", "heart tablet",
+	"heart tablets", "his tablets", "her tablets", "dads tablets",
+	"mums tablets", "fathers tablets", "mothers tablets",
 }
 
 var childPlace = []string{
@@ -858,8 +899,7 @@ var pastMarkers = []string{
 	"yesterday", "last night", "last week", "last month", "last year",
 	"last weekend", "last time", "ago", "earlier", "the other day",
 	"in the past", "used to", "previously", "back in", "this morning",
-	"few days", "few weeks", "ever since", "since the", "since i", "since my",
-	"since he", "since she", "since they", "since we", "after the",
+	"few days", "few weeks", "after the",
 	"after being", "after a", "after seeing", "after my", "after he",
 	"after she", "on monday", "on tuesday", "on wednesday", "on thursday",
 	"on friday", "on saturday", "on sunday", "was stabbed", "got stabbed",
@@ -879,6 +919,22 @@ var pastMarkers = []string{
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
 	"reported him", "reported her", "reported the",
+}
+
+// sinceMarkers start a time that lasts until now ("since i left work"):
+// past for most rules ("i have been scared since the attack"), but not for
+// someone still being followed.
+var sinceMarkers = []string{"ever since", "since the", "since i", "since my", "since he", "since she", "since they", "since we"}
+
+// longHabit phrases say something has gone on for days or more, or
+// happens again and again: a person followed like this is being stalked,
+// not in danger this minute.
+var longHabit = []string{
+	"every weekend", "every night", "every day", "every week", "every evening",
+	"every morning", "all the time", "always", "constantly", "regularly",
+	"often", "for months", "for weeks", "for years", "weeks", "months",
+	"years", "most evenings", "most nights", "most days", "most weekends",
+	"sometimes", "again and again",
 }
 
 // habitMarkers say something happens again and again, or has gone on for a
@@ -1011,7 +1067,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		n = strings.TrimSpace(n)
 		m = lx.match(n)
 	}
-	pastTime, saysNow := m.any[listPast], nowIn(n, m)
+	pastTime, saysNow := m.any[listPast] || m.any[listSince], nowIn(n, m)
 	if m.any[listThereIs] && !pastTime && !m.any[listHabitMarker] && !strings.Contains(n, " if ") {
 		saysNow = true
 	}
@@ -1066,6 +1122,12 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	}
 	if m.any[listNeedsNow] && saysNow {
 		raise(DangerNow)
+	}
+	switch {
+	case m.any[listFollowed] && (saysNow || !m.any[listPast] && !m.any[listLongHabit]) && !hypo:
+		raise(DangerNow)
+	case m.any[listFollowed] && !hypo:
+		raise(DangerCheck)
 	}
 	switch {
 	case m.any[listAlarm] && saysNow:

@@ -184,11 +184,11 @@ func TestRunConversations(t *testing.T) {
 			notWant:   []string{"手机"},
 		},
 		{
-			name:      "markup characters are not echoed",
-			input:     "<b>&amp;</b> *hello* _there_ [z](w)\n",
-			want:      []string{unclearReply},
-			wantCount: map[string]int{dangerChoice: 2},
-			notWant:   []string{"<b>", "&amp;", "[z](w)", "*x*", "_y_"},
+			name:      "markup characters are not echoed, and the words in it are read",
+			input:     "<b>where</b> do I report *graffiti* on my _garden wall_ [photo](w) &amp;\n",
+			want:      []string{"Where did it happen?"},
+			wantCount: map[string]int{dangerChoice: 1},
+			notWant:   []string{"<b>", "&amp;", "[photo](w)", "*graffiti*", "_garden wall_"},
 		},
 	}
 	for _, tt := range tests {
