@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run: whereto's classifier and the scikit-learn peer
-# (scripts/peer_sklearn.py), trained on the same English examples (triage/training/en.txt and
-# en-sets.txt), scored
+# (scripts/peer_sklearn.py), trained on the same English examples (every
+# triage/training/en*.txt), scored
 # on the same labelled files. Prints totals only, never a message, so it can
 # be run on a blind set. Not run in CI.
 #

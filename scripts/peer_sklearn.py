@@ -55,6 +55,7 @@ Errors name file and line number only; message text is never printed.
 """
 
 import argparse
+import glob
 import json
 import statistics
 import sys
@@ -163,7 +164,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", action="append",
                     help="training file in whereto's format; give it more than once for "
-                         "several (default: triage/training/en.txt and en-sets.txt, "
+                         "several (default: every triage/training/en*.txt, "
                          "the English examples whereto learns from)")
     ap.add_argument("--predictions", metavar="OUT.tsv",
                     help="write predicted<TAB>label per evaluated line (no text)")
@@ -171,7 +172,7 @@ def main():
     args = ap.parse_args()
 
     train_texts, train_labels = [], []
-    for path in args.train or ["triage/training/en.txt", "triage/training/en-sets.txt"]:
+    for path in args.train or sorted(glob.glob("triage/training/en*.txt")):
         texts, labels = read_training(path)
         train_texts += texts
         train_labels += labels
