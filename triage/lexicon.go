@@ -39,6 +39,12 @@ const (
 	listFollowed
 	listSince
 	listLongHabit
+	listUnreachable
+	listErrand
+	listSubstance
+	listSwallowing
+	listPursuer
+	listOnline
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -108,7 +114,8 @@ var compiled = sync.OnceValue(func() *lexicon {
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm, followed, sinceMarkers, longHabit}
+		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm, followed, sinceMarkers, longHabit,
+		unreachable, errands, substances, swallowing, pursuers, online}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)

@@ -389,7 +389,10 @@ func when(past, saysNow bool, m *matches) timing {
 		return timeUnsaid
 	case past:
 		return timePast
-	case m.any[listHabitMarker]:
+	case m.any[listHabitMarker], m.any[listForeignPast], m.any[listForeignCalm]:
+		// The other languages' past and calm phrases are word lists,
+		// blind to "not" and to what came after: they make the model's
+		// danger a question, never silence it.
 		return timeHabit
 	}
 	return timeUnsaid
@@ -400,8 +403,7 @@ func when(past, saysNow bool, m *matches) timing {
 // ("right now", or a "now" that is not only about what followed).
 func tense(n string, m *matches) (past, saysNow bool) {
 	lastMinutes := recent(n)
-	past = m.any[listPast] || m.any[listSince] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes) ||
-		m.any[listForeignPast] || m.any[listForeignCalm]
+	past = m.any[listPast] || m.any[listSince] || m.any[listHypothetical] || (strings.Contains(n, " last ") && !lastMinutes)
 	return past, nowIn(n, m)
 }
 
@@ -538,7 +540,15 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 	// is past or denied.
 	tier := rule
 	switch {
-	case tier != DangerNone || negated:
+	case negated || tier == DangerNow:
+	case tier == DangerCheck:
+		// A rule saw possible danger and the model is sure of it, with
+		// nothing placing it in the past or making it a habit: the
+		// rule's question must not hide the model's "now" ("emergency he
+		// is here").
+		if p[emergency] >= th.dangerNow && at == timeUnsaid {
+			tier = DangerNow
+		}
 	case at != timePast:
 		switch {
 		case p[emergency] >= th.dangerNow && at == timeUnsaid:
@@ -616,6 +626,9 @@ var negations = []string{
 // down", "my back is killing me"); like negations they are removed before
 // the danger rules run.
 var idioms = []string{
+	// following on social media
+	"following me on", "followed me on", "follow me on", "following us on",
+	"following me online",
 	"screaming the house down", "is killing me", "are killing me",
 	"killing me lol", "will kill me if", "would kill me if", "gonna kill me if",
 	"going to kill me if", "kill for a", "dying to",
@@ -724,7 +737,9 @@ var present = []string{
 	"battering", "stamping on", "slashing", "kicking off", "dragging",
 	"bundled into", "forcing her", "forcing him",
 
-	"barricaded", "im hiding", "i am hiding", "we are hiding",
+	"barricaded myself", "barricaded ourselves", "barricaded in",
+	"barricaded the door", "barricaded us", "barricaded me", "im hiding in",
+	"i am hiding in", "we are hiding in", "hiding in the", "hiding under the",
 	"hiding from him", "hiding from her", "hiding from them",
 	"locked me in", "locked her in",
 	"locked him in", "locked us in",
@@ -777,6 +792,22 @@ var followed = []string{
 	"waiting outside my",
 }
 
+// pursuers are who may follow or watch someone: a stranger, a vehicle, an
+// ex. "My mum is waiting for me outside" and "my family have been behind me
+// since the assault" have none.
+var pursuers = []string{
+	"man", "men", "guy", "guys", "bloke", "blokes", "lad", "lads", "someone",
+	"somebody", "stranger", "strangers", "car", "van", "gang", "group", "ex",
+	"woman", "person", "motorbike", "moped", "boys", "people", "two men",
+}
+
+// online words place following on social media ("keeps following me on
+// instagram").
+var online = []string{
+	"instagram", "insta", "facebook", "tiktok", "snapchat", "snap", "twitter",
+	"online", "social media", "youtube", "account", "followers",
+}
+
 // alarm words name an emergency without saying what it is ("its an
 // emergency", "999"). People use them for urgent everyday things too
 // ("emergency! someone dumped a sofa"), so they are danger now only with a
@@ -803,7 +834,11 @@ var habit = []string{
 	"threatening to burn", "threatens to kill", "threatened to kill",
 	"wants to kill", "will kill", "gonna kill", "going to stab",
 	"threatening me", "threatening us", "threatens me", "not safe",
-	"will cut", "gonna cut", "going to cut",
+	"will cut me", "will cut you", "will cut her", "will cut him",
+	"will cut us", "gonna cut me", "gonna cut you", "gonna cut her",
+	"gonna cut him", "gonna cut us", "going to cut me", "going to cut you",
+	"going to cut her", "going to cut him", "going to cut us", "cut your throat",
+	"cut her throat", "cut his throat", "cut my throat", "cut my face",
 	"scared for my life", "fear for my life", "afraid for my life",
 	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
 	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
@@ -851,20 +886,48 @@ var missing = []string{
 	"did not come back", "hasnt come back", "not back yet", "phone is off",
 	"nobody knows where", "no one knows where", "dont know where he",
 	"dont know where she", "do not know where he", "do not know where she",
-	"didnt come out", "did not come out",
-	// never arrived where they were going
-	"never arrived", "not arrived", "hasnt arrived", "didnt arrive",
-	"did not arrive", "didnt get off the", "did not get off the",
-	"never got off the", "isnt back", "is not back", "arent back",
-	"not got back", "hasnt got back", "never turned up", "not turned up", "hasnt turned up",
-	"didnt turn up", "did not turn up", "not back", "been gone since",
+	"didnt come out", "did not come out", "been gone since",
 	"not in her bed", "not in his bed", "isnt in her bed", "isnt in his bed",
-	"wasnt in her bed", "wasnt in his bed",
-	// cannot be reached
-	"not answering", "isnt answering", "aint answering", "not picking up",
-	"not pick up", "wont pick up", "not answered", "phone off",
-	"phone is dead", "switched off", "straight to voicemail",
-	"never done this", "never do like this", "never gone off",
+	"wasnt in her bed", "wasnt in his bed", "didnt get off the",
+	"did not get off the", "never got off the", "never done this",
+	"never do like this", "never gone off",
+}
+
+// unreachable phrases say someone did not arrive or cannot be reached:
+// with someone who cannot keep themselves safe, missing, unless the
+// message is about a thing or a service that did not come ("my child
+// benefit never arrived", "childrens services are not answering").
+var unreachable = []string{
+	"never arrived", "not arrived", "hasnt arrived", "didnt arrive",
+	"did not arrive", "isnt back", "is not back", "arent back", "not back",
+	"never turned up", "not turned up", "hasnt turned up", "didnt turn up",
+	"did not turn up", "not answering", "isnt answering", "aint answering",
+	"not picking up", "not pick up", "wont pick up", "not answered",
+	"phone off", "phone is dead", "phone switched off", "phone is switched off",
+	"phones switched off", "phones off", "straight to voicemail",
+}
+
+// errands are things and services that may not arrive or answer.
+var errands = []string{
+	"benefit", "benefits", "pension", "credit", "parcel", "package",
+	"delivery", "post", "letter", "email", "emails", "results", "xbox",
+	"payment", "refund", "money", "council", "services", "service", "teacher",
+	"carer", "carers", "landlord", "police", "gp", "doctor", "appointment",
+	"order", "paper", "maintenance", "application", "social worker", "taxi",
+	"engineer", "plumber", "contractor", "builder", "builders", "office",
+}
+
+// substances are what a small child may swallow; swallowing says they did.
+var substances = []string{
+	"bleach", "battery", "batteries", "detergent", "washing capsule",
+	"washing capsules", "washing tablet", "washing tablets", "medicine",
+	"tablet", "tablets", "pills", "pill", "paracetamol", "cleaning",
+	"dishwasher", "weed", "vape", "magnets", "magnet",
+}
+
+var swallowing = []string{
+	"swallowed", "ate", "eaten", "drank", "drunk", "chewed",
+	"took", "taken", "got into", "in his mouth", "in her mouth",
 }
 
 var childRisk = []string{
@@ -872,11 +935,6 @@ var childRisk = []string{
 	"cant find", "can not find", "missing", "lost", "fell",
 	"should have been home", "not come home", "hasnt come home",
 	"not home yet", "no one has seen", "none of his", "none of her",
-	// something a small child may have swallowed
-	"bleach", "button battery", "batteries", "detergent", "washing capsule",
-	"washing tablet", "medicine", "swallowed", "heart tablet",
-	"heart tablets", "his tablets", "her tablets", "dads tablets",
-	"mums tablets", "fathers tablets", "mothers tablets",
 }
 
 var childPlace = []string{
@@ -948,7 +1006,7 @@ var habitMarkers = []string{
 	"when she gets", "weeks", "months", "years", "has been", "have been",
 	"every time", "again and again", "over and over", "most evenings",
 	"most nights", "most days", "most weekends", "every evening",
-	"every morning", "most of the time",
+	"every morning", "most of the time", "all night",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
 	"told her she", "told her he",
@@ -1014,7 +1072,7 @@ var hypothetical = []string{
 	"if somebody", "if i saw", "if i see", "who would i tell",
 	"what happens if", "how do i report", "how can i report",
 	"should i report", "is it a crime", "awareness", "talk at school",
-	"i saw", "saw a", "witnessed", "all night", "what happens when",
+	"i saw", "saw a", "witnessed", "what happens when",
 	"what counts as", "or 999", "for a non emergency", "when should i call",
 	"should i call", "would i be allowed", "where can i", "how do i",
 	"who do i", "who can i", "what number", "phone number", "number for",
@@ -1097,13 +1155,6 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 			raise(DangerCheck)
 		}
 	}
-	if m.words <= 3 && m.any[listShortDanger] {
-		if m.any[listStrongUrgency] || saysNow {
-			raise(DangerNow)
-		} else {
-			raise(DangerCheck)
-		}
-	}
 	switch {
 	case m.any[listIdeation] && (saysNow || m.any[listMeans]) && !pastTime:
 		raise(DangerNow)
@@ -1124,27 +1175,40 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		raise(DangerNow)
 	}
 	switch {
-	case m.any[listFollowed] && (saysNow || !m.any[listPast] && !m.any[listLongHabit]) && !hypo:
+	case !m.any[listFollowed] || !m.any[listPursuer] || m.any[listOnline] || hypo:
+	case saysNow || !m.any[listPast] && !m.any[listLongHabit]:
 		raise(DangerNow)
-	case m.any[listFollowed] && !hypo:
-		raise(DangerCheck)
-	}
-	switch {
-	case m.any[listAlarm] && saysNow:
-		raise(DangerNow)
-	case m.any[listAlarm] && !quiet:
+	default:
 		raise(DangerCheck)
 	}
 	if m.any[listIntruder] && m.any[listPlaceIn] && !quiet {
 		raise(DangerNow)
 	}
-	if m.any[listChildWho] && (m.any[listChildRisk] || m.any[listMissing]) {
+	missingNow := m.any[listMissing] || m.any[listUnreachable] && !m.any[listErrand]
+	swallowed := m.any[listSubstance] && m.any[listSwallowing]
+	if m.any[listChildWho] && (m.any[listChildRisk] || missingNow || swallowed) {
 		switch {
 		case saysNow || (m.any[listChildPlace] && !quiet):
 			raise(DangerNow)
-		case !pastTime && !hypo, m.any[listMissing] && !hypo:
+		case !pastTime && !hypo, missingNow && !hypo:
 			// Missing goes on until the person is found: "went out two
 			// hours ago and we cant find him" is missing now.
+			raise(DangerCheck)
+		}
+	}
+	switch {
+	case !m.any[listAlarm] || pastTime || hypo:
+	case saysNow || tier == DangerCheck:
+		// "emergency" with another sign of danger ("emergency my
+		// daughter is missing") is danger now.
+		raise(DangerNow)
+	default:
+		raise(DangerCheck)
+	}
+	if m.words <= 3 && m.any[listShortDanger] {
+		if m.any[listStrongUrgency] || saysNow {
+			raise(DangerNow)
+		} else {
 			raise(DangerCheck)
 		}
 	}
