@@ -789,7 +789,9 @@ var followed = []string{
 	"same way as me", "stops when i stop", "stop when i stop",
 	"watching my house", "watching the house", "watching our house",
 	"watching the door", "watching my door", "waiting for me outside",
-	"waiting outside my",
+	"waiting outside my", "following me again", "following us again",
+	"following me all the way", "followed me all the way", "following me home",
+	"followed me home",
 }
 
 // pursuers are who may follow or watch someone: a stranger, a vehicle, an
@@ -799,6 +801,7 @@ var pursuers = []string{
 	"man", "men", "guy", "guys", "bloke", "blokes", "lad", "lads", "someone",
 	"somebody", "stranger", "strangers", "car", "van", "gang", "group", "ex",
 	"woman", "person", "motorbike", "moped", "boys", "people", "two men",
+	"stalker", "stalkers",
 }
 
 // online words place following on social media ("keeps following me on
@@ -813,6 +816,14 @@ var online = []string{
 // ("emergency! someone dumped a sofa"), so they are danger now only with a
 // word that places it now, and otherwise make the bot ask.
 var alarm = []string{"emergency", "999"}
+
+// alarmCalls speak of calling 999 rather than of an emergency ("do i call
+// 999 or 101", "i rang 999 by mistake"): alarm words in them say nothing.
+var alarmCalls = []string{
+	"999 or 101", "101 or 999", "rang 999", "called 999", "phoned 999",
+	"rung 999", "ring 999", "call 999", "999 call", "999 calls", "by mistake",
+	"by accident", "on hold", "road closure", "emergency services",
+}
 
 // intruders are who may be getting in ("someone in my garden").
 var intruders = []string{"someone in my", "somebody in my", "someone in the", "somebody in the", "man in my", "men in my", "stranger in my", "someones in my", "someone is in my", "somebody is in my"}
@@ -1197,7 +1208,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	switch {
-	case !m.any[listAlarm] || pastTime || hypo:
+	case !m.any[listAlarm] || m.any[listAlarmCall] || pastTime || hypo:
 	case saysNow || tier == DangerCheck:
 		// "emergency" with another sign of danger ("emergency my
 		// daughter is missing") is danger now.
