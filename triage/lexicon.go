@@ -46,6 +46,7 @@ const (
 	listPursuer
 	listOnline
 	listAlarmCall
+	listTaking
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -116,7 +117,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 	}
 	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
 		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm, followed, sinceMarkers, longHabit,
-		unreachable, errands, substances, swallowing, pursuers, online, alarmCalls}
+		unreachable, errands, substances, swallowing, pursuers, online, alarmCalls, taking}
 	for list, phrases := range lists {
 		for _, p := range phrases {
 			add(list, -1, p, 1)

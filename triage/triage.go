@@ -928,7 +928,9 @@ var errands = []string{
 	"engineer", "plumber", "contractor", "builder", "builders", "office",
 }
 
-// substances are what a small child may swallow; swallowing says they did.
+// substances are what a small child may swallow; swallowing says they did
+// (and with a child, is danger now unless the message places it before),
+// taking that they may have, as people take their own medicine.
 var substances = []string{
 	"bleach", "battery", "batteries", "detergent", "washing capsule",
 	"washing capsules", "washing tablet", "washing tablets", "medicine",
@@ -937,9 +939,11 @@ var substances = []string{
 }
 
 var swallowing = []string{
-	"swallowed", "ate", "eaten", "drank", "drunk", "chewed",
-	"took", "taken", "got into", "in his mouth", "in her mouth",
+	"swallowed", "ate", "eaten", "drank", "drunk", "chewed", "got into",
+	"in his mouth", "in her mouth",
 }
+
+var taking = []string{"took", "taken"}
 
 var childRisk = []string{
 	"on his own", "on her own", "alone", "wandering", "cannot find",
@@ -1197,13 +1201,15 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	}
 	missingNow := m.any[listMissing] || m.any[listUnreachable] && !m.any[listErrand]
 	swallowed := m.any[listSubstance] && m.any[listSwallowing]
-	if m.any[listChildWho] && (m.any[listChildRisk] || missingNow || swallowed) {
+	took := m.any[listSubstance] && m.any[listTaking]
+	if m.any[listChildWho] && (m.any[listChildRisk] || missingNow || swallowed || took) {
 		switch {
-		case saysNow || (m.any[listChildPlace] && !quiet):
+		case saysNow || ((m.any[listChildPlace] || swallowed) && !quiet):
 			raise(DangerNow)
-		case !pastTime && !hypo, missingNow && !hypo:
+		case !pastTime && !hypo, (missingNow || swallowed) && !hypo:
 			// Missing goes on until the person is found: "went out two
-			// hours ago and we cant find him" is missing now.
+			// hours ago and we cant find him" is missing now. What a
+			// child swallowed this morning may still harm them.
 			raise(DangerCheck)
 		}
 	}
