@@ -82,3 +82,68 @@ func TestLanguageFiles(t *testing.T) {
 		t.Error("parseGlossary without ' = ' = nil error")
 	}
 }
+
+// Every English phrase list is in the lexicon under its own name: a list
+// left out, or filed under another's, would silently switch a rule off.
+func TestEveryListIsCompiled(t *testing.T) {
+	lx := compiled()
+	seen := map[int]bool{}
+	for _, e := range lx.entries {
+		seen[e.list] = true
+	}
+	for l := range listForeignDanger {
+		if !seen[l] {
+			t.Errorf("list %d has no phrases in the lexicon", l)
+		}
+	}
+	probes := map[int]string{
+		listAlarmCall: "do i call 999 or 101", listReassured: "he is at his dads",
+		listHarmless: "following me on instagram", listPursuer: "a man",
+		listFollowed: "behind me since", listSince: "since i left",
+		listUnreachable: "not answering", listLongHabit: "for weeks",
+	}
+	for l, text := range probes {
+		if !lx.match(normalise(text)).any[l] {
+			t.Errorf("%q does not match list %d", text, l)
+		}
+	}
+}
+
+// The danger rules alone, without the model: what each rule must and must
+// not match, from the reviews of the rules.
+func TestDangerRules(t *testing.T) {
+	tests := []struct {
+		text string
+		want Danger
+	}{
+		{"a puppy followed me home, someone must have lost it", DangerNone},
+		{"a man has followed me home from the station", DangerNow},
+		{"the guys from the gym are waiting outside my flat to pick me up for football", DangerNone},
+		{"my ex is waiting outside my flat and wont go", DangerNow},
+		{"people keep following me on instagram", DangerNone},
+		{"my son is 18 and his passport has not arrived", DangerNone},
+		{"my child benefit never arrived", DangerNone},
+		{"my son is 8 and not answering his phone", DangerCheck},
+		{"my son ate his dinner then played on his tablet", DangerNone},
+		{"my 3 year old ate dads heart tablets", DangerNow},
+		{"my 4 year old took some of my tablets", DangerCheck},
+		{"my daughter took her tablets this morning", DangerNone},
+		{"my son took my vape to school", DangerNone},
+		{"my landlord is going to cut us off from the wifi", DangerNone},
+		{"he said he is going to cut her", DangerCheck},
+		{"i am hiding presents from the kids", DangerNone},
+		{"im hiding in the wardrobe he is looking for me", DangerNow},
+		{"do i call 999 or 101 for a stolen bike", DangerNone},
+		{"i rang 999 by mistake, will i get in trouble", DangerNone},
+		{"emergency", DangerCheck},
+		{"emergency non molestation order, he has been threatening me for weeks", DangerCheck},
+		{"my partner has been behind me 100 percent since the assault", DangerNone},
+	}
+	lx := compiled()
+	for _, tt := range tests {
+		n := normalise(tt.text)
+		if got := danger(lx, n, tt.text, lx.match(n)); got != tt.want {
+			t.Errorf("danger(%q) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -40,13 +41,10 @@ const (
 	listSince
 	listLongHabit
 	listUnreachable
-	listErrand
-	listSubstance
-	listSwallowing
 	listPursuer
-	listOnline
+	listHarmless
+	listReassured
 	listAlarmCall
-	listTaking
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -115,10 +113,24 @@ var compiled = sync.OnceValue(func() *lexicon {
 		}
 		lx.byFirst[words[0]] = append(lx.byFirst[words[0]], i)
 	}
-	lists := [][]string{negations, immediate, present, pastMarkers, nowMarkers, urgentHelp, urgency, needsNow, childWho, childRisk,
-		weakNow, consequence, hypothetical, shortDanger, ideation, habit, childPlace, habitMarkers, strongUrgency, means, idioms, intruders, placesIn, missing, thereIs, settled, alarm, followed, sinceMarkers, longHabit,
-		unreachable, errands, substances, swallowing, pursuers, online, alarmCalls, taking}
-	for list, phrases := range lists {
+	// Keyed by list, so that a list cannot land under another's name.
+	lists := map[int][]string{
+		listNegation: negations, listImmediate: immediate, listPresent: present,
+		listPast: pastMarkers, listNow: nowMarkers, listUrgentHelp: urgentHelp,
+		listUrgency: urgency, listNeedsNow: needsNow, listChildWho: childWho,
+		listChildRisk: childRisk, listWeakNow: weakNow, listConsequence: consequence,
+		listHypothetical: hypothetical, listShortDanger: shortDanger,
+		listIdeation: ideation, listHabit: habit, listChildPlace: childPlace,
+		listHabitMarker: habitMarkers, listStrongUrgency: strongUrgency,
+		listMeans: means, listIdiom: idioms, listIntruder: intruders,
+		listPlaceIn: placesIn, listMissing: missing, listThereIs: thereIs,
+		listSettled: settled, listAlarm: alarm, listFollowed: followed,
+		listSince: sinceMarkers, listLongHabit: longHabit,
+		listUnreachable: unreachable, listPursuer: pursuers,
+		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
+	}
+	for _, list := range slices.Sorted(maps.Keys(lists)) {
+		phrases := lists[list]
 		for _, p := range phrases {
 			add(list, -1, p, 1)
 		}

@@ -389,7 +389,7 @@ func when(past, saysNow bool, m *matches) timing {
 		return timeUnsaid
 	case past:
 		return timePast
-	case m.any[listHabitMarker], m.any[listForeignPast], m.any[listForeignCalm]:
+	case m.any[listHabitMarker], m.any[listForeignPast], m.any[listForeignCalm], m.any[listReassured]:
 		// The other languages' past and calm phrases are word lists,
 		// blind to "not" and to what came after: they make the model's
 		// danger a question, never silence it.
@@ -620,12 +620,20 @@ var negations = []string{
 	"i am not going to do anything today", "i am safe tonight",
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
+	"didnt touch anything", "did not touch anything",
+	"is not missing", "isnt missing",
 }
 
 // idioms use danger words for everyday things ("screaming the house
 // down", "my back is killing me"); like negations they are removed before
 // the danger rules run.
 var idioms = []string{
+	// cutting that is not a wound, orders that are not danger, games
+	"cut us off", "cut me off", "cut you off", "cut him off", "cut her off",
+	"cut you in", "cut you short", "emergency order", "emergency injunction",
+	"emergency non molestation", "emergency protection order",
+	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
+	"im hiding presents",
 	// following on social media
 	"following me on", "followed me on", "follow me on", "following us on",
 	"following me online",
@@ -738,9 +746,10 @@ var present = []string{
 	"bundled into", "forcing her", "forcing him",
 
 	"barricaded myself", "barricaded ourselves", "barricaded in",
-	"barricaded the door", "barricaded us", "barricaded me", "im hiding in",
-	"i am hiding in", "we are hiding in", "hiding in the", "hiding under the",
-	"hiding from him", "hiding from her", "hiding from them",
+	"barricaded the door", "barricaded us", "barricaded me", "im hiding",
+	"i am hiding", "we are hiding", "were hiding in", "hiding from him",
+	"hiding from her", "hiding from them", "fire next door", "fire upstairs",
+	"fire downstairs",
 	"locked me in", "locked her in",
 	"locked him in", "locked us in",
 	"took my phone",
@@ -784,8 +793,7 @@ var followed = []string{
 	"follow me since", "following me since", "followed me since",
 	"following us since", "followed us since", "behind me since",
 	"behind us since", "been following me", "been following us",
-	"been behind me", "keeps following me", "keep following me",
-	"keep follow me", "keeps follow me", "walking behind me",
+	"walking behind me",
 	"same way as me", "stops when i stop", "stop when i stop",
 	"watching my house", "watching the house", "watching our house",
 	"watching the door", "watching my door", "waiting for me outside",
@@ -801,14 +809,20 @@ var pursuers = []string{
 	"man", "men", "guy", "guys", "bloke", "blokes", "lad", "lads", "someone",
 	"somebody", "stranger", "strangers", "car", "van", "gang", "group", "ex",
 	"woman", "person", "motorbike", "moped", "boys", "people", "two men",
-	"stalker", "stalkers",
+	"stalker", "stalkers", "husband", "boyfriend", "partner", "abuser",
+	"dealer", "dealers", "youths", "teenagers", "exs", "boy", "girl",
 }
 
-// online words place following on social media ("keeps following me on
-// instagram").
-var online = []string{
+// harmless words give following or waiting an everyday reason: social
+// media ("following me on instagram"), a camera, a lift, a delivery, an
+// animal.
+var harmless = []string{
 	"instagram", "insta", "facebook", "tiktok", "snapchat", "snap", "twitter",
-	"online", "social media", "youtube", "account", "followers",
+	"online", "social media", "youtube", "account", "followers", "doorbell",
+	"camera", "app", "to drop", "to pick", "pick me up", "pick up", "lift",
+	"parcel", "deliver", "delivery", "to view", "inspection", "for the bus",
+	"to open", "to return", "so i could", "to play", "puppy", "dog", "cat",
+	"kitten",
 }
 
 // alarm words name an emergency without saying what it is ("its an
@@ -821,8 +835,9 @@ var alarm = []string{"emergency", "999"}
 // 999 or 101", "i rang 999 by mistake"): alarm words in them say nothing.
 var alarmCalls = []string{
 	"999 or 101", "101 or 999", "rang 999", "called 999", "phoned 999",
-	"rung 999", "ring 999", "call 999", "999 call", "999 calls", "by mistake",
-	"by accident", "on hold", "road closure", "emergency services",
+	"rung 999", "ring 999", "call 999", "999 call", "999 calls",
+	"999 by mistake", "999 by accident", "on hold", "road closure",
+	"emergency services",
 }
 
 // intruders are who may be getting in ("someone in my garden").
@@ -849,7 +864,8 @@ var habit = []string{
 	"will cut us", "gonna cut me", "gonna cut you", "gonna cut her",
 	"gonna cut him", "gonna cut us", "going to cut me", "going to cut you",
 	"going to cut her", "going to cut him", "going to cut us", "cut your throat",
-	"cut her throat", "cut his throat", "cut my throat", "cut my face",
+	"cut her throat", "cut his throat", "cut my throat", "will cut my face",
+	"gonna cut my face", "going to cut my face",
 	"scared for my life", "fear for my life", "afraid for my life",
 	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
 	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
@@ -880,6 +896,7 @@ var needsNow = []string{
 var childWho = []string{
 	"child", "children", "kid", "kids", "boy", "girl", "toddler", "baby",
 	"son", "daughter", "year old", "years old", "yr old", "little one", "infant",
+	"sons", "daughters", "childs", "babys", "toddlers", "nans", "grandads",
 	// adults who cannot keep themselves safe
 	"dementia", "alzheimers", "grandad", "granddad", "grandpa", "grandma",
 	"granny", "nan", "nana", "elderly", "autistic", "learning disability",
@@ -894,7 +911,7 @@ var missing = []string{
 	"hasnt come home", "not home yet", "no one has seen", "nobody has seen",
 	"wandered off", "walked out", "should have been home", "didnt come home",
 	"did not come home", "never came home", "not come back", "didnt come back",
-	"did not come back", "hasnt come back", "not back yet", "phone is off",
+	"did not come back", "hasnt come back", "phone is off",
 	"nobody knows where", "no one knows where", "dont know where he",
 	"dont know where she", "do not know where he", "do not know where she",
 	"didnt come out", "did not come out", "been gone since",
@@ -918,32 +935,110 @@ var unreachable = []string{
 	"phones switched off", "phones off", "straight to voicemail",
 }
 
-// errands are things and services that may not arrive or answer.
-var errands = []string{
-	"benefit", "benefits", "pension", "credit", "parcel", "package",
-	"delivery", "post", "letter", "email", "emails", "results", "xbox",
-	"payment", "refund", "money", "council", "services", "service", "teacher",
-	"carer", "carers", "landlord", "police", "gp", "doctor", "appointment",
-	"order", "paper", "maintenance", "application", "social worker", "taxi",
-	"engineer", "plumber", "contractor", "builder", "builders", "office",
-}
+// errands are things and services that may not arrive or answer: next to
+// an unreachable phrase (two words before it, three after), it is the
+// errand that did not come ("my child benefit never arrived", "not
+// answering my texts"), not a person.
+var errands = words(
+	"benefit benefits pension credit parcel package delivery post letter " +
+		"email emails texts text messages results xbox payment refund money " +
+		"council services service teacher carer carers landlord police gp " +
+		"doctor dentist appointment appointments order paper maintenance " +
+		"application worker taxi engineer plumber contractor builder builders " +
+		"office train bus uni exam exams passport books check")
 
-// substances are what a small child may swallow; swallowing says they did
-// (and with a child, is danger now unless the message places it before),
-// taking that they may have, as people take their own medicine.
+// stops end the words an errand may be read from ("...went to her gp
+// appointment and never arrived").
+var stops = words("and but then so because")
+
+// substances are what a small child may swallow, as words and phrases;
+// swallowing verbs say they did (with a child, danger now unless the
+// message places it before), taking verbs that they may have, as people
+// take their own medicine. The substance must follow the verb within four
+// words: "ate his dinner then played on his tablet" is not it.
 var substances = []string{
 	"bleach", "battery", "batteries", "detergent", "washing capsule",
-	"washing capsules", "washing tablet", "washing tablets", "medicine",
-	"tablet", "tablets", "pills", "pill", "paracetamol", "cleaning",
-	"dishwasher", "weed", "vape", "magnets", "magnet",
+	"washing capsules", "washing tablet", "washing tablets", "laundry pod",
+	"laundry pods", "dishwasher tablet", "medicine", "tablets", "pills",
+	"paracetamol", "ibuprofen", "calpol", "methadone", "antifreeze", "poison",
+	"rat poison", "nail polish remover", "white spirit", "e liquid",
+	"cleaning fluid", "cleaning products", "cleaning spray", "magnets",
+	"magnet", "weed", "drugs",
 }
 
-var swallowing = []string{
-	"swallowed", "ate", "eaten", "drank", "drunk", "chewed", "got into",
-	"in his mouth", "in her mouth",
+var swallowing = words("swallowed ate eaten drank drunk chewed")
+
+var taking = words("took taken")
+
+// words makes a set of space-separated words.
+func words(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		set[w] = true
+	}
+	return set
 }
 
-var taking = []string{"took", "taken"}
+// substanceWords are the substances as words.
+var substanceWords = func() (out [][]string) {
+	for _, p := range substances {
+		out = append(out, strings.Fields(p))
+	}
+	return out
+}()
+
+// swallowedIn reports whether the words ws have a verb of verbs followed,
+// within four words, by a substance; medicinal says whether drugs taken
+// for fun (weed, drugs) count.
+func swallowedIn(ws []string, verbs map[string]bool, medicinal bool) bool {
+	for i, w := range ws {
+		if !verbs[w] {
+			continue
+		}
+		for j := i + 1; j < len(ws) && j <= i+4; j++ {
+			for _, p := range substanceWords {
+				if medicinal && (p[0] == "weed" || p[0] == "drugs") {
+					continue
+				}
+				if j+len(p) <= len(ws) && slices.Equal(ws[j:j+len(p)], p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// unreachableWords are the unreachable phrases as words.
+var unreachableWords = func() (out [][]string) {
+	for _, p := range unreachable {
+		out = append(out, strings.Fields(normalise(p)))
+	}
+	return out
+}()
+
+// unreachableIn reports whether the words ws have an unreachable phrase
+// with no errand next to it.
+func unreachableIn(ws []string) bool {
+	for i := range ws {
+		for _, p := range unreachableWords {
+			if i+len(p) > len(ws) || !slices.Equal(ws[i:i+len(p)], p) {
+				continue
+			}
+			errand := false
+			for j := i - 1; j >= 0 && j >= i-2 && !stops[ws[j]]; j-- {
+				errand = errand || errands[ws[j]]
+			}
+			for j := i + len(p); j < len(ws) && j < i+len(p)+3 && !stops[ws[j]]; j++ {
+				errand = errand || errands[ws[j]]
+			}
+			if !errand {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 var childRisk = []string{
 	"on his own", "on her own", "alone", "wandering", "cannot find",
@@ -1079,7 +1174,19 @@ var consequence = []string{
 // settled phrases say a message's events are over or long-running
 // ("since then", "it calmed down"): with one, a bare "now" anywhere in it
 // is not taken as danger now.
-var settled = []string{"since then", "going on for", "its out", "calmed down", "all calm"}
+var settled = []string{
+	"since then", "going on for", "its out", "calmed down", "all calm",
+	"they have gone", "theyve gone", "everyones gone", "all gone",
+}
+
+// reassured phrases say the person the message is about is safe where they
+// are ("he is at his dads", "she went to school"): the model's danger only
+// asks.
+var reassured = []string{
+	"is safe", "safe at home", "hes at his", "shes at her", "he is at his",
+	"she is at her", "went to school", "is fine", "gp says", "sleeps with me",
+	"not missing", "at football", "at training", "at work",
+}
 
 // hypothetical phrases ask about danger rather than report it.
 var hypothetical = []string{
@@ -1094,7 +1201,7 @@ var hypothetical = []string{
 	"talks about", "talking about", "talked about", "going on about",
 	"posts about", "posting about", "one day", "difference between",
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
-	"how do police", "is it an emergency", "is this an emergency",
+	"how do police", "can i report", "can i still report", "is it an emergency", "is this an emergency",
 	"is that an emergency", "count as an emergency", "counts as an emergency",
 	"classed as an emergency",
 }
@@ -1190,7 +1297,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		raise(DangerNow)
 	}
 	switch {
-	case !m.any[listFollowed] || !m.any[listPursuer] || m.any[listOnline] || hypo:
+	case !m.any[listFollowed] || !m.any[listPursuer] || m.any[listHarmless] || hypo:
 	case saysNow || !m.any[listPast] && !m.any[listLongHabit]:
 		raise(DangerNow)
 	default:
@@ -1199,9 +1306,13 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	if m.any[listIntruder] && m.any[listPlaceIn] && !quiet {
 		raise(DangerNow)
 	}
-	missingNow := m.any[listMissing] || m.any[listUnreachable] && !m.any[listErrand]
-	swallowed := m.any[listSubstance] && m.any[listSwallowing]
-	took := m.any[listSubstance] && m.any[listTaking]
+	var missingNow, swallowed, took bool
+	if m.any[listChildWho] {
+		ws := strings.Fields(n)
+		missingNow = (m.any[listMissing] || m.any[listUnreachable] && unreachableIn(ws)) && !m.any[listReassured]
+		swallowed = swallowedIn(ws, swallowing, false)
+		took = swallowedIn(ws, taking, true)
+	}
 	if m.any[listChildWho] && (m.any[listChildRisk] || missingNow || swallowed || took) {
 		switch {
 		case saysNow || ((m.any[listChildPlace] || swallowed) && !quiet):
@@ -1214,11 +1325,13 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	switch {
-	case !m.any[listAlarm] || m.any[listAlarmCall] || pastTime || hypo:
-	case saysNow || tier == DangerCheck:
+	case !m.any[listAlarm] || pastTime || hypo:
+	case saysNow || tier == DangerCheck && !m.any[listLongHabit]:
 		// "emergency" with another sign of danger ("emergency my
 		// daughter is missing") is danger now.
 		raise(DangerNow)
+	case m.any[listAlarmCall]:
+		// Talk of calling 999, with nothing else: nothing.
 	default:
 		raise(DangerCheck)
 	}
