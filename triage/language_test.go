@@ -138,11 +138,22 @@ func TestDangerRules(t *testing.T) {
 		{"emergency", DangerCheck},
 		{"emergency non molestation order, he has been threatening me for weeks", DangerCheck},
 		{"my partner has been behind me 100 percent since the assault", DangerNone},
+		{"two lads just mugged me at knifepoint and ran off towards the park", DangerNow},
+		{"weed smoke comes into my flat every night", DangerNone},
+		{"he threatened to burn the house down years ago, hes out of prison now", DangerNone},
+		{"my ex keeps threatening me, he knows where i live now", DangerCheck},
+		{"wczoraj mąż mnie pobił, teraz jest w pracy", DangerCheck},
+		{"wczoraj mąż mnie uderzył", DangerNone},
+		{"mama ma demencję, wyszła wczoraj i nie wróciła", DangerCheck},
 	}
 	lx := compiled()
 	for _, tt := range tests {
 		n := normalise(tt.text)
-		if got := danger(lx, n, tt.text, lx.match(n)); got != tt.want {
+		m := lx.match(n)
+		// As classify does for a message in another language.
+		lang := detectLanguage(lx, tt.text, m, "")
+		got := stronger(danger(lx, n, tt.text, m), foreignDanger(m, lang == "" || lang == "en"))
+		if got != tt.want {
 			t.Errorf("danger(%q) = %s, want %s", tt.text, got, tt.want)
 		}
 	}

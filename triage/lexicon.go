@@ -52,6 +52,7 @@ const (
 	listForeignHelp       // cries for help, in the other languages
 	listForeignPast       // phrases placing things in the past, in the other languages
 	listForeignCalm       // phrases saying it is over or nobody is in danger, in the other languages
+	listForeignMissing    // phrases saying a person is missing, in the other languages
 	listEnglish           // frequent English words
 	listCommon            // common words of another language (route = its index)
 	listCount
@@ -178,6 +179,9 @@ var compiled = sync.OnceValue(func() *lexicon {
 		}
 		for _, p := range l.calm {
 			add(listForeignCalm, -1, p, 1)
+		}
+		for _, p := range l.gone {
+			add(listForeignMissing, -1, p, 1)
 		}
 		for _, p := range l.danger {
 			add(listForeignDanger, -1, p, 1)

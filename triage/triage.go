@@ -621,7 +621,9 @@ var negations = []string{
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
 	"didnt touch anything", "did not touch anything",
-	"is not missing", "isnt missing",
+	"is not missing", "isnt missing", "hes away working", "shes away working",
+	"being nice at the moment", "calm at the moment", "fine at the moment",
+	"ok at the moment", "okay at the moment",
 }
 
 // idioms use danger words for everyday things ("screaming the house
@@ -634,6 +636,8 @@ var idioms = []string{
 	"emergency non molestation", "emergency protection order",
 	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
+	// smoke that is not a fire
+	"cannabis smoke", "weed smoke", "cigarette smoke", "smoke from their weed",
 	// following on social media
 	"following me on", "followed me on", "follow me on", "following us on",
 	"following me online",
@@ -887,7 +891,8 @@ var needsNow = []string{
 	"outside our house", "outside our door",
 	"shouting", "left alone", "home alone", "on his own", "on her own",
 	"drunk and", "high and", "in my house", "in the house", "in my home",
-	"in my garden", "in my flat",
+	"in my garden", "in my flat", "at knifepoint", "knifepoint",
+	"at gunpoint",
 }
 
 // childWho and childRisk together describe a child at risk ("my 5 year
@@ -1086,7 +1091,8 @@ var pastMarkers = []string{
 	"was set on fire", "survived",
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
-	"reported him", "reported her", "reported the",
+	"reported him", "reported her", "reported the", "my reports",
+	"all my reports",
 }
 
 // sinceMarkers start a time that lasts until now ("since i left work"):
@@ -1132,6 +1138,13 @@ var nowMarkers = []string{
 	"on his way", "on her way", "on their way", "as we speak", "as i type",
 	"hurry", "quick", "rn", "just been", "just got", "has just", "have just",
 	"just hit", "just saw", "just smashed", "just broke", "just now", "again now",
+	// a crime of seconds ago
+	"just robbed", "just mugged", "just stabbed", "just attacked",
+	"just assaulted", "just punched", "just kicked", "just grabbed",
+	"just snatched", "just stole", "just nicked", "just threatened",
+	"just shot", "just jumped", "just glassed", "just chased", "just beat",
+	"just beaten", "just took", "just pulled", "still running",
+	"still chasing",
 	"in an hour", "any minute", "when he gets home", "when she gets home",
 	"when they get here", "an hour ago", "half an hour ago",
 	// still where the danger is
@@ -1168,7 +1181,11 @@ var consequence = []string{
 	"at school now", "scared to go out now", "scared to go outside now",
 	"frightened to go out now", "mums now", "sisters now", "friends now",
 	"parents now", "brothers now", "nans now", "now she wants", "now he wants",
-	"now they want", "now we want",
+	"now they want", "now we want", "out of prison now", "out of jail now",
+	"released now", "live now", "living now", "lives now", "separated now",
+	"now hes started", "now shes started", "now the same feelings",
+	"now the same thoughts", "now the feelings",
+	"now those feelings", "now the thoughts",
 }
 
 // settled phrases say a message's events are over or long-running
@@ -1201,7 +1218,7 @@ var hypothetical = []string{
 	"talks about", "talking about", "talked about", "going on about",
 	"posts about", "posting about", "one day", "difference between",
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
-	"how do police", "can i report", "can i still report", "is it an emergency", "is this an emergency",
+	"how do police", "can i report", "should i still report", "can i still report", "is it an emergency", "is this an emergency",
 	"is that an emergency", "count as an emergency", "counts as an emergency",
 	"classed as an emergency",
 }
