@@ -622,8 +622,11 @@ var negations = []string{
 	"i am not going to act on", "i am not going to hurt myself",
 	"didnt touch anything", "did not touch anything",
 	"is not missing", "isnt missing", "hes away working", "shes away working",
-	"being nice at the moment", "calm at the moment", "fine at the moment",
-	"ok at the moment", "okay at the moment",
+	"hes being nice at the moment", "he is being nice at the moment",
+	"shes being nice at the moment", "she is being nice at the moment",
+	"its calm at the moment", "it is calm at the moment",
+	"im ok at the moment", "i am ok at the moment", "were ok at the moment",
+	"we are ok at the moment",
 }
 
 // idioms use danger words for everyday things ("screaming the house
@@ -917,7 +920,8 @@ var missing = []string{
 	"wandered off", "walked out", "should have been home", "didnt come home",
 	"did not come home", "never came home", "not come back", "didnt come back",
 	"did not come back", "hasnt come back", "phone is off",
-	"nobody knows where", "no one knows where", "dont know where he",
+	"nobody knows where", "no one knows where", "nobody know where",
+	"no one know where", "noone knows where", "dont know where he",
 	"dont know where she", "do not know where he", "do not know where she",
 	"didnt come out", "did not come out", "been gone since",
 	"not in her bed", "not in his bed", "isnt in her bed", "isnt in his bed",
@@ -964,7 +968,7 @@ var stops = words("and but then so because")
 var substances = []string{
 	"bleach", "battery", "batteries", "detergent", "washing capsule",
 	"washing capsules", "washing tablet", "washing tablets", "laundry pod",
-	"laundry pods", "dishwasher tablet", "medicine", "tablets", "pills",
+	"laundry pods", "dishwasher tablet", "heart tablet", "medicine", "tablets", "pills",
 	"paracetamol", "ibuprofen", "calpol", "methadone", "antifreeze", "poison",
 	"rat poison", "nail polish remover", "white spirit", "e liquid",
 	"cleaning fluid", "cleaning products", "cleaning spray", "magnets",
@@ -973,7 +977,7 @@ var substances = []string{
 
 var swallowing = words("swallowed ate eaten drank drunk chewed")
 
-var taking = words("took taken")
+var taking = words("took taken eat")
 
 // words makes a set of space-separated words.
 func words(s string) map[string]bool {
@@ -1143,7 +1147,7 @@ var nowMarkers = []string{
 	"just assaulted", "just punched", "just kicked", "just grabbed",
 	"just snatched", "just stole", "just nicked", "just threatened",
 	"just shot", "just jumped", "just glassed", "just chased", "just beat",
-	"just beaten", "just took", "just pulled", "still running",
+	"just beaten", "still running",
 	"still chasing",
 	"in an hour", "any minute", "when he gets home", "when she gets home",
 	"when they get here", "an hour ago", "half an hour ago",
