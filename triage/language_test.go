@@ -145,6 +145,11 @@ func TestDangerRules(t *testing.T) {
 		{"wczoraj mąż mnie pobił, teraz jest w pracy", DangerCheck},
 		{"wczoraj mąż mnie uderzył", DangerNone},
 		{"mama ma demencję, wyszła wczoraj i nie wróciła", DangerCheck},
+		{"they watch him all time, now he cant leave the factory", DangerCheck},
+		{"he beats me all the time and he is hitting me right now", DangerNow},
+		{"a man in a car followed me home last tuesday", DangerCheck},
+		{"my ex said he would kill me, he lives in birmingham now", DangerCheck},
+		{"my landlord is strangling me with the rent", DangerNone},
 	}
 	lx := compiled()
 	for _, tt := range tests {

@@ -355,9 +355,15 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	p, known := cl.model.predict(n, m, t.Lang)
 	lang := t.Lang
 	// A negation or an idiom silences the model's danger, unless the
-	// message also says it is happening now.
+	// message also says it is happening now, outside the negation ("not
+	// in danger right now" says no such thing).
 	past, saysNow := tense(n, m)
-	t = decide(cl.labels, p, rule, when(past, saysNow, m), (m.any[listNegation] || m.any[listIdiom]) && !saysNow)
+	negated := m.any[listNegation] || m.any[listIdiom]
+	if negated {
+		rest := cl.lx.withoutNegations(n)
+		negated = !nowIn(rest, cl.lx.match(rest))
+	}
+	t = decide(cl.labels, p, rule, when(past, saysNow, m), negated)
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -407,6 +413,12 @@ func tense(n string, m *matches) (past, saysNow bool) {
 	return past, nowIn(n, m)
 }
 
+// lastTime reports whether the normalised text n names a time gone by
+// with "last" ("last tuesday"), other than minutes.
+func lastTime(n string) bool {
+	return strings.Contains(" "+n+" ", " last ") && !recent(n)
+}
+
 // nowIn reports whether the normalised text n says its events go on now:
 // a "now" phrase ("right now", "tonight"), a time in minutes, or a bare
 // "now" that no consequence phrase accounts for, in a message with no
@@ -446,12 +458,19 @@ func freeNow(n string) bool {
 				break
 			}
 		}
+		for k := max(0, j-3); k < j && !taken; k++ {
+			// "he lives in birmingham now": where someone lives now.
+			taken = livesWords[words[k]]
+		}
 		if !taken {
 			return true
 		}
 	}
 	return false
 }
+
+// livesWords say where someone lives, up to three words before a "now".
+var livesWords = words("lives living live moved")
 
 // minuteUnits are the units of a time that has only just passed.
 var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "secs": true, "seconds": true}
@@ -622,7 +641,9 @@ var negations = []string{
 	"i am not going to act on", "i am not going to hurt myself",
 	"didnt touch anything", "did not touch anything",
 	"is not missing", "isnt missing", "hes away working", "shes away working",
-	"hes being nice at the moment", "he is being nice at the moment",
+	"now he is at work", "now hes at work", "now she is at work",
+	"now shes at work", "hes at work now", "he is at work now",
+	"shes at work now", "she is at work now", "hes being nice at the moment", "he is being nice at the moment",
 	"shes being nice at the moment", "she is being nice at the moment",
 	"its calm at the moment", "it is calm at the moment",
 	"im ok at the moment", "i am ok at the moment", "were ok at the moment",
@@ -639,6 +660,8 @@ var idioms = []string{
 	"emergency non molestation", "emergency protection order",
 	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
+	// danger words for money
+	"strangling me with", "killing me with", "bleeding me dry",
 	// smoke that is not a fire
 	"cannabis smoke", "weed smoke", "cigarette smoke", "smoke from their weed",
 	// following on social media
@@ -1092,7 +1115,12 @@ var pastMarkers = []string{
 	"got punched", "was kicked", "got kicked", "was grabbed", "got grabbed",
 	"was threatened", "got threatened", "was followed", "was broken into",
 	"got broken into", "were broken into", "was smashed", "got smashed",
-	"was set on fire", "survived",
+	"was set on fire", "survived", "was locked", "were locked", "i escaped",
+	"i escape", "escaped from", "got away from", "got home and found",
+	"came home to find", "came back to find", "returned to find",
+	"woke up to find", "in january", "in february", "in march", "in april",
+	"in may", "in june", "in july", "in august", "in september", "in october",
+	"in november", "in december",
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
 	"reported him", "reported her", "reported the", "my reports",
@@ -1126,7 +1154,7 @@ var habitMarkers = []string{
 	"when she gets", "weeks", "months", "years", "has been", "have been",
 	"every time", "again and again", "over and over", "most evenings",
 	"most nights", "most days", "most weekends", "every evening",
-	"every morning", "most of the time", "all night",
+	"every morning", "most of the time", "all night", "all time",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
 	"told her she", "told her he",
@@ -1140,7 +1168,10 @@ var nowMarkers = []string{
 	"still here", "still outside", "still in the", "still inside",
 	"is coming", "are coming", "coming to get", "coming for", "coming back to",
 	"on his way", "on her way", "on their way", "as we speak", "as i type",
-	"hurry", "quick", "rn", "just been", "just got", "has just", "have just",
+	"hurry", "quick", "rn", "just been", "just got stabbed", "just got robbed",
+	"just got attacked", "just got mugged", "just got hit", "just got jumped",
+	"just got shot", "just got glassed", "just got punched", "just got beaten",
+	"has just", "have just",
 	"just hit", "just saw", "just smashed", "just broke", "just now", "again now",
 	// a crime of seconds ago
 	"just robbed", "just mugged", "just stabbed", "just attacked",
@@ -1189,7 +1220,10 @@ var consequence = []string{
 	"released now", "live now", "living now", "lives now", "separated now",
 	"now hes started", "now shes started", "now the same feelings",
 	"now the same thoughts", "now the feelings",
-	"now those feelings", "now the thoughts",
+	"now those feelings", "now the thoughts", "clean now", "sober now",
+	"now he says", "now she says", "now they say", "now they are saying",
+	"now seeing", "now under the", "now in therapy", "now getting help",
+	"now on medication",
 }
 
 // settled phrases say a message's events are over or long-running
@@ -1197,6 +1231,7 @@ var consequence = []string{
 // is not taken as danger now.
 var settled = []string{
 	"since then", "going on for", "its out", "calmed down", "all calm",
+	"using again", "drinking again",
 	"they have gone", "theyve gone", "everyones gone", "all gone",
 }
 
@@ -1206,7 +1241,9 @@ var settled = []string{
 var reassured = []string{
 	"is safe", "safe at home", "hes at his", "shes at her", "he is at his",
 	"she is at her", "went to school", "is fine", "gp says", "sleeps with me",
-	"not missing", "at football", "at training", "at work",
+	"not missing", "at football", "at training", "at work", "found her",
+	"found him", "police found", "home safe", "came back this morning",
+	"came home safe", "back home safe",
 }
 
 // hypothetical phrases ask about danger rather than report it.
@@ -1251,6 +1288,18 @@ var urgency = []string{"please", "pls", "plz", "urgent"}
 
 var strongUrgency = []string{"now", "quick", "quickly", "asap", "hurry", "right now"}
 
+// withoutNegations is the normalised text n with its negations and idioms
+// taken out.
+func (lx *lexicon) withoutNegations(n string) string {
+	n = " " + n + " "
+	for _, p := range lx.removed {
+		for strings.Contains(n, p) {
+			n = strings.ReplaceAll(n, p, " ")
+		}
+	}
+	return strings.TrimSpace(n)
+}
+
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation) and says how close danger is. It is
 // tuned for recall with two tiers: "now" only when the message says danger
@@ -1259,16 +1308,15 @@ var strongUrgency = []string{"now", "quick", "quickly", "asap", "hurry", "right 
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	negated := m.any[listNegation]
 	if negated || m.any[listIdiom] {
-		n = " " + n + " "
-		for _, p := range lx.removed {
-			for strings.Contains(n, p) {
-				n = strings.ReplaceAll(n, p, " ")
-			}
-		}
-		n = strings.TrimSpace(n)
+		n = lx.withoutNegations(n)
 		m = lx.match(n)
 	}
 	pastTime, saysNow := m.any[listPast] || m.any[listSince], nowIn(n, m)
+	// A bare "now" in a message about something that goes on and on
+	// ("they watch him all the time, now he cant leave") may mean "these
+	// days"; a phrase that places it now ("right now", "tonight", a time
+	// in minutes) may not.
+	strongNow := m.any[listNow] || recent(n)
 	if m.any[listThereIs] && !pastTime && !m.any[listHabitMarker] && !strings.Contains(n, " if ") {
 		saysNow = true
 	}
@@ -1301,7 +1349,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	switch {
 	case m.any[listIdeation] && (saysNow || m.any[listMeans]) && !pastTime:
 		raise(DangerNow)
-	case m.any[listPresent] && saysNow:
+	case m.any[listPresent] && (strongNow || saysNow && !m.any[listHabitMarker]):
 		raise(DangerNow)
 	case m.any[listPresent] && !quiet:
 		raise(DangerNow)
@@ -1309,7 +1357,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		raise(DangerCheck)
 	}
 	switch {
-	case m.any[listHabit] && saysNow:
+	case m.any[listHabit] && (strongNow || saysNow && !m.any[listHabitMarker]):
 		raise(DangerNow)
 	case m.any[listHabit] && !pastTime && !hypo:
 		raise(DangerCheck)
@@ -1319,7 +1367,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	}
 	switch {
 	case !m.any[listFollowed] || !m.any[listPursuer] || m.any[listHarmless] || hypo:
-	case saysNow || !m.any[listPast] && !m.any[listLongHabit]:
+	case saysNow || !m.any[listPast] && !m.any[listLongHabit] && !lastTime(n):
 		raise(DangerNow)
 	default:
 		raise(DangerCheck)
