@@ -234,18 +234,13 @@ func commonWordLanguage(lx *lexicon, m *matches, need int, hint string) string {
 // for what followed. Word lists cannot read tense or "not" as the English
 // rules do, so they never silence danger, only soften it.
 //
-// A check word told in the past with no word for now ("wczoraj mnie
-// pobił", yesterday he beat me) is not asked about, as in English; the
-// model may still ask. A missing person is asked about however long ago
-// they went: missing goes on until they are found.
+// A check word told in the past is still asked about ("Wczoraj mnie pobił,
+// a on mówi, że mnie zabije": the threat goes on), and so is a missing
+// person, however long ago they went.
 func foreignDanger(m *matches, anywhere bool) Danger {
 	d := foreignDangerWords(m, anywhere)
-	over := m.any[listForeignCalm] || m.any[listForeignPast]
-	switch {
-	case d == DangerNow && over:
+	if d == DangerNow && (m.any[listForeignCalm] || m.any[listForeignPast]) {
 		d = DangerCheck
-	case d == DangerCheck && over && !m.any[listForeignNow] && !anywhere:
-		d = DangerNone
 	}
 	if m.any[listForeignMissing] && !anywhere {
 		d = stronger(d, DangerCheck)

@@ -45,6 +45,7 @@ const (
 	listHarmless
 	listReassured
 	listAlarmCall
+	listDiscovered
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -83,6 +84,7 @@ type lexicon struct {
 	byPair   map[[2]string][]int
 	prefixed map[string][]int // one-word prefix entries, by their first three bytes
 	removed  []string         // negations and idioms, padded, for removal
+	denials  []string         // negations alone, padded
 	// scratch lends match its word list and hit marks, so that a long
 	// message does not allocate them each time.
 	scratch   sync.Pool
@@ -129,6 +131,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listSince: sinceMarkers, listLongHabit: longHabit,
 		listUnreachable: unreachable, listPursuer: pursuers,
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
+		listDiscovered: discovered,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]
@@ -189,6 +192,9 @@ var compiled = sync.OnceValue(func() *lexicon {
 				add(listForeignDangerLong, -1, p, 1)
 			}
 		}
+	}
+	for _, p := range negations {
+		lx.denials = append(lx.denials, " "+strings.TrimSpace(normalise(p))+" ")
 	}
 	for _, p := range append(slices.Clone(negations), idioms...) {
 		lx.removed = append(lx.removed, " "+strings.TrimSpace(normalise(p))+" ")

@@ -359,11 +359,17 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	// in danger right now" says no such thing).
 	past, saysNow := tense(n, m)
 	negated := m.any[listNegation] || m.any[listIdiom]
+	at := when(past, saysNow, m)
 	if negated {
 		rest := cl.lx.withoutNegations(n)
 		negated = !nowIn(rest, cl.lx.match(rest))
 	}
-	t = decide(cl.labels, p, rule, when(past, saysNow, m), negated)
+	if negated && m.any[listNegation] && !m.any[listHabitMarker] && cl.lx.butAfterDenial(n) {
+		// A denial of one clause: the model may ask about the rest,
+		// never say "now".
+		negated, at = false, max(at, timeHabit)
+	}
+	t = decide(cl.labels, p, rule, at, negated)
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -395,7 +401,7 @@ func when(past, saysNow bool, m *matches) timing {
 		return timeUnsaid
 	case past:
 		return timePast
-	case m.any[listHabitMarker], m.any[listForeignPast], m.any[listForeignCalm], m.any[listReassured]:
+	case m.any[listHabitMarker], m.any[listForeignPast], m.any[listForeignCalm], m.any[listReassured], m.any[listDiscovered]:
 		// The other languages' past and calm phrases are word lists,
 		// blind to "not" and to what came after: they make the model's
 		// danger a question, never silence it.
@@ -424,7 +430,70 @@ func lastTime(n string) bool {
 // "now" that no consequence phrase accounts for, in a message with no
 // settled phrase.
 func nowIn(n string, m *matches) bool {
-	return m.any[listNow] || recent(n) || (m.any[listWeakNow] && !m.any[listSettled] && freeNow(n))
+	return m.any[listNow] || recent(n) || justGot(n) || (m.any[listWeakNow] && !m.any[listSettled] && freeNow(n))
+}
+
+// doers start what someone is doing after a "now" ("now hes choking me").
+var doers = words("he she they hes shes theyre someone somebody his her there theres")
+
+// nowDoing reports whether the normalised text n has a "now" followed by
+// someone doing something ("and now hes attacking me", "now theyre trying
+// to break in"): that "now" is this minute, even in a message about
+// something that has gone on for months.
+func nowDoing(n string) bool {
+	ws := strings.Fields(n)
+	for j, w := range ws {
+		if w != "now" || j+1 >= len(ws) || !doers[ws[j+1]] {
+			continue
+		}
+		for k := j + 1; k < len(ws) && k <= j+4; k++ {
+			holds := (ws[k] == "has" || ws[k] == "got") && k+1 < len(ws) && held[ws[k+1]]
+			if strings.HasSuffix(ws[k], "ing") || doings[ws[k]] || holds {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var doings = words("pulled wont")
+
+// held start what someone has in hand ("now he has a knife", "has got my
+// phone").
+var held = words("a an got my his her the")
+
+// justGot reports whether the normalised text n says something was just
+// done to someone ("i just got kicked in the head", "just got threatened"),
+// as against "just got home".
+func justGot(n string) bool {
+	ws := strings.Fields(n)
+	for j := 0; j+2 < len(ws); j++ {
+		if ws[j] == "just" && ws[j+1] == "got" && (strings.HasSuffix(ws[j+2], "ed") || done[ws[j+2]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// done are past participles that do not end in -ed.
+var done = words("hit shot cut bitten beaten run knocked taken stolen stabbed thrown")
+
+// attacked are what may just have been done to someone: "i just got
+// kicked in the head" is danger now.
+var attacked = words("kicked punched stabbed hit shot beaten attacked mugged robbed " +
+	"jumped glassed slashed grabbed pushed threatened spiked raped assaulted " +
+	"knocked bitten headbutted battered cut snatched run thrown")
+
+// justAttacked reports whether the normalised text n says someone was
+// just attacked ("just got kicked", "has just been stabbed").
+func justAttacked(n string) bool {
+	ws := strings.Fields(n)
+	for j := 0; j+2 < len(ws); j++ {
+		if ws[j] == "just" && (ws[j+1] == "got" || ws[j+1] == "been") && attacked[ws[j+2]] {
+			return true
+		}
+	}
+	return false
 }
 
 // nowPhrase is a consequence phrase as words, and where its "now" is.
@@ -470,7 +539,7 @@ func freeNow(n string) bool {
 }
 
 // livesWords say where someone lives, up to three words before a "now".
-var livesWords = words("lives living live moved")
+var livesWords = words("lives living live")
 
 // minuteUnits are the units of a time that has only just passed.
 var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "secs": true, "seconds": true}
@@ -626,11 +695,6 @@ var negations = []string{
 	"safe for now", "safe at the moment", "safe right now", "ok right now",
 	"okay right now", "not tonight", "but safe", "ok for now", "fine for now",
 	"quiet at the moment", "its quiet now", "im ok now", "were ok now",
-	// the person who hurt them is away
-	"he is at work at the moment", "she is at work at the moment",
-	"he is at work right now", "she is at work right now",
-	"he is away working", "she is away working", "he is out at the moment",
-	"she is out at the moment", "away with work",
 	// a fire that is over
 	"brigade put it out", "firefighters put it out", "fire was put out",
 	// thoughts, with no plan to act on them
@@ -640,12 +704,7 @@ var negations = []string{
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
 	"didnt touch anything", "did not touch anything",
-	"is not missing", "isnt missing", "hes away working", "shes away working",
-	"now he is at work", "now hes at work", "now she is at work",
-	"now shes at work", "hes at work now", "he is at work now",
-	"shes at work now", "she is at work now", "hes being nice at the moment", "he is being nice at the moment",
-	"shes being nice at the moment", "she is being nice at the moment",
-	"its calm at the moment", "it is calm at the moment",
+	"is not missing", "isnt missing",
 	"im ok at the moment", "i am ok at the moment", "were ok at the moment",
 	"we are ok at the moment",
 }
@@ -660,8 +719,25 @@ var idioms = []string{
 	"emergency non molestation", "emergency protection order",
 	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
+	// the person who hurt them is away, or calm for now: taken out, with
+	// their "now", but no denial of what else the message says ("hes at
+	// work now but his brother is here with a gun")
+	"now he is at work", "now hes at work", "now she is at work",
+	"now shes at work", "hes at work now", "he is at work now",
+	"shes at work now", "she is at work now", "hes being nice at the moment",
+	"he is being nice at the moment", "shes being nice at the moment",
+	"she is being nice at the moment", "its calm at the moment",
+	"it is calm at the moment", "he is at work at the moment",
+	"she is at work at the moment", "he is at work right now",
+	"she is at work right now", "he is away working", "she is away working",
+	"he is out at the moment", "she is out at the moment", "away with work",
+	"hes away working", "shes away working",
 	// danger words for money
-	"strangling me with", "killing me with", "bleeding me dry",
+	"strangling me with the rent", "strangling me with rent",
+	"strangling me with debt", "strangling me with bills",
+	"strangling me with fees", "killing me with the rent",
+	"killing me with rent", "killing me with bills", "killing me with the bills",
+	"bleeding me dry",
 	// smoke that is not a fire
 	"cannabis smoke", "weed smoke", "cigarette smoke", "smoke from their weed",
 	// following on social media
@@ -752,6 +828,7 @@ var present = []string{
 	"strangling", "choking", "hurting me", "hurting her", "mauling", "savaging",
 	"hurting him", "fighting", "a fight", "grabbing", "attacking",
 	"hitting my", "beating my", "hurting my", "kicking my", "punching my",
+	"hitting mum", "hitting dad", "hitting us", "hitting them", "beating mum",
 	"into people", "ramming", "driving at people", "on the ledge",
 	"on the railings", "to the edge", "over the edge", "legs over",
 	"edge of the platform", "into his car", "into their car", "into his van",
@@ -898,6 +975,7 @@ var habit = []string{
 	"gonna cut my face", "going to cut my face",
 	"scared for my life", "fear for my life", "afraid for my life",
 	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
+	"hammer", "axe", "with a bat",
 	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
 	"being kept", "kept in a", "took my passport", "will not let me go",
 	"wont let me go", "cannot leave", "throwing stones", "throwing bricks",
@@ -1115,12 +1193,9 @@ var pastMarkers = []string{
 	"got punched", "was kicked", "got kicked", "was grabbed", "got grabbed",
 	"was threatened", "got threatened", "was followed", "was broken into",
 	"got broken into", "were broken into", "was smashed", "got smashed",
-	"was set on fire", "survived", "was locked", "were locked", "i escaped",
-	"i escape", "escaped from", "got away from", "got home and found",
-	"came home to find", "came back to find", "returned to find",
-	"woke up to find", "in january", "in february", "in march", "in april",
-	"in may", "in june", "in july", "in august", "in september", "in october",
-	"in november", "in december",
+	"was set on fire", "survived", "in january", "in february", "in march",
+	"in april", "in june", "in july", "in august", "in september",
+	"in october", "in november", "in december",
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
 	"reported him", "reported her", "reported the", "my reports",
@@ -1168,10 +1243,7 @@ var nowMarkers = []string{
 	"still here", "still outside", "still in the", "still inside",
 	"is coming", "are coming", "coming to get", "coming for", "coming back to",
 	"on his way", "on her way", "on their way", "as we speak", "as i type",
-	"hurry", "quick", "rn", "just been", "just got stabbed", "just got robbed",
-	"just got attacked", "just got mugged", "just got hit", "just got jumped",
-	"just got shot", "just got glassed", "just got punched", "just got beaten",
-	"has just", "have just",
+	"hurry", "quick", "rn", "just been", "has just", "have just",
 	"just hit", "just saw", "just smashed", "just broke", "just now", "again now",
 	// a crime of seconds ago
 	"just robbed", "just mugged", "just stabbed", "just attacked",
@@ -1231,8 +1303,19 @@ var consequence = []string{
 // is not taken as danger now.
 var settled = []string{
 	"since then", "going on for", "its out", "calmed down", "all calm",
-	"using again", "drinking again",
+	"using again", "drinking again", "i escaped", "escaped from",
+	"got away from",
 	"they have gone", "theyve gone", "everyones gone", "all gone",
+}
+
+// discovered phrases tell of coming upon what happened ("got home and
+// found the back door forced"): it may be over or going on ("woke up to
+// find the house on fire"), so the rules read it as they find it, and the
+// model's danger only asks.
+var discovered = []string{
+	"got home and found", "came home to find", "came back to find",
+	"returned to find", "woke up to find", "got back and found",
+	"came home and found",
 }
 
 // reassured phrases say the person the message is about is safe where they
@@ -1241,9 +1324,10 @@ var settled = []string{
 var reassured = []string{
 	"is safe", "safe at home", "hes at his", "shes at her", "he is at his",
 	"she is at her", "went to school", "is fine", "gp says", "sleeps with me",
-	"not missing", "at football", "at training", "at work", "found her",
-	"found him", "police found", "home safe", "came back this morning",
-	"came home safe", "back home safe",
+	"not missing", "at football", "at training", "at work", "found her safe",
+	"found him safe", "found them safe", "found her and shes", "found him and hes",
+	"is home safe", "got home safe", "came back this morning", "came home safe",
+	"back home safe", "is back home",
 }
 
 // hypothetical phrases ask about danger rather than report it.
@@ -1288,6 +1372,19 @@ var urgency = []string{"please", "pls", "plz", "urgent"}
 
 var strongUrgency = []string{"now", "quick", "quickly", "asap", "hurry", "right now"}
 
+// butAfterDenial reports whether the normalised text n has a "but" after
+// its first denial ("no one is hurt but he is kicking the door in").
+func (lx *lexicon) butAfterDenial(n string) bool {
+	p := " " + n + " "
+	first := -1
+	for _, neg := range lx.denials {
+		if i := strings.Index(p, neg); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first >= 0 && strings.Contains(p[first:], " but ")
+}
+
 // withoutNegations is the normalised text n with its negations and idioms
 // taken out.
 func (lx *lexicon) withoutNegations(n string) string {
@@ -1307,6 +1404,7 @@ func (lx *lexicon) withoutNegations(n string) string {
 // say when.
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	negated := m.any[listNegation]
+	butAfter := negated && lx.butAfterDenial(n)
 	if negated || m.any[listIdiom] {
 		n = lx.withoutNegations(n)
 		m = lx.match(n)
@@ -1316,7 +1414,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	// ("they watch him all the time, now he cant leave") may mean "these
 	// days"; a phrase that places it now ("right now", "tonight", a time
 	// in minutes) may not.
-	strongNow := m.any[listNow] || recent(n)
+	strongNow := m.any[listNow] || recent(n) || nowDoing(n)
 	if m.any[listThereIs] && !pastTime && !m.any[listHabitMarker] && !strings.Contains(n, " if ") {
 		saysNow = true
 	}
@@ -1362,7 +1460,10 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	case m.any[listHabit] && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
-	if m.any[listNeedsNow] && saysNow {
+	if m.any[listNeedsNow] && (strongNow || saysNow && !m.any[listHabitMarker]) {
+		raise(DangerNow)
+	}
+	if justAttacked(n) && !hypo {
 		raise(DangerNow)
 	}
 	switch {
@@ -1412,6 +1513,11 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	if negated && !saysNow {
+		if butAfter && tier != DangerNone && !habitual {
+			// "im safe right now but he has a knife and is outside my
+			// window": the denial is of one clause; ask.
+			return DangerCheck
+		}
 		// The person said no one is in danger: believe them.
 		return DangerNone
 	}
