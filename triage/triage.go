@@ -489,12 +489,34 @@ var attacked = words("kicked punched stabbed hit shot beaten attacked mugged rob
 func justAttacked(n string) bool {
 	ws := strings.Fields(n)
 	for j := 0; j+2 < len(ws); j++ {
-		if ws[j] == "just" && (ws[j+1] == "got" || ws[j+1] == "been") && attacked[ws[j+2]] {
+		if ws[j] == "just" && (ws[j+1] == "got" || ws[j+1] == "been") && attacked[ws[j+2]] &&
+			(j+3 == len(ws) || !figurative[ws[j+3]]) {
 			return true
 		}
 	}
 	return false
 }
+
+// goneWords name a time gone by.
+var goneWords = words("yesterday last ago earlier week weeks month months year years " +
+	"monday tuesday wednesday thursday friday saturday sunday weekend")
+
+// timeGone reports whether the normalised text n names a time gone by
+// ("last month", "on saturday"), as against a past tense alone ("got
+// kicked").
+func timeGone(n string) bool {
+	for w := range strings.FieldsSeq(n) {
+		if goneWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// figurative words after an attack verb make it an everyday phrase ("just
+// got robbed of my sleep", "knocked back", "battered at fifa", "hit for
+// six", "threatened with eviction").
+var figurative = words("of off back out at for up with")
 
 // nowPhrase is a consequence phrase as words, and where its "now" is.
 type nowPhrase struct {
@@ -828,7 +850,7 @@ var present = []string{
 	"strangling", "choking", "hurting me", "hurting her", "mauling", "savaging",
 	"hurting him", "fighting", "a fight", "grabbing", "attacking",
 	"hitting my", "beating my", "hurting my", "kicking my", "punching my",
-	"hitting mum", "hitting dad", "hitting us", "hitting them", "beating mum",
+	"hitting mum", "hitting dad",
 	"into people", "ramming", "driving at people", "on the ledge",
 	"on the railings", "to the edge", "over the edge", "legs over",
 	"edge of the platform", "into his car", "into their car", "into his van",
@@ -884,7 +906,9 @@ var present = []string{
 	"been stabbed", "been shot", "has a gun", "has a knife", "with a knife",
 	"with a gun", "got a knife", "got a gun", "holding a knife",
 	"waving a knife", "pulled a knife", "with a machete", "has a machete",
-	"threw acid", "acid attack",
+	"threw acid", "acid attack", "gang with knives", "men with knives",
+	"lads with knives", "boys with knives", "gang with machetes",
+	"men with machetes", "lads with machetes",
 	// other signs
 	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
 	"taken my child", "taken my son", "taken my daughter", "missing child",
@@ -975,7 +999,9 @@ var habit = []string{
 	"gonna cut my face", "going to cut my face",
 	"scared for my life", "fear for my life", "afraid for my life",
 	"knife", "gun", "machete", "weapon", "blade", "crowbar", "baseball bat",
-	"hammer", "axe", "with a bat",
+	"with a hammer", "with an axe", "swinging a hammer", "waving a hammer",
+	"got a hammer", "has a hammer", "swinging an axe", "waving an axe",
+	"got an axe", "has an axe", "with a bat",
 	"acid", "raped me", "raping", "touching me", "forcing me", "slashed",
 	"being kept", "kept in a", "took my passport", "will not let me go",
 	"wont let me go", "cannot leave", "throwing stones", "throwing bricks",
@@ -1022,7 +1048,8 @@ var missing = []string{
 	"did not come home", "never came home", "not come back", "didnt come back",
 	"did not come back", "hasnt come back", "phone is off",
 	"nobody knows where", "no one knows where", "nobody know where",
-	"no one know where", "noone knows where", "dont know where he",
+	"no one know where", "noone knows where", "slipped away", "ran off from",
+	"run off from", "got lost", "dont know where he",
 	"dont know where she", "do not know where he", "do not know where she",
 	"didnt come out", "did not come out", "been gone since",
 	"not in her bed", "not in his bed", "isnt in her bed", "isnt in his bed",
@@ -1382,8 +1409,20 @@ func (lx *lexicon) butAfterDenial(n string) bool {
 			first = i
 		}
 	}
-	return first >= 0 && strings.Contains(p[first:], " but ")
+	if first < 0 {
+		return false
+	}
+	i := strings.Index(p[first:], " but ")
+	if i < 0 {
+		return false
+	}
+	// "not in danger but i want advice": a request, not a danger.
+	after := strings.Fields(p[first+i+5:])
+	return len(after) > 0 && !requests[after[0]] && !(len(after) > 1 && after[0] == "i" && requests[after[1]])
 }
+
+// requests start a clause that asks for something.
+var requests = words("want need would like how where who what can could please wanna")
 
 // withoutNegations is the normalised text n with its negations and idioms
 // taken out.
@@ -1463,7 +1502,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	if m.any[listNeedsNow] && (strongNow || saysNow && !m.any[listHabitMarker]) {
 		raise(DangerNow)
 	}
-	if justAttacked(n) && !hypo {
+	if justAttacked(n) && !hypo && (!timeGone(n) || strongNow) {
 		raise(DangerNow)
 	}
 	switch {
