@@ -726,7 +726,8 @@ var negations = []string{
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
 	"didnt touch anything", "did not touch anything",
-	"is not missing", "isnt missing",
+	"is not missing", "isnt missing", "not like tonight", "nothing happening now",
+	"nothing is happening now", "nothing happening right now",
 	"im ok at the moment", "i am ok at the moment", "were ok at the moment",
 	"we are ok at the moment",
 }
@@ -759,7 +760,11 @@ var idioms = []string{
 	"strangling me with debt", "strangling me with bills",
 	"strangling me with fees", "killing me with the rent",
 	"killing me with rent", "killing me with bills", "killing me with the bills",
-	"bleeding me dry",
+	"bleeding me dry", "bleeding money", "bleeding cash",
+	// passive thoughts of dying, for mental-health, not a body in danger
+	"sleeping and not waking up", "sleep and not wake up",
+	"go to sleep and not wake up", "fall asleep and not wake up",
+	"sleep and never wake up",
 	// smoke that is not a fire
 	"cannabis smoke", "weed smoke", "cigarette smoke", "smoke from their weed",
 	// following on social media
@@ -817,7 +822,7 @@ var immediate = []string{
 	// said outright
 	"in danger now", "in danger right now", "in progress", "happening now",
 	"happening right now", "going on now", "going on right now",
-	"still going on", "sos", "call an ambulance", "need an ambulance",
+	"sos", "call an ambulance", "need an ambulance",
 }
 
 // ideation phrases are thoughts of suicide or self-harm. They are danger
@@ -880,7 +885,8 @@ var present = []string{
 	"hiding from her", "hiding from them", "fire next door", "fire upstairs",
 	"fire downstairs",
 	"locked me in", "locked her in",
-	"locked him in", "locked us in",
+	"locked him in", "locked us in", "locked us all in", "locked them in",
+	"locked them all in", "hurt bad", "hurt really bad", "hurt badly",
 	"took my phone",
 	// someone getting in
 	"trying to get in", "trying to break in", "breaking in", "breaking into",
@@ -1220,7 +1226,12 @@ var pastMarkers = []string{
 	"got punched", "was kicked", "got kicked", "was grabbed", "got grabbed",
 	"was threatened", "got threatened", "was followed", "was broken into",
 	"got broken into", "were broken into", "was smashed", "got smashed",
-	"was set on fire", "survived", "in january", "in february", "in march",
+	"was set on fire", "survived", "complaint about", "second complaint",
+	"third complaint", "fourth complaint", "fifth complaint", "is over now",
+	"its over now", "it is finished", "is finished now", "everyone has gone",
+	"everyones gone", "everybody gone", "everybody has gone", "house broken in",
+	"find house broken", "been burgled", "been broken into", "door forced",
+	"reported being", "in january", "in february", "in march",
 	"in april", "in june", "in july", "in august", "in september",
 	"in october", "in november", "in december",
 	// reported before, again and again
@@ -1257,6 +1268,7 @@ var habitMarkers = []string{
 	"every time", "again and again", "over and over", "most evenings",
 	"most nights", "most days", "most weekends", "every evening",
 	"every morning", "most of the time", "all night", "all time",
+	"second time", "third time", "fourth time", "fifth time",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
 	"told her she", "told her he",
@@ -1284,6 +1296,7 @@ var nowMarkers = []string{
 	// still where the danger is
 	"still behind", "still following", "still near", "still nearby",
 	"still around", "still watching", "still waiting", "still sat",
+	"still going on",
 	"still sitting", "still standing",
 }
 
@@ -1322,7 +1335,7 @@ var consequence = []string{
 	"now those feelings", "now the thoughts", "clean now", "sober now",
 	"now he says", "now she says", "now they say", "now they are saying",
 	"now seeing", "now under the", "now in therapy", "now getting help",
-	"now on medication",
+	"now on medication", "back now", "finished now",
 }
 
 // settled phrases say a message's events are over or long-running
@@ -1342,7 +1355,8 @@ var settled = []string{
 var discovered = []string{
 	"got home and found", "came home to find", "came back to find",
 	"returned to find", "woke up to find", "got back and found",
-	"came home and found",
+	"came home and found", "found out", "come back and find",
+	"came back and found", "come home and find",
 }
 
 // reassured phrases say the person the message is about is safe where they
@@ -1448,7 +1462,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		n = lx.withoutNegations(n)
 		m = lx.match(n)
 	}
-	pastTime, saysNow := m.any[listPast] || m.any[listSince], nowIn(n, m)
+	pastTime, saysNow := m.any[listPast] || m.any[listSince] || lastTime(n), nowIn(n, m)
 	// A bare "now" in a message about something that goes on and on
 	// ("they watch him all the time, now he cant leave") may mean "these
 	// days"; a phrase that places it now ("right now", "tonight", a time
@@ -1462,7 +1476,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		// A body in danger is danger now, unless the message says it was
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
-		if (pastTime || habitual) && !saysNow {
+		if (pastTime || habitual || m.any[listHypothetical]) && !saysNow {
 			return DangerCheck
 		}
 		return DangerNow

@@ -70,7 +70,7 @@ func TestClassify(t *testing.T) {
 		{"a threat to cut a face", "my ex texted he will cut my face when he finds me", "", check, ""},
 		{"a child where they should be", "my son is not missing, he just isnt answering, hes at his dads", "", none, ""},
 		{"a denial that says right now silences the model", "no one is in danger right now but my partner has been threatening me on and off for a year", "", none, ""},
-		{"a burglary found on coming home", "just got home and found the back door forced, theyve gone and the place is trashed", "report-crime", check, ""},
+		{"a burglary found on coming home", "just got home and found the back door forced, theyve gone and the place is trashed", "report-crime", none, ""},
 		{"negated danger", "it's not an emergency but my shed was broken into", "report-crime", none, ""},
 		{"no one in danger", "no one is in danger, but there is a van parked across my drive again", "environmental", none, ""},
 		{"fire that is out", "there was a fire in the park bins earlier, it's out now", "", none, ""},
