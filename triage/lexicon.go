@@ -46,6 +46,7 @@ const (
 	listReassured
 	listAlarmCall
 	listDiscovered
+	listFear
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -131,7 +132,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listSince: sinceMarkers, listLongHabit: longHabit,
 		listUnreachable: unreachable, listPursuer: pursuers,
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
-		listDiscovered: discovered,
+		listDiscovered: discovered, listFear: fears,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]
