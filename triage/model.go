@@ -340,7 +340,7 @@ type trainOptions struct {
 }
 
 var defaultTrainOptions = trainOptions{epochs: 5, rate: 0.2, trigrams: true, keywords: true,
-	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.3, keywordValue: 1,
+	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1,
 	englishPairs: true, commonNoTrigrams: true, shrink: true, minGradient: 5e-2}
 
 // trainModel fits the classifier to examples. The lexicon gives the keyword
