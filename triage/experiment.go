@@ -433,7 +433,7 @@ func ExperimentTraining(w io.Writer) error {
 
 // devSets are the development sets (read while tuning; never the blind
 // ones), for ExperimentSets.
-var devSets = []string{"eval.tsv", "dev-danger.tsv", "dev-en4.tsv", "dev-en5.tsv", "dev-en6.tsv", "dev-en7.tsv", "dev-en8.tsv", "dev-en9.tsv", "dev-en10.tsv", "dev-en11.tsv", "dev-en12.tsv", "dev-lang4.tsv", "dev-lang5.tsv", "dev-lang6.tsv"}
+var devSets = []string{"eval.tsv", "dev-danger.tsv", "dev-en4.tsv", "dev-en5.tsv", "dev-en6.tsv", "dev-en7.tsv", "dev-en8.tsv", "dev-en9.tsv", "dev-en10.tsv", "dev-en11.tsv", "dev-en12.tsv", "dev-en13.tsv", "dev-lang4.tsv", "dev-lang5.tsv", "dev-lang6.tsv"}
 
 // readDevSet reads testdata/name as training examples for labels.
 func readDevSet(name string, labels []directory.Route) ([]trainingExample, []Example, error) {
