@@ -169,23 +169,14 @@ var compiled = sync.OnceValue(func() *lexicon {
 				lx.latin[l.code] = true
 			}
 		}
-		for _, p := range l.check {
-			add(listForeignCheck, -1, p, 1)
-		}
-		for _, p := range l.now {
-			add(listForeignNow, -1, p, 1)
-		}
-		for _, p := range l.help {
-			add(listForeignHelp, -1, p, 1)
-		}
-		for _, p := range l.past {
-			add(listForeignPast, -1, p, 1)
-		}
-		for _, p := range l.calm {
-			add(listForeignCalm, -1, p, 1)
-		}
-		for _, p := range l.gone {
-			add(listForeignMissing, -1, p, 1)
+		for _, f := range []struct {
+			list    int
+			phrases []string
+		}{{listForeignCheck, l.check}, {listForeignNow, l.now}, {listForeignHelp, l.help},
+			{listForeignPast, l.past}, {listForeignCalm, l.calm}, {listForeignMissing, l.gone}} {
+			for _, p := range f.phrases {
+				add(f.list, -1, p, 1)
+			}
 		}
 		for _, p := range l.danger {
 			add(listForeignDanger, -1, p, 1)
