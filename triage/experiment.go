@@ -13,10 +13,12 @@ package triage
 // No evaluation set is read.
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -399,16 +401,24 @@ func ExperimentTraining(w io.Writer) error {
 	every := defaultTrainOptions
 	every.pairs = true
 	vs = append(vs, variant{"word pairs in every language", every})
-	for _, pair := range []float32{0.5} {
+	for _, pair := range []float32{0.3, 0.7, 1.0} {
 		opt := defaultTrainOptions
 		opt.pairValue = pair
 		vs = append(vs, variant{fmt.Sprintf("word pairs %.1f", pair), opt})
 	}
-	for _, tri := range []float32{0.2, 0.4} {
+	for _, tri := range []float32{0.2, 0.45} {
 		opt := defaultTrainOptions
 		opt.trigramValue = tri
-		vs = append(vs, variant{fmt.Sprintf("trigrams %.1f", tri), opt})
+		vs = append(vs, variant{fmt.Sprintf("trigrams %.2f", tri), opt})
 	}
+	quad := defaultTrainOptions
+	quad.quadgrams, quad.quadgramValue = true, 0.2
+	rate := defaultTrainOptions
+	rate.rate = 0.3
+	lists := defaultTrainOptions
+	lists.keywordValue *= 2
+	vs = append(vs, variant{"character 4-grams 0.2", quad}, variant{"learning rate 0.3", rate},
+		variant{"danger lists' features twice as strong", lists})
 	for _, v := range vs {
 		start := time.Now()
 		trainModel(all, len(labels), compiled(), v.opt)
@@ -432,8 +442,21 @@ func ExperimentTraining(w io.Writer) error {
 }
 
 // devSets are the development sets (read while tuning; never the blind
-// ones), for ExperimentSets.
-var devSets = []string{"eval.tsv", "dev-danger.tsv", "dev-en4.tsv", "dev-en5.tsv", "dev-en6.tsv", "dev-en7.tsv", "dev-en8.tsv", "dev-en9.tsv", "dev-en10.tsv", "dev-en11.tsv", "dev-en12.tsv", "dev-en13.tsv", "dev-lang4.tsv", "dev-lang5.tsv", "dev-lang6.tsv"}
+// ones, which are named blind*), for ExperimentSets: every other set in
+// triage/testdata.
+func devSets() ([]string, error) {
+	paths, err := filepath.Glob("triage/testdata/*.tsv")
+	var out []string
+	for _, p := range paths {
+		if name := filepath.Base(p); !strings.HasPrefix(name, "blind") {
+			out = append(out, name)
+		}
+	}
+	if err == nil && len(out) == 0 {
+		err = errors.New("no development sets in triage/testdata (run from the repository's root)")
+	}
+	return out, err
+}
 
 // readDevSet reads testdata/name as training examples for labels.
 func readDevSet(name string, labels []directory.Route) ([]trainingExample, []Example, error) {
@@ -469,9 +492,13 @@ func leaveOneSetOut(f func(set string, examples []Example, labels []directory.Ro
 	if err != nil {
 		return err
 	}
+	names, err := devSets()
+	if err != nil {
+		return err
+	}
 	sets := map[string][]trainingExample{}
 	evals := map[string][]Example{}
-	for _, s := range devSets {
+	for _, s := range names {
 		sets[s], evals[s], err = readDevSet(s, labels)
 		if err != nil {
 			return err
@@ -479,9 +506,9 @@ func leaveOneSetOut(f func(set string, examples []Example, labels []directory.Ro
 	}
 	lx := compiled()
 	only := &classifier{lx: lx, model: trainModel(base, len(labels), lx, defaultTrainOptions), labels: labels}
-	for _, s := range devSets {
+	for _, s := range names {
 		train := slices.Clone(base)
-		for _, o := range devSets {
+		for _, o := range names {
 			if o != s {
 				train = append(train, sets[o]...)
 			}

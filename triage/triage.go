@@ -364,7 +364,7 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 		rest := cl.lx.withoutNegations(n)
 		negated = !nowIn(rest, cl.lx.match(rest))
 	}
-	if negated && m.any[listNegation] && !m.any[listHabitMarker] && cl.lx.butAfterDenial(n) {
+	if negated && cl.lx.partialDenial(n, m) {
 		// A denial of one clause: the model may ask about the rest,
 		// never say "now".
 		negated, at = false, max(at, timeHabit)
@@ -414,9 +414,14 @@ func when(past, saysNow bool, m *matches) timing {
 // the past or a hypothetical; saysNow when it says they are going on now
 // ("right now", or a "now" that is not only about what followed).
 func tense(n string, m *matches) (past, saysNow bool) {
-	lastMinutes := recent(n)
-	past = m.any[listPast] || m.any[listSince] || m.any[listHypothetical] || lastTime(n) && !lastMinutes
-	return past, nowIn(n, m)
+	return timePassed(n, m) || m.any[listSince] || m.any[listHypothetical], nowIn(n, m)
+}
+
+// timePassed reports whether the normalised text n places events in a
+// time gone by: a past marker, or "last" before a time ("last tuesday").
+// "since i left work" is not counted here: it lasts until now.
+func timePassed(n string, m *matches) bool {
+	return m.any[listPast] || lastTime(n)
 }
 
 // lastTime reports whether the normalised text n names a time gone by
@@ -482,12 +487,28 @@ var held = words("a an got my his her the")
 // done to someone ("i just got kicked in the head", "just got threatened"),
 // as against "just got home".
 func justGot(n string) bool {
-	if !strings.Contains(n, "just got ") {
+	return afterJust(n, func(aux, verb, _ string) bool {
+		return aux == "got" && (strings.HasSuffix(verb, "ed") || done[verb])
+	})
+}
+
+// afterJust reports whether the normalised text n has "just got" or "just
+// been", then a verb and the word after it ("" at the end), that ok
+// accepts.
+func afterJust(n string, ok func(aux, verb, next string) bool) bool {
+	if !strings.Contains(n, "just got ") && !strings.Contains(n, "just been ") {
 		return false
 	}
 	ws := strings.Fields(n)
 	for j := 0; j+2 < len(ws); j++ {
-		if ws[j] == "just" && ws[j+1] == "got" && (strings.HasSuffix(ws[j+2], "ed") || done[ws[j+2]]) {
+		if ws[j] != "just" || ws[j+1] != "got" && ws[j+1] != "been" {
+			continue
+		}
+		next := ""
+		if j+3 < len(ws) {
+			next = ws[j+3]
+		}
+		if ok(ws[j+1], ws[j+2], next) {
 			return true
 		}
 	}
@@ -506,17 +527,7 @@ var attacked = words("kicked punched stabbed hit shot beaten attacked mugged rob
 // justAttacked reports whether the normalised text n says someone was
 // just attacked ("just got kicked", "has just been stabbed").
 func justAttacked(n string) bool {
-	if !strings.Contains(n, "just got ") && !strings.Contains(n, "just been ") {
-		return false
-	}
-	ws := strings.Fields(n)
-	for j := 0; j+2 < len(ws); j++ {
-		if ws[j] == "just" && (ws[j+1] == "got" || ws[j+1] == "been") && attacked[ws[j+2]] &&
-			(j+3 == len(ws) || !figurative[ws[j+3]]) {
-			return true
-		}
-	}
-	return false
+	return afterJust(n, func(_, verb, next string) bool { return attacked[verb] && !figurative[next] })
 }
 
 // goneWords name a time gone by.
@@ -548,12 +559,26 @@ type nowPhrase struct {
 
 // consequenceWords are the consequence phrases as words.
 var consequenceWords = func() (out []nowPhrase) {
-	for _, p := range consequence {
-		ws := strings.Fields(normalise(p))
+	for _, ws := range phraseWords(consequence) {
 		out = append(out, nowPhrase{ws, slices.Index(ws, "now")})
 	}
 	return out
 }()
+
+// phraseWords splits each phrase into its normalised words, for the rules
+// that ask where in a message a phrase stands.
+func phraseWords(phrases []string) [][]string {
+	out := make([][]string, len(phrases))
+	for i, p := range phrases {
+		out[i] = strings.Fields(normalise(p))
+	}
+	return out
+}
+
+// wordsAt reports whether the words ws have the phrase p starting at i.
+func wordsAt(ws []string, i int, p []string) bool {
+	return i >= 0 && i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p)
+}
 
 // freeNow reports whether the normalised text n has a "now" that is not
 // part of a consequence phrase.
@@ -565,8 +590,7 @@ func freeNow(n string) bool {
 		}
 		taken := false
 		for _, p := range consequenceWords {
-			start := j - p.at
-			if p.at >= 0 && start >= 0 && start+len(p.words) <= len(words) && slices.Equal(words[start:start+len(p.words)], p.words) {
+			if p.at >= 0 && wordsAt(words, j-p.at, p.words) {
 				taken = true
 				break
 			}
@@ -586,12 +610,11 @@ func freeNow(n string) bool {
 var livesWords = words("lives living live")
 
 // minuteUnits are the units of a time that has only just passed.
-var minuteUnits = map[string]bool{"min": true, "mins": true, "minute": true, "minutes": true, "secs": true, "seconds": true}
+var minuteUnits = words("min mins minute minutes secs seconds")
 
 // quantities are the words that count minutes ("a minute", "ten mins",
 // "a few minutes"); digits count too.
-var quantities = map[string]bool{"a": true, "one": true, "few": true, "couple": true, "of": true, "several": true, "two": true,
-	"three": true, "four": true, "five": true, "ten": true, "fifteen": true, "twenty": true, "thirty": true, "forty": true}
+var quantities = words("a one few couple of several two three four five ten fifteen twenty thirty forty")
 
 // counted reports whether w counts minutes: a number or a quantity word.
 func counted(w string) bool {
@@ -1147,12 +1170,7 @@ func words(s string) map[string]bool {
 }
 
 // substanceWords are the substances as words.
-var substanceWords = func() (out [][]string) {
-	for _, p := range substances {
-		out = append(out, strings.Fields(p))
-	}
-	return out
-}()
+var substanceWords = phraseWords(substances)
 
 // swallowedIn reports whether the words ws have a verb of verbs followed,
 // within four words, by a substance; medicinal says whether drugs taken
@@ -1167,7 +1185,7 @@ func swallowedIn(ws []string, verbs map[string]bool, medicinal bool) bool {
 				if medicinal && (p[0] == "weed" || p[0] == "drugs") {
 					continue
 				}
-				if j+len(p) <= len(ws) && slices.Equal(ws[j:j+len(p)], p) {
+				if wordsAt(ws, j, p) {
 					return true
 				}
 			}
@@ -1177,19 +1195,14 @@ func swallowedIn(ws []string, verbs map[string]bool, medicinal bool) bool {
 }
 
 // unreachableWords are the unreachable phrases as words.
-var unreachableWords = func() (out [][]string) {
-	for _, p := range unreachable {
-		out = append(out, strings.Fields(normalise(p)))
-	}
-	return out
-}()
+var unreachableWords = phraseWords(unreachable)
 
 // unreachableIn reports whether the words ws have an unreachable phrase
 // with no errand next to it.
 func unreachableIn(ws []string) bool {
 	for i := range ws {
 		for _, p := range unreachableWords {
-			if i+len(p) > len(ws) || !slices.Equal(ws[i:i+len(p)], p) {
+			if !wordsAt(ws, i, p) {
 				continue
 			}
 			errand := false
@@ -1281,22 +1294,16 @@ var longHabit = []string{
 
 // habitMarkers say something happens again and again, or has gone on for a
 // long time: not necessarily now, not safely past.
-var habitMarkers = []string{
-	"every weekend", "every night", "every day", "every week", "all the time",
-	"always", "constantly", "regularly", "often", "for months", "for weeks",
-	"for years", "has been going on", "keeps going missing", "goes missing",
-	"go missing", "keeps", "keep", "sometimes", "when he drinks",
-	"when she drinks", "when he is drunk", "when hes drunk", "when he gets",
-	"when she gets", "weeks", "months", "years", "has been", "have been",
-	"every time", "again and again", "over and over", "most evenings",
-	"most nights", "most days", "most weekends", "every evening",
-	"every morning", "most of the time", "all night", "all time",
+var habitMarkers = slices.Concat(longHabit, []string{
+	"has been going on", "keeps going missing", "goes missing", "go missing",
+	"keeps", "keep", "when he drinks", "when she drinks", "when he is drunk",
+	"when hes drunk", "when he gets", "when she gets", "has been", "have been",
+	"every time", "over and over", "most of the time", "all night", "all time",
 	"second time", "third time", "fourth time", "fifth time",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
-	"told her she", "told her he",
-	"told us that",
-}
+	"told her she", "told her he", "told us that",
+})
 
 // nowMarkers say an event is still happening.
 var nowMarkers = []string{
@@ -1445,6 +1452,13 @@ var urgency = []string{"please", "pls", "plz", "urgent"}
 
 var strongUrgency = []string{"now", "quick", "quickly", "asap", "hurry", "right now"}
 
+// partialDenial reports whether the message denies danger in one clause
+// only: a denial, then "but" and something else ("im safe right now but he
+// has a knife"), in a message that is not about something going on and on.
+func (lx *lexicon) partialDenial(n string, m *matches) bool {
+	return m.any[listNegation] && !m.any[listHabitMarker] && lx.butAfterDenial(n)
+}
+
 // butAfterDenial reports whether the normalised text n has a "but" after
 // its first denial ("no one is hurt but he is kicking the door in").
 func (lx *lexicon) butAfterDenial(n string) bool {
@@ -1489,21 +1503,23 @@ func (lx *lexicon) withoutNegations(n string) string {
 // say when.
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	negated := m.any[listNegation]
-	butAfter := negated && lx.butAfterDenial(n)
+	partly := lx.partialDenial(n, m)
 	if negated || m.any[listIdiom] {
 		n = lx.withoutNegations(n)
 		m = lx.match(n)
 	}
-	pastTime, saysNow := m.any[listPast] || m.any[listSince] || lastTime(n), nowIn(n, m)
+	gone, saysNow := timePassed(n, m), nowIn(n, m)
+	pastTime := gone || m.any[listSince]
 	// A bare "now" in a message about something that goes on and on
 	// ("they watch him all the time, now he cant leave") may mean "these
 	// days"; a phrase that places it now ("right now", "tonight", a time
 	// in minutes) may not.
 	strongNow := m.any[listNow] || recent(n) || nowDoing(n)
-	if m.any[listThereIs] && !pastTime && !m.any[listHabitMarker] && !strings.Contains(n, " if ") {
+	habitual := m.any[listHabitMarker]
+	if m.any[listThereIs] && !pastTime && !habitual && !strings.Contains(n, " if ") {
 		saysNow = true
 	}
-	habitual := m.any[listHabitMarker]
+	placedNow := strongNow || saysNow && !habitual
 	if m.any[listImmediate] {
 		// A body in danger is danger now, unless the message says it was
 		// before ("last week i nearly took an overdose") or happens at
@@ -1532,7 +1548,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	switch {
 	case m.any[listIdeation] && (saysNow || m.any[listMeans]) && !pastTime:
 		raise(DangerNow)
-	case m.any[listPresent] && (strongNow || saysNow && !m.any[listHabitMarker]):
+	case m.any[listPresent] && placedNow:
 		raise(DangerNow)
 	case m.any[listPresent] && !quiet:
 		raise(DangerNow)
@@ -1540,12 +1556,12 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		raise(DangerCheck)
 	}
 	switch {
-	case m.any[listHabit] && (strongNow || saysNow && !m.any[listHabitMarker]):
+	case m.any[listHabit] && placedNow:
 		raise(DangerNow)
 	case m.any[listHabit] && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
-	if m.any[listNeedsNow] && (strongNow || saysNow && !m.any[listHabitMarker]) {
+	if m.any[listNeedsNow] && placedNow {
 		raise(DangerNow)
 	}
 	if justAttacked(n) && !hypo && (!timeGone(n) || strongNow) {
@@ -1553,7 +1569,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	}
 	switch {
 	case !m.any[listFollowed] || !m.any[listPursuer] || m.any[listHarmless] || hypo:
-	case saysNow || !m.any[listPast] && !m.any[listLongHabit] && !lastTime(n):
+	case saysNow || !gone && !m.any[listLongHabit]:
 		raise(DangerNow)
 	default:
 		raise(DangerCheck)
@@ -1598,7 +1614,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	if negated && !saysNow {
-		if butAfter && tier != DangerNone && !habitual {
+		if partly && tier != DangerNone {
 			// "im safe right now but he has a knife and is outside my
 			// window": the denial is of one clause; ask.
 			return DangerCheck
