@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -182,7 +181,7 @@ var speak = func() map[string][]speakEntry {
 // words it spans (0 for none).
 func speakAt(words []string, i int) (string, int) {
 	for _, e := range speak[words[i]] {
-		if i+len(e.words) <= len(words) && slices.Equal(words[i:i+len(e.words)], e.words) {
+		if wordsAt(words, i, e.words) {
 			return e.repl, len(e.words)
 		}
 	}

@@ -583,21 +583,21 @@ func wordsAt(ws []string, i int, p []string) bool {
 // freeNow reports whether the normalised text n has a "now" that is not
 // part of a consequence phrase.
 func freeNow(n string) bool {
-	words := strings.Fields(n)
-	for j, w := range words {
+	ws := strings.Fields(n)
+	for j, w := range ws {
 		if w != "now" {
 			continue
 		}
 		taken := false
 		for _, p := range consequenceWords {
-			if p.at >= 0 && wordsAt(words, j-p.at, p.words) {
+			if p.at >= 0 && wordsAt(ws, j-p.at, p.words) {
 				taken = true
 				break
 			}
 		}
 		for k := max(0, j-3); k < j && !taken; k++ {
 			// "he lives in birmingham now": where someone lives now.
-			taken = livesWords[words[k]]
+			taken = livesWords[ws[k]]
 		}
 		if !taken {
 			return true
