@@ -11,6 +11,8 @@
 //	go run -tags experiment ./scripts/experiment danger-errors  # danger mistakes, out of fold
 //	go run -tags experiment ./scripts/experiment languages      # the whole decision per language, out of fold
 //	go run -tags experiment ./scripts/experiment sets           # each development set, with and without the others in training
+//	go run -tags experiment ./scripts/experiment set-misses     # each development set's missed emergencies and false "now", the others in training
+//	go run -tags experiment ./scripts/experiment training       # training settings (epochs, feature weights), out of fold
 package main
 
 import (
@@ -18,7 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/whereto-bot/whereto/triage"
 )
@@ -42,7 +47,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) != 1 || experiments[args[0]] == nil {
-		return errors.New("usage: go run -tags experiment ./scripts/experiment options|thresholds|danger-errors|languages|sets")
+		return errors.New("usage: go run -tags experiment ./scripts/experiment " + strings.Join(slices.Sorted(maps.Keys(experiments)), "|"))
 	}
 	w := bufio.NewWriter(stdout)
 	return errors.Join(experiments[args[0]](w), w.Flush())
