@@ -339,7 +339,7 @@ type trainOptions struct {
 	minGradient float32
 }
 
-var defaultTrainOptions = trainOptions{epochs: 5, rate: 0.2, trigrams: true, keywords: true,
+var defaultTrainOptions = trainOptions{epochs: 4, rate: 0.2, trigrams: true, keywords: true,
 	normalize: true, idf: true, glossary: true, trigramValue: 0.3, pairValue: 0.5, keywordValue: 1,
 	englishPairs: true, commonNoTrigrams: true, shrink: true, minGradient: 5e-2}
 
