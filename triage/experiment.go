@@ -150,7 +150,7 @@ func ExperimentThresholds(w io.Writer) error {
 	for _, now := range []float64{0.5, 0.6, 0.7, 0.8} {
 		for _, check := range []float64{0.1, 0.15, 0.2, 0.3} {
 			for _, conf := range []float64{0.2, 0.3, 0.4} {
-				th := thresholds{now, check, conf}
+				th := thresholds{now, check, conf, doubtNowProb}
 				var em, caught, others, fnow, fcheck, correct int
 				for _, r := range res {
 					d := decideWith(labels, r.p, r.rule, r.at, r.neg, th)
@@ -180,6 +180,30 @@ func ExperimentThresholds(w io.Writer) error {
 					now, check, conf, float64(correct)/float64(len(res)), float64(caught)/float64(em), float64(fnow)/float64(others), float64(fcheck)/float64(others)); err != nil {
 					return err
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// ExperimentDoubt chooses doubtNowProb, out of fold over every training
+// file: for each value, the English messages (all, and the outsiders'
+// alone) scored as the bot would answer them, a line each: accuracy,
+// emergencies reached, emergencies told "call 999 now", and others told
+// "call 999 now" or asked.
+func ExperimentDoubt(w io.Writer) error {
+	for _, doubt := range []float64{0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2} {
+		th := defaultThresholds
+		th.doubtNow = doubt
+		by, _, err := languageOutOfFold(defaultTrainOptions, &th)
+		if err != nil {
+			return err
+		}
+		for _, key := range []string{"en", outsidersKey} {
+			t := by[key]
+			if _, err := fmt.Fprintf(w, "doubt=%.2f %-12s n=%d accuracy=%.3f recall=%.3f (%d/%d) now-on-emergencies=%.3f now-on-others=%.3f asked-on-others=%.3f\n",
+				doubt, key, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.caughtNow, t.emerg), ratio(t.falseNow, t.others), ratio(t.falseCheck, t.others)); err != nil {
+				return err
 			}
 		}
 	}
@@ -229,7 +253,7 @@ func first(p []float64, _ int) []float64 { return p }
 // does on examples like its training lines; the blind sets say how it
 // does on new ones.
 func ExperimentLanguages(w io.Writer) error {
-	by, misses, err := languageOutOfFold(defaultTrainOptions)
+	by, misses, err := languageOutOfFold(defaultTrainOptions, nil)
 	if err != nil {
 		return err
 	}
@@ -262,8 +286,8 @@ func ExperimentLanguages(w io.Writer) error {
 
 // langTotals are one language's out-of-fold outcomes.
 type langTotals struct {
-	n, right, emerg, caught, others, falseNow, falseCheck, detected, unclear int
-	routes                                                                   map[directory.Route][2]int // examples, right
+	n, right, emerg, caught, caughtNow, others, falseNow, falseCheck, detected, unclear int
+	routes                                                                              map[directory.Route][2]int // examples, right
 }
 
 // add counts the decision t on an example of route want written in the
@@ -288,6 +312,9 @@ func (tt *langTotals) add(want directory.Route, t Result, code string) {
 		if t.Danger != DangerNone {
 			tt.caught++
 		}
+		if t.Danger == DangerNow {
+			tt.caughtNow++
+		}
 	} else {
 		tt.others++
 		switch t.Danger {
@@ -305,7 +332,7 @@ func (tt *langTotals) add(want directory.Route, t Result, code string) {
 // languageOutOfFold is the whole decision, 5-fold out of fold over every
 // training file, by language, with the model trained with opt; and the
 // emergencies missed and others told "call 999 now".
-func languageOutOfFold(opt trainOptions) (map[string]*langTotals, []string, error) {
+func languageOutOfFold(opt trainOptions, th *thresholds) (map[string]*langTotals, []string, error) {
 	labels, err := experimentLabels()
 	if err != nil {
 		return nil, nil, err
@@ -352,7 +379,7 @@ func languageOutOfFold(opt trainOptions) (map[string]*langTotals, []string, erro
 				train = append(train, e)
 			}
 		}
-		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, opt), labels: labels}
+		cl := &classifier{lx: lx, model: trainModel(train, len(labels), lx, opt), labels: labels, th: th}
 		for _, i := range test {
 			e, code := ex[i], langOf[i]
 			t := cl.classify(clean(e.text), Hint{})
@@ -452,7 +479,7 @@ func ExperimentTraining(w io.Writer) error {
 		start := time.Now()
 		trainModel(all, len(labels), compiled(), v.opt)
 		took := time.Since(start)
-		by, _, err := languageOutOfFold(v.opt)
+		by, _, err := languageOutOfFold(v.opt, nil)
 		if err != nil {
 			return err
 		}

@@ -60,6 +60,9 @@ type classifier struct {
 	lx     *lexicon
 	model  *model
 	labels []directory.Route
+	// th are the decision thresholds; nil is defaultThresholds (the
+	// experiments try others).
+	th *thresholds
 }
 
 // MinRouteExamples is how many examples a route needs, from the built-in
@@ -233,6 +236,11 @@ const (
 	// the past; dangerCheckProb makes the bot ask.
 	dangerNowProb   = 0.60
 	dangerCheckProb = 0.15
+	// doubtNowProb: when the danger rules read "now" but the model gives
+	// danger less than this, and the message also speaks of the past,
+	// the bot asks instead of saying "Call 999 now" (an English message
+	// only, and never for thoughts of suicide or a body in danger).
+	doubtNowProb = 0.05
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
 	minConfidence = 0.20
@@ -369,7 +377,21 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 		// never say "now".
 		negated, at = false, max(at, timeHabit)
 	}
-	t = decide(cl.labels, p, rule, at, negated)
+	th := defaultThresholds
+	if cl.th != nil {
+		th = *cl.th
+	}
+	if !past || !english || m.any[listIdeation] || m.any[listImmediate] {
+		// The model's doubt counts only against a message whose words
+		// also place something in the past ("was assaulted and now he
+		// won't go out", "since March"): a present "they locked us in"
+		// is danger now however sure the model is that it reads like
+		// exploitation. It reads the other languages less surely, and
+		// thoughts of suicide or a body in danger (not breathing,
+		// unconscious) are never doubted.
+		th.doubtNow = 0
+	}
+	t = decideWith(cl.labels, p, rule, at, negated, th)
 	t.Lang = lang
 	if known == 0 && t.Danger != DangerNow {
 		// Not one word the model has seen: whatever it says is a guess.
@@ -659,10 +681,10 @@ func recent(n string) bool {
 
 // thresholds are the decision thresholds, as arguments for tuning.
 type thresholds struct {
-	dangerNow, dangerCheck, minConfidence float64
+	dangerNow, dangerCheck, minConfidence, doubtNow float64
 }
 
-var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence}
+var defaultThresholds = thresholds{dangerNowProb, dangerCheckProb, minConfidence, doubtNowProb}
 
 // decide turns the model's probabilities and the danger rules into a
 // triage.
@@ -695,6 +717,14 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 	// is past or denied.
 	tier := rule
 	switch {
+	case tier == DangerNow && p[emergency] < th.doubtNow:
+		// The rules read danger now, but the model, which has learnt
+		// from every kind of message the rules were written for and
+		// from their look-alikes, is all but sure there is none: a
+		// crime told after it happened ("was assaulted and now he
+		// won't go out"), a long-running worry. Ask, leading with 999,
+		// rather than tell a stranger to call it.
+		tier = DangerCheck
 	case negated || tier == DangerNow:
 	case tier == DangerCheck:
 		// A rule saw possible danger and the model is sure of it, with

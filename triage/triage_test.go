@@ -58,6 +58,8 @@ func TestClassify(t *testing.T) {
 		{"barricaded in is now", "my housemate went for me with a frying pan, im barricaded in my room", directory.RouteEmergency, now, ""},
 		{"past is not made missing by a reply", "my son ran away from home last year but hes back and doing well", "", none, ""},
 		{"emergency alone asks", "EMERGENCY", directory.RouteUnclear, check, ""},
+		{"the model's doubt makes the rules' now a question", "my wife was assaulted at work last month and now she wont go out, who can help us", "victim-support", check, ""},
+		{"the model's doubt never questions suicide tonight", "i want to kill myself tonight", directory.RouteEmergency, now, ""},
 		{"emergency with another sign is now", "emergency my daughter is missing", directory.RouteEmergency, now, ""},
 		{"followed on social media is not danger", "people keep following me on instagram", "", none, ""},
 		{"waiting outside, with no stranger", "the taxi was waiting outside my house", "", none, ""},

@@ -13,6 +13,7 @@
 //	go run -tags experiment ./scripts/experiment sets           # each development set, with and without the others in training
 //	go run -tags experiment ./scripts/experiment set-misses     # each development set's missed emergencies and false "now", the others in training
 //	go run -tags experiment ./scripts/experiment training       # training settings (epochs, feature weights), out of fold
+//	go run -tags experiment ./scripts/experiment doubt          # when the model's doubt turns the rules' "now" into a question, out of fold
 package main
 
 import (
@@ -36,6 +37,7 @@ var experiments = map[string]func(io.Writer) error{
 	"sets":          triage.ExperimentSets,
 	"set-misses":    triage.ExperimentSetMisses,
 	"training":      triage.ExperimentTraining,
+	"doubt":         triage.ExperimentDoubt,
 }
 
 func main() {
