@@ -117,6 +117,11 @@ func TestDangerRules(t *testing.T) {
 		want Danger
 	}{
 		{"a puppy followed me home, someone must have lost it", DangerNone},
+		{"we split up last year but he has just turned up and is trying to get in", DangerNow},
+		{"a girl is being sexually assaulted behind the shops", DangerNow},
+		{"i was being chased by some lads last week", DangerNone},
+		{"he is being beaten up every week by the older boys", DangerCheck},
+		{"after being attacked last year i want to talk to someone", DangerNone},
 		{"a man has followed me home from the station", DangerNow},
 		{"the guys from the gym are waiting outside my flat to pick me up for football", DangerNone},
 		{"my ex is waiting outside my flat and wont go", DangerNow},

@@ -1250,6 +1250,78 @@ func unreachableIn(ws []string) bool {
 	return false
 }
 
+// presentWords are the present phrases that start with a verb in -ing
+// ("trying to get in", "smashing"), and presentAuxWords those with an
+// auxiliary of the present as their first or second word ("i am
+// hiding"), as words.
+var presentWords, presentAuxWords = func() (ing []([]string), aux []nowPhrase) {
+	for _, p := range phraseWords(present) {
+		switch {
+		case strings.HasSuffix(p[0], "ing"):
+			ing = append(ing, p)
+		case presentAux[p[0]]:
+			aux = append(aux, nowPhrase{p, 0})
+		case len(p) > 1 && presentAux[p[1]]:
+			aux = append(aux, nowPhrase{p, 1})
+		}
+	}
+	return ing, aux
+}()
+
+// presentAux are the words that make the verb after them happen now
+// (normalise spells out "hes" and "im"): "he is trying to get in", "they
+// are smashing", "i am hiding".
+var presentAux = words("is are am")
+
+// presentFiller may stand between the auxiliary and the verb: "he is
+// still trying", "they are now smashing".
+var presentFiller = words("still now just actually literally all really currently")
+
+// harmDone are the participles of an attack: "is being [sexually]
+// assaulted" is an attack under way.
+var harmDone = words("assaulted attacked beaten stabbed raped hit hurt robbed mugged kicked punched strangled choked dragged kidnapped abducted shot battered glassed slashed bitten chased touched groped")
+
+// progressive reports whether the words ws say an attack is going on as
+// they are written: an auxiliary of the present, then a present phrase
+// in -ing ("he is trying to get in") or "being" and the participle of an
+// attack ("she is being sexually assaulted"). The grammar places it now
+// whatever the rest of the message says of the past ("we split up last
+// year, he is trying to get in"); "were" is not among the auxiliaries
+// ("they were fighting" may be long over).
+func progressive(ws []string) bool {
+	for i, w := range ws {
+		if !presentAux[w] {
+			continue
+		}
+		for _, p := range presentAuxWords {
+			if wordsAt(ws, i-p.at, p.words) {
+				return true
+			}
+		}
+		j := i + 1
+		for j < len(ws) && j <= i+2 && presentFiller[ws[j]] {
+			j++
+		}
+		if j >= len(ws) {
+			continue
+		}
+		if ws[j] == "being" {
+			for k := j + 1; k < len(ws) && k <= j+3; k++ {
+				if harmDone[ws[k]] {
+					return true
+				}
+			}
+			continue
+		}
+		for _, p := range presentWords {
+			if wordsAt(ws, j, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var childRisk = []string{
 	"on his own", "on her own", "alone", "wandering", "cannot find",
 	"cant find", "can not find", "missing", "lost", "fell",
@@ -1584,6 +1656,11 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		raise(DangerNow)
 	case m.any[listPresent] && habitual && !pastTime && !hypo:
 		raise(DangerCheck)
+	}
+	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && !habitual && progressive(strings.Fields(n)) {
+		// "he was violent in the past, now he is trying to get in": the
+		// past is the story, the attack is now.
+		raise(DangerNow)
 	}
 	switch {
 	case m.any[listHabit] && placedNow:
