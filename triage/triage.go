@@ -953,6 +953,9 @@ var present = []string{
 	"got a bottle", "with a bottle", "glassed", "badly hurt", "badly injured",
 	"seriously hurt", "cut himself", "cut herself",
 	"battering", "stamping on", "slashing", "kicking off", "dragging",
+	"pinning him", "pinning her", "pinning me", "pinned him down",
+	"pinned her down", "pinned me down", "slapping", "headbutting",
+	"throttling",
 	"bundled into", "forcing her", "forcing him",
 
 	"barricaded myself", "barricaded ourselves", "barricaded in",
@@ -989,6 +992,8 @@ var present = []string{
 	"been stabbed", "been shot", "has a gun", "has a knife", "with a knife",
 	"with a gun", "got a knife", "got a gun", "holding a knife",
 	"waving a knife", "pulled a knife", "with a machete", "has a machete",
+	"with a bat", "with a baseball bat", "has a bat", "with a hammer",
+	"has a hammer", "with a crowbar",
 	"threw acid", "acid attack", "gang with knives", "men with knives",
 	"lads with knives", "boys with knives", "gang with machetes",
 	"men with machetes", "lads with machetes",
@@ -1327,6 +1332,11 @@ var childRisk = []string{
 	"cant find", "can not find", "missing", "lost", "fell",
 	"should have been home", "not come home", "hasnt come home",
 	"not home yet", "no one has seen", "none of his", "none of her",
+	// with someone who may harm them
+	"man she met online", "man he met online", "men she met online",
+	"guy she met online", "guy he met online", "with a stranger",
+	"strangers car", "off with a man", "off with an older man",
+	"off with some men",
 }
 
 var childPlace = []string{
