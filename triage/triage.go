@@ -814,6 +814,10 @@ var idioms = []string{
 	"emergency non molestation", "emergency protection order",
 	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
+	// getting in that is not breaking in
+	"get in shape", "get in touch", "get into uni", "get into university",
+	"get into college", "get into the team", "get into a school",
+	"get into the school",
 	// the person who hurt them is away, or calm for now: taken out, with
 	// their "now", but no denial of what else the message says ("hes at
 	// work now but his brother is here with a gun")
@@ -992,8 +996,7 @@ var present = []string{
 	"been stabbed", "been shot", "has a gun", "has a knife", "with a knife",
 	"with a gun", "got a knife", "got a gun", "holding a knife",
 	"waving a knife", "pulled a knife", "with a machete", "has a machete",
-	"with a bat", "with a baseball bat", "has a bat", "with a hammer",
-	"has a hammer", "with a crowbar",
+	"with a bat", "with a baseball bat", "with a hammer", "with a crowbar",
 	"threw acid", "acid attack", "gang with knives", "men with knives",
 	"lads with knives", "boys with knives", "gang with machetes",
 	"men with machetes", "lads with machetes",
