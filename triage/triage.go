@@ -1362,6 +1362,8 @@ var pastMarkers = []string{
 	"yesterday", "last night", "last week", "last month", "last year",
 	"last weekend", "last time", "ago", "earlier", "the other day",
 	"in the past", "used to", "previously", "back in", "this morning",
+	"is over now", "its over now", "are over now", "its all over",
+	"have all gone", "theyve all gone", "they have all gone",
 	"few days", "few weeks", "after the",
 	"after being", "after a", "after seeing", "after my", "after he",
 	"after she", "on monday", "on tuesday", "on wednesday", "on thursday",
@@ -1415,6 +1417,8 @@ var habitMarkers = slices.Concat(longHabit, []string{
 	"when hes drunk", "when he gets", "when she gets", "has been", "have been",
 	"every time", "over and over", "most of the time", "all night", "all time",
 	"second time", "third time", "fourth time", "fifth time",
+	"2 times", "3 times", "4 times", "5 times", "two times", "three times",
+	"four times", "five times", "several times", "many times", "few times",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
 	"told her she", "told her he", "told us that",
