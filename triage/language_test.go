@@ -127,6 +127,7 @@ func TestDangerRules(t *testing.T) {
 		{"the fight at the bus station is over now, theyve all gone home", DangerNone},
 		{"a man comes into my room when i sleep, it happened 3 times", DangerNone},
 		{"he is hitting me and has done it 3 times tonight", DangerNow},
+		{"someone keeps knocking and trying the door, he threatened me last month, i am hiding upstairs", DangerCheck},
 		{"my daughter went to the cinema with a friend she met online at school", DangerNone},
 		{"i was being chased by some lads last week", DangerNone},
 		{"he is being beaten up every week by the older boys", DangerCheck},

@@ -1674,10 +1674,15 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	case m.any[listPresent] && habitual && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
-	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && !habitual && progressive(strings.Fields(n)) {
+	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && progressive(strings.Fields(n)) {
 		// "he was violent in the past, now he is trying to get in": the
-		// past is the story, the attack is now.
-		raise(DangerNow)
+		// past is the story, the attack is now. With a habit ("he keeps
+		// banging on the door, i am hiding") it may be now: ask.
+		if habitual && !strongNow {
+			raise(DangerCheck)
+		} else {
+			raise(DangerNow)
+		}
 	}
 	switch {
 	case m.any[listHabit] && placedNow:
