@@ -278,9 +278,13 @@ type model struct {
 	fz      featurizer
 	index   map[uint64]int32 // feature hash -> row in weights
 	values  []float32        // each row's feature value
-	weights []float32        // rows of k
+	weights []float32        // rows of stride, the first k in use
 	bias    []float32
 	k       int // classes
+	// stride is k rounded up to a multiple of 8: scoreRows sums eight
+	// classes at a time, and with 15 or 16 classes a feature's row is
+	// one 64-byte cache line.
+	stride int
 	// seenPool lends predict a bitset of the feature rows a long message
 	// has counted, so that long messages do not allocate one each.
 	seenPool sync.Pool
@@ -347,7 +351,7 @@ var defaultTrainOptions = trainOptions{epochs: 4, rate: 0.2, trigrams: true, key
 // features. It is deterministic: examples are visited in a fixed shuffled
 // order.
 func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions) *model {
-	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}, k: k, bias: make([]float32, k)}
+	m := &model{fz: featurizer{stems: map[string]string{}, opt: opt}, index: map[uint64]int32{}, k: k, stride: (k + 7) &^ 7, bias: make([]float32, k)}
 	// Reading the examples is independent from one example to the next,
 	// so it is shared out over the processors; the ids of the features
 	// are then given in example order, so the model is the same however
@@ -420,7 +424,7 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	for i, x := range vecs {
 		scale[i] = m.scaleOf(x)
 	}
-	m.weights = make([]float32, len(m.index)*k)
+	m.weights = make([]float32, len(m.index)*m.stride)
 	// AdaGrad on the softmax loss with L2, over a fixed permutation.
 	order := make([]int, len(examples))
 	for i := range order {
@@ -434,7 +438,7 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 	}
 	g2 := make([]float32, len(m.weights))
 	bg2 := make([]float32, k)
-	scores := make([]float32, k)
+	scores := make([]float32, m.stride)
 	probs := make([]float64, k)
 	grads := make([]float32, k)
 	active := make([]int, 0, k)
@@ -452,8 +456,8 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 			}
 			x, y, sc := vecs[i], examples[i].class, scale[i]
 			m.scoreRows(x, sc, scores)
-			for c, v := range scores {
-				probs[c] = float64(v)
+			for c := range probs {
+				probs[c] = float64(scores[c])
 			}
 			softmax(probs)
 			active = active[:0]
@@ -479,8 +483,9 @@ func trainModel(examples []trainingExample, k int, lx *lexicon, opt trainOptions
 			// once an example, so the order changes nothing.
 			for _, f := range x {
 				v := m.values[f] * sc
-				row := m.weights[int(f)*k : int(f)*k+k]
-				acc := g2[int(f)*k : int(f)*k+k]
+				at := int(f) * m.stride
+				row := m.weights[at : at+k]
+				acc := g2[at : at+k]
 				for _, c := range active {
 					gk := grads[c] * v
 					a := acc[c] + gk*gk
@@ -526,19 +531,30 @@ func (m *model) scaleOf(x []int32) float32 {
 }
 
 // scoreRows writes the linear scores of the feature rows x, scaled by
-// scale, into out.
+// scale, into out (of at least stride). It sums eight classes at a time
+// in locals, which the compiler keeps in registers, rather than adding
+// into out feature after feature; each class's sum is still taken in the
+// order of x. The rows' padding is never trained, so it scores zero.
 func (m *model) scoreRows(x []int32, scale float32, out []float32) {
-	k := m.k
-	clear(out)
-	for _, f := range x {
-		w := m.weights[int(f)*k : int(f)*k+k : int(f)*k+k]
-		v := m.values[f]
-		o := out[:len(w)]
-		for c, wc := range w {
-			o[c] += v * wc
+	for lo := 0; lo < m.stride; lo += 8 {
+		var s0, s1, s2, s3, s4, s5, s6, s7 float32
+		for _, f := range x {
+			at := int(f)*m.stride + lo
+			w := m.weights[at : at+8 : at+8]
+			v := m.values[f]
+			s0 += v * w[0]
+			s1 += v * w[1]
+			s2 += v * w[2]
+			s3 += v * w[3]
+			s4 += v * w[4]
+			s5 += v * w[5]
+			s6 += v * w[6]
+			s7 += v * w[7]
 		}
+		o := out[lo : lo+8 : lo+8]
+		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = s0, s1, s2, s3, s4, s5, s6, s7
 	}
-	for c := range out[:k] {
+	for c := range out[:m.k] {
 		out[c] = m.bias[c] + scale*out[c]
 	}
 }
@@ -624,7 +640,7 @@ func (m *model) predict(n string, lm *matches, lang string) ([]float64, int) {
 		if kindOf(h) == featWord {
 			known++
 		}
-		w := m.weights[int(id)*m.k : int(id)*m.k+m.k]
+		w := m.weights[int(id)*m.stride : int(id)*m.stride+m.k]
 		v := float64(m.values[id])
 		sumsq += v * v
 		for c := range m.k {
