@@ -574,9 +574,6 @@ func softmax(p []float64) {
 	}
 }
 
-// predict returns the probability of each class for the normalised text n,
-// whose lexicon matches are m. Each feature counts once, however often it
-// occurs.
 // predict returns the probability of each class for the normalised text
 // n, whose lexicon matches are lm, and how many of the message's words the
 // model knows (with none, the probabilities say nothing about it). Each
