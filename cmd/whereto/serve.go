@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -296,6 +297,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := flows.Warm(st.Directory()); err != nil {
 		return fmt.Errorf("building the classifier: %w", err)
 	}
+	// Training leaves tens of megabytes of garbage (every example's
+	// features) that an idle service would otherwise keep resident until
+	// the next collection: give it back now, once.
+	debug.FreeOSMemory()
 	runner := bot.NewRunner(st, st)
 	runner.Counter = st
 	runner.TTL = cfg.SessionTTL
