@@ -44,3 +44,27 @@ func TestDoubtNow(t *testing.T) {
 		})
 	}
 }
+
+// TestEverydayOnly pins which danger rests on words with an everyday sense
+// alone, the only danger (besides the past) the model's doubt may
+// question.
+func TestEverydayOnly(t *testing.T) {
+	lx := compiled()
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"the boss is screaming at the workers", true},
+		{"my kids are fighting over the remote", true},
+		{"someone is screaming and a man is waving a knife", false},
+		{"they locked us in and we cannot get out", false},
+		{"a man is trying to get in through my window", false},
+		{"i need a plumber for my boiler", false},
+	}
+	for _, tt := range tests {
+		n := normalise(tt.text)
+		if got := lx.everydayOnly(n, tt.text, lx.match(n)); got != tt.want {
+			t.Errorf("everydayOnly(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

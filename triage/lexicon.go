@@ -47,6 +47,7 @@ const (
 	listAlarmCall
 	listDiscovered
 	listFear
+	listEveryday
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -132,7 +133,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listSince: sinceMarkers, listLongHabit: longHabit,
 		listUnreachable: unreachable, listPursuer: pursuers,
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
-		listDiscovered: discovered, listFear: fears,
+		listDiscovered: discovered, listFear: fears, listEveryday: everyday,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]

@@ -198,8 +198,10 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 		for l, on := range m.any {
 			// The other languages' danger words are rules, not features:
 			// as features the model would learn danger from them alone
-			// and lean less on the words English shares with them.
-			if on && (l < listForeignDanger || l > listForeignHelp) {
+			// and lean less on the words English shares with them. The
+			// everyday senses of danger words are for the rules' doubt
+			// only.
+			if on && (l < listForeignDanger || l > listForeignHelp) && l != listEveryday {
 				emit(withKind(hashPair(keywordBase, uint64(1000+l)), featKeyword))
 			}
 		}

@@ -381,14 +381,18 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if cl.th != nil {
 		th = *cl.th
 	}
-	if !past || !english || m.any[listIdeation] || m.any[listImmediate] {
+	doubted := rule == DangerNow && p[0] < th.doubtNow && english && !m.any[listIdeation] && !m.any[listImmediate] &&
+		(past || cl.lx.everydayOnly(n, c.text, m))
+	if !doubted {
 		// The model's doubt counts only against a message whose words
 		// also place something in the past ("was assaulted and now he
-		// won't go out", "since March"): a present "they locked us in"
-		// is danger now however sure the model is that it reads like
-		// exploitation. It reads the other languages less surely, and
-		// thoughts of suicide or a body in danger (not breathing,
-		// unconscious) are never doubted.
+		// won't go out", "since March"), or whose danger rests on words
+		// with an everyday sense alone ("the boss is screaming at
+		// them"): a present "they locked us in" is danger now however
+		// sure the model is that it reads like exploitation. It reads
+		// the other languages less surely, and thoughts of suicide or a
+		// body in danger (not breathing, unconscious) are never
+		// doubted.
 		th.doubtNow = 0
 	}
 	t = decideWith(cl.labels, p, rule, at, negated, th)
@@ -1002,6 +1006,7 @@ var present = []string{
 	"men with machetes", "lads with machetes",
 	// other signs
 	"screaming", "glass breaking", "smashing", "locked in", "kidnapped",
+	"collapsing",
 	"taken my child", "taken my son", "taken my daughter", "missing child",
 	"child is missing", "spiked", "collapsed", "seizure", "having a fit",
 	"head injury", "passed out", "carrying her",
@@ -1257,6 +1262,37 @@ func unreachableIn(ws []string) bool {
 	}
 	return false
 }
+
+// immediateWords are the immediate phrases as words.
+var immediateWords = phraseWords(immediate)
+
+// bodyNow reports whether the words ws tell a body in danger in the
+// present tense: an auxiliary of the present at most three words before
+// an immediate phrase, with no word of the past between ("he is not
+// breathing", "she is still bleeding"). Then the past in the message is
+// what led to it ("after a fight", "my drink was spiked"), not the
+// danger itself.
+func bodyNow(ws []string) bool {
+	for i := range ws {
+		for _, p := range immediateWords {
+			if !wordsAt(ws, i, p) {
+				continue
+			}
+			for j := i - 1; j >= 0 && j >= i-3; j-- {
+				if pastAux[ws[j]] {
+					break
+				}
+				if presentAux[ws[j]] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// pastAux end bodyNow's look back: "he was not breathing".
+var pastAux = words("was were had been did")
 
 // presentWords are the present phrases that start with a verb in -ing
 // ("trying to get in", "smashing"), and presentAuxWords those with an
@@ -1615,6 +1651,45 @@ func (lx *lexicon) withoutNegations(n string) string {
 	return strings.TrimSpace(n)
 }
 
+// everyday are phrases of danger now that are as often said of everyday
+// things: "screaming" (a baby teething), "fighting" (over the remote, a
+// case in court), "kicking off" (about homework), "on fire" (a shop's
+// sales). Danger that rests on them alone may be doubted by the model.
+var everyday = []string{
+	"screaming", "fighting", "a fight", "kicking off", "smashing", "spiked",
+	"grabbing", "dragging", "on fire", "hissing", "fitting", "on the roof",
+	"in the loft", "in the attic", "someone moving", "flames", "is burning",
+	"thrown about", "thrown around", "on the ground", "punching", "shooting",
+	"collapsing",
+}
+
+// everydayWords are the everyday phrases as they stand in normalised
+// text, with a space either side.
+var everydayWords = func() []string {
+	out := make([]string, len(everyday))
+	for i, p := range everyday {
+		out[i] = " " + strings.Join(strings.Fields(normalise(p)), " ") + " "
+	}
+	return out
+}()
+
+// everydayOnly reports whether the rules' danger in the normalised text
+// n (raw the cleaned original, m its matches) rests on everyday phrases
+// alone: without them, the rules would not say "now".
+func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
+	if !m.any[listEveryday] {
+		return false
+	}
+	rest := " " + n + " "
+	for _, p := range everydayWords {
+		for strings.Contains(rest, p) {
+			rest = strings.ReplaceAll(rest, p, " ")
+		}
+	}
+	rest = strings.TrimSpace(rest)
+	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
+}
+
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation) and says how close danger is. It is
 // tuned for recall with two tiers: "now" only when the message says danger
@@ -1643,7 +1718,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		// A body in danger is danger now, unless the message says it was
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
-		if (pastTime || habitual || m.any[listFear]) && !saysNow {
+		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n)) {
 			return DangerCheck
 		}
 		return DangerNow

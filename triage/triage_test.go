@@ -60,6 +60,7 @@ func TestClassify(t *testing.T) {
 		{"emergency alone asks", "EMERGENCY", directory.RouteUnclear, check, ""},
 		{"the model's doubt makes the rules' now a question", "my wife was assaulted at work last month and now she wont go out, who can help us", "victim-support", check, ""},
 		{"the model's doubt never questions suicide tonight", "i want to kill myself tonight", directory.RouteEmergency, now, ""},
+		{"the model's doubt questions a danger word in its everyday sense", "the lads at the car wash work with no gloves and the boss is screaming at them all day", "exploitation", check, ""},
 		{"emergency with another sign is now", "emergency my daughter is missing", directory.RouteEmergency, now, ""},
 		{"followed on social media is not danger", "people keep following me on instagram", "", none, ""},
 		{"waiting outside, with no stranger", "the taxi was waiting outside my house", "", none, ""},
