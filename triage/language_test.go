@@ -132,6 +132,7 @@ func TestDangerRules(t *testing.T) {
 		{"my mates drink was spiked and she is unconscious in the toilets", DangerNow},
 		{"my dad was not breathing for a few seconds last night, the doctor says its apnoea", DangerCheck},
 		{"i think my drink was spiked and i am collapsing", DangerNow},
+		{"my brother overdosed last summer, hes in rehab now, what help is there for us", DangerCheck},
 		{"my daughter went to the cinema with a friend she met online at school", DangerNone},
 		{"i was being chased by some lads last week", DangerNone},
 		{"he is being beaten up every week by the older boys", DangerCheck},

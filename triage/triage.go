@@ -1519,6 +1519,8 @@ var consequence = []string{
 	"now hes started", "now shes started", "now the same feelings",
 	"now the same thoughts", "now the feelings",
 	"now those feelings", "now the thoughts", "clean now", "sober now",
+	"in recovery now", "in therapy now", "in rehab now", "in treatment now",
+	"in counselling now", "shell now", "burnt out now", "burned out now",
 	"now he says", "now she says", "now they say", "now they are saying",
 	"now seeing", "now under the", "now in therapy", "now getting help",
 	"now on medication", "back now", "finished now",
