@@ -1,45 +1,41 @@
 package triage
 
-import (
-	"testing"
-
-	"github.com/whereto-bot/whereto/directory"
-)
+import "testing"
 
 // TestDoubtNow pins when the model's doubt turns the rules' "now" into a
-// question: below doubtNow only, and never with a doubt of zero, which is
-// how classify keeps it from other languages, thoughts of suicide and a
-// body in danger.
+// question: below the line only, never with a line of zero, and only for
+// a message that speaks of the past or whose danger rests on everyday
+// words, never for thoughts of suicide or a body in danger.
 func TestDoubtNow(t *testing.T) {
-	labels := []directory.Route{directory.RouteEmergency, "victim-support", directory.RouteUnclear}
-	probs := func(emergency float64) []float64 {
-		return []float64{emergency, 1 - emergency - 0.01, 0.01}
-	}
+	lx := compiled()
+	const (
+		past     = "my wife was assaulted at work last month and now she wont go out"
+		everyday = "the boss is screaming at the car wash workers"
+		present  = "they locked us in and we cannot get out"
+	)
 	tests := []struct {
-		name      string
-		emergency float64
-		doubt     float64
-		rule      Danger
-		want      Danger
+		name string
+		text string
+		pNow float64
+		line float64
+		past bool
+		want bool
 	}{
-		{"the model all but sure there is no danger", 0.01, doubtNowProb, DangerNow, DangerCheck},
-		{"just under the line", doubtNowProb - 0.001, doubtNowProb, DangerNow, DangerCheck},
-		{"on the line the rules stand", doubtNowProb, doubtNowProb, DangerNow, DangerNow},
-		{"the model unsure", 0.30, doubtNowProb, DangerNow, DangerNow},
-		{"no doubt allowed", 0.001, 0, DangerNow, DangerNow},
-		{"a question stays a question", 0.001, doubtNowProb, DangerCheck, DangerCheck},
-		{"no danger stays none", 0.001, doubtNowProb, DangerNone, DangerNone},
+		{"the model all but sure there is no danger, told in the past", past, 0.01, doubtNowProb, true, true},
+		{"just under the line", past, doubtNowProb - 0.001, doubtNowProb, true, true},
+		{"on the line the rules stand", past, doubtNowProb, doubtNowProb, true, false},
+		{"the model unsure", past, 0.30, doubtNowProb, true, false},
+		{"no doubt allowed", past, 0.001, 0, true, false},
+		{"an everyday word alone", everyday, 0.01, doubtNowProb, false, true},
+		{"locked in now is never doubted", present, 0.001, doubtNowProb, false, false},
+		{"thoughts of suicide are never doubted", "last year was hard and now i want to kill myself", 0.001, doubtNowProb, true, false},
+		{"a body in danger is never doubted", "after the fight last night he is not breathing", 0.001, doubtNowProb, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			th := defaultThresholds
-			th.doubtNow = tt.doubt
-			got := decideWith(labels, probs(tt.emergency), tt.rule, timeUnsaid, false, th)
-			if got.Danger != tt.want {
-				t.Errorf("danger %s, want %s", got.Danger, tt.want)
-			}
-			if tt.want == DangerCheck && got.Route != "victim-support" {
-				t.Errorf("route %s, want the concern (victim-support)", got.Route)
+			n := normalise(tt.text)
+			if got := lx.doubted(n, tt.text, lx.match(n), tt.pNow, tt.line, tt.past); got != tt.want {
+				t.Errorf("doubted = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -150,7 +150,7 @@ func ExperimentThresholds(w io.Writer) error {
 	for _, now := range []float64{0.5, 0.6, 0.7, 0.8} {
 		for _, check := range []float64{0.1, 0.15, 0.2, 0.3} {
 			for _, conf := range []float64{0.2, 0.3, 0.4} {
-				th := thresholds{now, check, conf, doubtNowProb}
+				th := thresholds{now, check, conf, 0}
 				var em, caught, others, fnow, fcheck, correct int
 				for _, r := range res {
 					d := decideWith(labels, r.p, r.rule, r.at, r.neg, th)
@@ -429,52 +429,35 @@ func ExperimentTraining(w io.Writer) error {
 		opt  trainOptions
 	}
 	var vs []variant
+	// with adds the default options changed by set.
+	with := func(name string, set func(*trainOptions)) {
+		opt := defaultTrainOptions
+		set(&opt)
+		vs = append(vs, variant{name, opt})
+	}
 	for _, epochs := range []int{3, 4, 5, 6} {
 		for _, floor := range []float32{1e-2, 5e-2, 1e-1, 2e-1} {
-			opt := defaultTrainOptions
-			opt.epochs, opt.minGradient = epochs, floor
-			vs = append(vs, variant{fmt.Sprintf("epochs=%d min-gradient=%.0e", epochs, floor), opt})
+			with(fmt.Sprintf("epochs=%d min-gradient=%.0e", epochs, floor), func(o *trainOptions) { o.epochs, o.minGradient = epochs, floor })
 		}
 	}
-	for _, v := range []struct {
-		name                         string
-		englishPairs, common, shrink bool
-	}{{"no word pairs", false, true, true}, {"trigrams of common words", true, false, true}, {"no shrinking", true, true, false}} {
-		opt := defaultTrainOptions
-		opt.englishPairs, opt.commonNoTrigrams, opt.shrink = v.englishPairs, v.common, v.shrink
-		vs = append(vs, variant{v.name, opt})
+	for _, epochs := range []int{8, 12} {
+		with(fmt.Sprintf("epochs=%d", epochs), func(o *trainOptions) { o.epochs = epochs })
 	}
-	every := defaultTrainOptions
-	every.pairs = true
-	vs = append(vs, variant{"word pairs in every language", every})
+	with("no word pairs", func(o *trainOptions) { o.englishPairs = false })
+	with("trigrams of common words", func(o *trainOptions) { o.commonNoTrigrams = false })
+	with("no shrinking", func(o *trainOptions) { o.shrink = false })
+	with("word pairs in every language", func(o *trainOptions) { o.pairs = true })
 	for _, pair := range []float32{0.3, 0.7, 1.0} {
-		opt := defaultTrainOptions
-		opt.pairValue = pair
-		vs = append(vs, variant{fmt.Sprintf("word pairs %.1f", pair), opt})
+		with(fmt.Sprintf("word pairs %.1f", pair), func(o *trainOptions) { o.pairValue = pair })
 	}
 	for _, tri := range []float32{0.2, 0.45} {
-		opt := defaultTrainOptions
-		opt.trigramValue = tri
-		vs = append(vs, variant{fmt.Sprintf("trigrams %.2f", tri), opt})
+		with(fmt.Sprintf("trigrams %.2f", tri), func(o *trainOptions) { o.trigramValue = tri })
 	}
-	quad := defaultTrainOptions
-	quad.quadgrams, quad.quadgramValue = true, 0.2
-	for _, q := range []float32{0.3, 0.5} {
-		o := defaultTrainOptions
-		o.quadgrams, o.quadgramValue = true, q
-		vs = append(vs, variant{fmt.Sprintf("character 4-grams %.1f", q), o})
+	for _, quad := range []float32{0.2, 0.3, 0.5} {
+		with(fmt.Sprintf("character 4-grams %.1f", quad), func(o *trainOptions) { o.quadgrams, o.quadgramValue = true, quad })
 	}
-	for _, e := range []int{8, 12} {
-		o := defaultTrainOptions
-		o.epochs = e
-		vs = append(vs, variant{fmt.Sprintf("epochs=%d", e), o})
-	}
-	rate := defaultTrainOptions
-	rate.rate = 0.3
-	lists := defaultTrainOptions
-	lists.keywordValue *= 2
-	vs = append(vs, variant{"character 4-grams 0.2", quad}, variant{"learning rate 0.3", rate},
-		variant{"danger lists' features twice as strong", lists})
+	with("learning rate 0.3", func(o *trainOptions) { o.rate = 0.3 })
+	with("danger lists' features twice as strong", func(o *trainOptions) { o.keywordValue *= 2 })
 	for _, v := range vs {
 		start := time.Now()
 		trainModel(all, len(labels), compiled(), v.opt)

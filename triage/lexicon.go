@@ -186,12 +186,8 @@ var compiled = sync.OnceValue(func() *lexicon {
 			}
 		}
 	}
-	for _, p := range negations {
-		lx.denials = append(lx.denials, " "+strings.TrimSpace(normalise(p))+" ")
-	}
-	for _, p := range append(slices.Clone(negations), idioms...) {
-		lx.removed = append(lx.removed, " "+strings.TrimSpace(normalise(p))+" ")
-	}
+	lx.denials = padded(negations)
+	lx.removed = padded(slices.Concat(negations, idioms))
 	// Longest first, so that "not in danger right now" goes whole.
 	slices.SortStableFunc(lx.removed, func(a, b string) int { return len(b) - len(a) })
 	return lx

@@ -237,9 +237,8 @@ const (
 	dangerNowProb   = 0.60
 	dangerCheckProb = 0.15
 	// doubtNowProb: when the danger rules read "now" but the model gives
-	// danger less than this, and the message also speaks of the past,
-	// the bot asks instead of saying "Call 999 now" (an English message
-	// only, and never for thoughts of suicide or a body in danger).
+	// danger less than this, the bot may ask instead of saying "Call 999
+	// now" (see doubted).
 	doubtNowProb = 0.05
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
@@ -381,19 +380,8 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if cl.th != nil {
 		th = *cl.th
 	}
-	doubted := rule == DangerNow && p[0] < th.doubtNow && english && !m.any[listIdeation] && !m.any[listImmediate] &&
-		(past || cl.lx.everydayOnly(n, c.text, m))
-	if !doubted {
-		// The model's doubt counts only against a message whose words
-		// also place something in the past ("was assaulted and now he
-		// won't go out", "since March"), or whose danger rests on words
-		// with an everyday sense alone ("the boss is screaming at
-		// them"): a present "they locked us in" is danger now however
-		// sure the model is that it reads like exploitation. It reads
-		// the other languages less surely, and thoughts of suicide or a
-		// body in danger (not breathing, unconscious) are never
-		// doubted.
-		th.doubtNow = 0
+	if rule == DangerNow && english && cl.lx.doubted(n, c.text, m, p[0], th.doubtNow, past) {
+		rule = DangerCheck
 	}
 	t = decideWith(cl.labels, p, rule, at, negated, th)
 	t.Lang = lang
@@ -683,7 +671,8 @@ func recent(n string) bool {
 	return false
 }
 
-// thresholds are the decision thresholds, as arguments for tuning.
+// thresholds are the decision thresholds, as arguments for tuning;
+// doubtNow is classify's, before decideWith.
 type thresholds struct {
 	dangerNow, dangerCheck, minConfidence, doubtNow float64
 }
@@ -721,14 +710,6 @@ func decideWith(labels []directory.Route, p []float64, rule Danger, at timing, n
 	// is past or denied.
 	tier := rule
 	switch {
-	case tier == DangerNow && p[emergency] < th.doubtNow:
-		// The rules read danger now, but the model, which has learnt
-		// from every kind of message the rules were written for and
-		// from their look-alikes, is all but sure there is none: a
-		// crime told after it happened ("was assaulted and now he
-		// won't go out"), a long-running worry. Ask, leading with 999,
-		// rather than tell a stranger to call it.
-		tier = DangerCheck
 	case negated || tier == DangerNow:
 	case tier == DangerCheck:
 		// A rule saw possible danger and the model is sure of it, with
@@ -1312,6 +1293,17 @@ var presentWords, presentAuxWords = func() (ing []([]string), aux []nowPhrase) {
 	return ing, aux
 }()
 
+// hasPresentAux is a cheap test that the normalised text n has one of
+// presentAux, before progressive splits it into words.
+func hasPresentAux(n string) bool {
+	for w := range strings.FieldsSeq(n) {
+		if presentAux[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // presentAux are the words that make the verb after them happen now
 // (normalise spells out "hes" and "im"): "he is trying to get in", "they
 // are smashing", "i am hiding".
@@ -1644,8 +1636,23 @@ var requests = words("want need would like how where who what can could please w
 // withoutNegations is the normalised text n with its negations and idioms
 // taken out.
 func (lx *lexicon) withoutNegations(n string) string {
+	return without(n, lx.removed)
+}
+
+// padded are phrases as they stand in normalised text, with a space
+// either side, for without.
+func padded(phrases []string) []string {
+	out := make([]string, len(phrases))
+	for i, p := range phrases {
+		out[i] = " " + strings.TrimSpace(normalise(p)) + " "
+	}
+	return out
+}
+
+// without is the normalised text n with every padded phrase taken out.
+func without(n string, phrases []string) string {
 	n = " " + n + " "
-	for _, p := range lx.removed {
+	for _, p := range phrases {
 		for strings.Contains(n, p) {
 			n = strings.ReplaceAll(n, p, " ")
 		}
@@ -1665,15 +1672,23 @@ var everyday = []string{
 	"collapsing",
 }
 
-// everydayWords are the everyday phrases as they stand in normalised
-// text, with a space either side.
-var everydayWords = func() []string {
-	out := make([]string, len(everyday))
-	for i, p := range everyday {
-		out[i] = " " + strings.Join(strings.Fields(normalise(p)), " ") + " "
-	}
-	return out
-}()
+// everydayWords are the everyday phrases, padded.
+var everydayWords = padded(everyday)
+
+// doubted reports whether the model's doubt turns the rules' "now" in
+// the English message n (raw the cleaned original, m its matches) into a
+// question: the model gives danger less than line, and the message also
+// speaks of the past ("was assaulted last month and now she wont go out")
+// or its danger rests on words with an everyday sense alone ("the boss is
+// screaming at them"). The model has learnt from every kind of message
+// the rules were written for and from their look-alikes; still, a present
+// "they locked us in" stays danger now however sure the model is that it
+// reads like exploitation, and thoughts of suicide or a body in danger
+// (not breathing, unconscious) are never doubted. The bot then asks,
+// leading with 999, rather than tell a stranger to call it.
+func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
+	return pNow < line && !m.any[listIdeation] && !m.any[listImmediate] && (past || lx.everydayOnly(n, raw, m))
+}
 
 // everydayOnly reports whether the rules' danger in the normalised text
 // n (raw the cleaned original, m its matches) rests on everyday phrases
@@ -1682,13 +1697,7 @@ func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
 	if !m.any[listEveryday] {
 		return false
 	}
-	rest := " " + n + " "
-	for _, p := range everydayWords {
-		for strings.Contains(rest, p) {
-			rest = strings.ReplaceAll(rest, p, " ")
-		}
-	}
-	rest = strings.TrimSpace(rest)
+	rest := without(n, everydayWords)
 	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
 }
 
@@ -1751,7 +1760,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	case m.any[listPresent] && habitual && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
-	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && progressive(strings.Fields(n)) {
+	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && hasPresentAux(n) && progressive(strings.Fields(n)) {
 		// "he was violent in the past, now he is trying to get in": the
 		// past is the story, the attack is now. With a habit ("he keeps
 		// banging on the door, i am hiding") it may be now: ask.
