@@ -2,6 +2,7 @@ package triage
 
 import (
 	"hash/fnv"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -1224,24 +1225,33 @@ var unreachableWords = phraseWords(unreachable)
 // unreachableIn reports whether the words ws have an unreachable phrase
 // with no errand next to it.
 func unreachableIn(ws []string) bool {
-	for i := range ws {
-		for _, p := range unreachableWords {
-			if !wordsAt(ws, i, p) {
-				continue
-			}
-			errand := false
-			for j := i - 1; j >= 0 && j >= i-2 && !stops[ws[j]]; j-- {
-				errand = errand || errands[ws[j]]
-			}
-			for j := i + len(p); j < len(ws) && j < i+len(p)+3 && !stops[ws[j]]; j++ {
-				errand = errand || errands[ws[j]]
-			}
-			if !errand {
-				return true
-			}
+	for i, p := range phrasesIn(ws, unreachableWords) {
+		errand := false
+		for j := i - 1; j >= 0 && j >= i-2 && !stops[ws[j]]; j-- {
+			errand = errand || errands[ws[j]]
+		}
+		for j := i + len(p); j < len(ws) && j < i+len(p)+3 && !stops[ws[j]]; j++ {
+			errand = errand || errands[ws[j]]
+		}
+		if !errand {
+			return true
 		}
 	}
 	return false
+}
+
+// phrasesIn yields where in the words ws each of phrases stands, and the
+// phrase, in word order.
+func phrasesIn(ws []string, phrases [][]string) iter.Seq2[int, []string] {
+	return func(yield func(int, []string) bool) {
+		for i := range ws {
+			for _, p := range phrases {
+				if wordsAt(ws, i, p) && !yield(i, p) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // immediateWords are the immediate phrases as words.
@@ -1254,18 +1264,10 @@ var immediateWords = phraseWords(immediate)
 // what led to it ("after a fight", "my drink was spiked"), not the
 // danger itself.
 func bodyNow(ws []string) bool {
-	for i := range ws {
-		for _, p := range immediateWords {
-			if !wordsAt(ws, i, p) {
-				continue
-			}
-			for j := i - 1; j >= 0 && j >= i-3; j-- {
-				if pastAux[ws[j]] {
-					break
-				}
-				if presentAux[ws[j]] {
-					return true
-				}
+	for i := range phrasesIn(ws, immediateWords) {
+		for j := i - 1; j >= 0 && j >= i-3 && !pastAux[ws[j]]; j-- {
+			if presentAux[ws[j]] {
+				return true
 			}
 		}
 	}
