@@ -182,6 +182,12 @@ func detectLanguage(lx *lexicon, raw string, m *matches, hint string) string {
 		if best := commonWordLanguage(lx, m, 1, hint); best != "" {
 			return best
 		}
+		if m.english >= 3 {
+			// English with a greeting or a name in another language
+			// ("Dzień dobry, somebody took money from my account"):
+			// the English is what says where to go.
+			return "en"
+		}
 		return Und
 	default:
 		return script

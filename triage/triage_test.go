@@ -165,6 +165,12 @@ func TestClassifyLanguage(t *testing.T) {
 		{"someone stole my bag and my phone at the station", "en", "report-crime"},
 		{"my bag was stolen from the café", "en", "report-crime"},
 		{"bag stolen", "", "report-crime"},
+		// English with a greeting in another language is English: the
+		// Polish or Romanian letters alone must not make it unreadable.
+		{"Dzień dobry, someone stole my bike from the garden last night", "en", "report-crime"},
+		{"Bună ziua, there is a pile of rubbish dumped in the alley behind my house", "en", "environmental"},
+		{"Привет, someone stole my bike from the garden last night", "en", "report-crime"},
+		{"Dzień dobry", "pl", directory.RouteUnclear},
 	}
 	for _, tt := range tests {
 		got := triage.Classify(tt.text)
