@@ -30,6 +30,9 @@ func TestDoubtNow(t *testing.T) {
 		{"locked in now is never doubted", present, 0.001, doubtNowProb, false, false},
 		{"thoughts of suicide are never doubted", "last year was hard and now i want to kill myself", 0.001, doubtNowProb, true, false},
 		{"a body in danger is never doubted", "after the fight last night he is not breathing", 0.001, doubtNowProb, true, false},
+		{"a bare now alone", "now they make me work in the car wash for nothing and i cannot leave", 0.01, doubtNowProb, false, true},
+		{"a phrase placing it now is not doubted", "they make me work for nothing and i cannot leave right now", 0.01, doubtNowProb, false, false},
+		{"a bare now with an attack under way is not doubted", "he is hitting me now", 0.01, doubtNowProb, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -192,6 +192,18 @@ func TestDangerRules(t *testing.T) {
 		{"a man in a car followed me home last tuesday", DangerCheck},
 		{"my ex said he would kill me, he lives in birmingham now", DangerCheck},
 		{"my landlord is strangling me with the rent", DangerNone},
+		{"ive written goodbye letters to my kids and i have the pills here", DangerNow},
+		{"i wrote letters for my family, everything is sorted, i just wanted to tell someone", DangerNow},
+		{"my brother left a suicide note last year, he survived and hes in therapy", DangerNone},
+		{"someone put something in my drink, i cannot feel my legs", DangerNow},
+		{"two men shouted abuse at us for holding hands in the park last week", DangerNone},
+		{"the girl next door told me her stepdad hits her", DangerCheck},
+		{"not sure if its an emergency but a man has a knife outside the shop right now", DangerNow},
+		{"not sure if its an emergency but the boy next door says his dad hits him", DangerNone},
+		{"i have had dark thoughts for years, not in danger tonight but i want help", DangerNone},
+		{"i want to kill myself tonight", DangerNow},
+		{"my son took an overdose in the summer, he is doing better now", DangerCheck},
+		{"they lock me in the house whenever they go out", DangerCheck},
 	}
 	lx := compiled()
 	for _, tt := range tests {

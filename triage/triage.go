@@ -798,7 +798,10 @@ var idioms = []string{
 	"cut us off", "cut me off", "cut you off", "cut him off", "cut her off",
 	"cut you in", "cut you short", "emergency order", "emergency injunction",
 	"emergency non molestation", "emergency protection order",
-	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
+	"hide and seek", "holding hands", "holding my hand", "holding his hand",
+	"holding her hand", "holding my boyfriends hand", "holding my girlfriends hand",
+	"holding my partners hand", "holding my husbands hand", "holding my wifes hand",
+	"im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
 	// getting in that is not breaking in
 	"get in shape", "get in touch", "get into uni", "get into university",
@@ -866,7 +869,8 @@ var immediate = []string{
 	"cannot wake", "going blue", "turning blue", "lips are blue", "gone blue",
 	"lips is blue", "lips are grey", "lips is grey", "lips gone grey",
 	"lips going grey", "lips have gone", "no wake up", "not wake up",
-	"took everything in",
+	"took everything in", "cannot feel my legs", "cannot feel my arms",
+	"cannot move my legs", "cannot move my arms", "cannot feel my face",
 	"turned blue", "choking on", "not moving", "wont wake", "stopped moving",
 	"hanging in", "hanging from", "found him hanging", "found her hanging",
 	"holding him", "holding her", "holding my", "ransom", "kidnap",
@@ -900,6 +904,15 @@ var ideation = []string{
 	"ending my life", "hurt myself", "harm myself", "take my own life",
 	"want to die", "do not want to be here", "dont want to be here",
 	"want to jump", "cut myself", "cutting myself", "ending it", "end it",
+}
+
+// farewells are signs that a plan to end a life has been made ready
+// (letters written, goodbyes said, things given away): thoughts of
+// suicide and the means at once.
+var farewells = []string{
+	"written letters for", "wrote letters for", "written goodbye", "wrote goodbye",
+	"goodbye letter", "goodbye note", "suicide note", "said my goodbyes",
+	"saying my goodbyes", "affairs in order", "giving away my", "given away my",
 }
 
 // means are ways to end a life; said with thoughts of suicide they make
@@ -1088,7 +1101,8 @@ var habit = []string{
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
 	"kicking", "something sharp", "being held", "holding us", "wont let us leave",
 	"will not let us leave", "wont let us go", "will not let us go",
-	"wont let us out", "will not let us out",
+	"wont let us out", "will not let us out", "lock me in", "locks me in",
+	"lock us in", "locks us in",
 }
 
 // needsNow phrases are danger only when the message says it is happening
@@ -1416,7 +1430,12 @@ var pastMarkers = []string{
 	"find house broken", "been burgled", "been broken into", "door forced",
 	"reported being", "in january", "in february", "in march",
 	"in april", "in june", "in july", "in august", "in september",
-	"in october", "in november", "in december",
+	"in october", "in november", "in december", "in the spring",
+	"in the summer", "in the autumn", "in the winter", "last spring",
+	"last summer", "last autumn", "last winter", "overnight",
+	// a fire that is over
+	"fire is out now", "fires out now", "fire is now out", "fire went out",
+	"fire has gone out", "been put out",
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
 	"reported him", "reported her", "reported the", "my reports",
@@ -1451,7 +1470,10 @@ var habitMarkers = slices.Concat(longHabit, []string{
 	"four times", "five times", "several times", "many times", "few times",
 	// told by someone else: not seen happening now
 	"told me that", "told me she", "told me he", "told me they", "told her that",
-	"told her she", "told her he", "told us that",
+	"told her she", "told her he", "told us that", "told me his", "told me her",
+	"told us he", "told us she", "told us his", "told us her", "told us they",
+	// what happens whenever something else does
+	"whenever", "when they go out", "when he goes out", "when she goes out",
 })
 
 // nowMarkers say an event is still happening.
@@ -1576,7 +1598,8 @@ var hypothetical = []string{
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
 	"how do police", "can i report", "should i still report", "can i still report", "is it an emergency", "is this an emergency",
 	"is that an emergency", "count as an emergency", "counts as an emergency",
-	"classed as an emergency",
+	"classed as an emergency", "if its an emergency", "if it is an emergency",
+	"if this is an emergency", "if thats an emergency", "talk of",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
@@ -1638,8 +1661,31 @@ var requests = words("want need would like how where who what can could please w
 // withoutNegations is the normalised text n with its negations and idioms
 // taken out.
 func (lx *lexicon) withoutNegations(n string) string {
-	return without(n, lx.removed)
+	n = " " + n + " "
+	for _, p := range lx.removed {
+		for {
+			i := strings.Index(n, p)
+			if i < 0 {
+				break
+			}
+			rest := n[i+len(p):]
+			for _, t := range denialTimes {
+				// A time said of the denial is part of it: "not in danger
+				// tonight" says no more of tonight than that.
+				if strings.HasPrefix(rest, t) {
+					rest = rest[len(t):]
+					break
+				}
+			}
+			n = n[:i] + " " + rest
+		}
+	}
+	return strings.TrimSpace(n)
 }
+
+// denialTimes are times a denial may end with, as they follow it in
+// padded text (the denial's own trailing space already read).
+var denialTimes = []string{"tonight ", "today ", "at the moment ", "at present ", "this evening "}
 
 // padded are phrases as they stand in normalised text, with a space
 // either side, for without.
@@ -1680,17 +1726,36 @@ var everydayWords = padded(everyday)
 // doubted reports whether the model's doubt turns the rules' "now" in
 // the English message n (raw the cleaned original, m its matches) into a
 // question: the model gives danger less than line, and the message also
-// speaks of the past ("was assaulted last month and now she wont go out")
-// or its danger rests on words with an everyday sense alone ("the boss is
-// screaming at them"). The model has learnt from every kind of message
+// speaks of the past ("was assaulted last month and now she wont go out"),
+// its danger rests on words with an everyday sense alone ("the boss is
+// screaming at them") or on a bare "now" alone ("now they make me work,
+// i cannot leave"). The model has learnt from every kind of message
 // the rules were written for and from their look-alikes; still, a present
 // "they locked us in" stays danger now however sure the model is that it
 // reads like exploitation, and thoughts of suicide or a body in danger
 // (not breathing, unconscious) are never doubted. The bot then asks,
 // leading with 999, rather than tell a stranger to call it.
 func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
-	return pNow < line && !m.any[listIdeation] && !m.any[listImmediate] && (past || lx.everydayOnly(n, raw, m))
+	return pNow < line && !m.any[listIdeation] && !m.any[listImmediate] && (past || lx.everydayOnly(n, raw, m) || lx.bareNowOnly(n, raw, m))
 }
+
+// bareNowOnly reports whether the rules' danger in the normalised text n
+// (raw the cleaned original, m its matches) rests on a bare "now" alone:
+// no phrase that places things now ("right now", "just now", "tonight",
+// minutes), and without the word the rules would not say "now". A bare
+// "now" is as often "these days" ("now they make him work in a car wash,
+// he cant leave") or what followed ("i gave my password and now my
+// account is ordering things, please help") as this minute.
+func (lx *lexicon) bareNowOnly(n, raw string, m *matches) bool {
+	if !m.any[listWeakNow] || m.any[listNow] {
+		return false
+	}
+	rest := without(n, bareNow)
+	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
+}
+
+// bareNow is the word "now", padded, for without.
+var bareNow = padded([]string{"now"})
 
 // everydayOnly reports whether the rules' danger in the normalised text
 // n (raw the cleaned original, m its matches) rests on everyday phrases
