@@ -182,10 +182,11 @@ func detectLanguage(lx *lexicon, raw string, m *matches, hint string) string {
 		if best := commonWordLanguage(lx, m, 1, hint); best != "" {
 			return best
 		}
-		if m.english >= 3 {
+		if m.english >= 2 {
 			// English with a greeting or a name in another language
 			// ("Dzień dobry, somebody took money from my account"):
-			// the English is what says where to go.
+			// the English is what says where to go. Common words of
+			// the other language did not outnumber the English ones.
 			return "en"
 		}
 		return Und

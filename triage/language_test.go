@@ -194,6 +194,12 @@ func TestDangerRules(t *testing.T) {
 		{"my landlord is strangling me with the rent", DangerNone},
 		{"ive written goodbye letters to my kids and i have the pills here", DangerNow},
 		{"i wrote letters for my family, everything is sorted, i just wanted to tell someone", DangerNow},
+		{"i am giving away my old clothes to charity", DangerNone},
+		{"i am not safe right now he is hitting me", DangerNow},
+		{"i do not feel safe at the moment, he is banging on the door", DangerNow},
+		{"whenever he drinks he hits me and he is drunk and hitting me now", DangerNow},
+		{"someone is holding my son and wants money", DangerNow},
+		{"i have the pills in my hand and i am going to take them all", DangerNow},
 		{"my brother left a suicide note last year, he survived and hes in therapy", DangerNone},
 		{"someone put something in my drink, i cannot feel my legs", DangerNow},
 		{"two men shouted abuse at us for holding hands in the park last week", DangerNone},
@@ -202,7 +208,7 @@ func TestDangerRules(t *testing.T) {
 		{"not sure if its an emergency but the boy next door says his dad hits him", DangerNone},
 		{"i have had dark thoughts for years, not in danger tonight but i want help", DangerNone},
 		{"i want to kill myself tonight", DangerNow},
-		{"my son took an overdose in the summer, he is doing better now", DangerCheck},
+		{"my son took an overdose last summer, he is doing better now", DangerCheck},
 		{"they lock me in the house whenever they go out", DangerCheck},
 	}
 	lx := compiled()

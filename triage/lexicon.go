@@ -232,8 +232,12 @@ func (lx *lexicon) match(n string) *matches {
 	}
 	words, hit := buf.words, buf.hit
 	m := &matches{words: len(words)}
-	record := func(i int) {
+	record := func(i, at int) {
 		if hit[i] {
+			return
+		}
+		if lx.entries[i].list == listNegation && deniedAt(words, lx.entries[i].words, at) {
+			// "i am not safe right now": not a denial of danger.
 			return
 		}
 		hit[i] = true
@@ -251,24 +255,41 @@ func (lx *lexicon) match(n string) *matches {
 	for at, w := range words {
 		for _, i := range lx.byFirst[w] {
 			if !hit[i] && lx.entries[i].matchAt(words, at) {
-				record(i)
+				record(i, at)
 			}
 		}
 		if at+1 < len(words) {
 			for _, i := range lx.byPair[[2]string{w, words[at+1]}] {
 				if !hit[i] && lx.entries[i].matchAt(words, at) {
-					record(i)
+					record(i, at)
 				}
 			}
 		}
 		for _, i := range lx.prefixed[w[:min(3, len(w))]] {
 			if !hit[i] && strings.HasPrefix(w, lx.entries[i].words[0]) {
-				record(i)
+				record(i, at)
 			}
 		}
 	}
 	return m
 }
+
+// deniedAt reports whether the denial phrase p, found at words[at], is
+// itself denied: "i am not safe right now", "i do not feel safe at the
+// moment", "he isnt ok right now".
+func deniedAt(words, p []string, at int) bool {
+	if p[0] == "not" || at == 0 {
+		return false
+	}
+	before := words[at-1]
+	if (before == "feel" || before == "felt") && at > 1 {
+		before = words[at-2]
+	}
+	return notWords[before]
+}
+
+// notWords deny what follows them.
+var notWords = words("not never isnt arent wasnt werent")
 
 // matchAt reports whether e's words start at words[at].
 func (e *entry) matchAt(words []string, at int) bool {

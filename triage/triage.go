@@ -471,8 +471,9 @@ var doers = words("he she they hes shes theyre someone somebody his her there th
 
 // nowDoing reports whether the normalised text n has a "now" followed by
 // someone doing something ("and now hes attacking me", "now theyre trying
-// to break in"): that "now" is this minute, even in a message about
-// something that has gone on for months.
+// to break in"), or an attack under way followed by "now" ("hitting me
+// now"): that "now" is this minute, even in a message about something
+// that has gone on for months.
 func nowDoing(n string) bool {
 	if !strings.Contains(n, "now ") {
 		return false
@@ -487,6 +488,13 @@ func nowDoing(n string) bool {
 			if strings.HasSuffix(ws[k], "ing") || doings[ws[k]] || holds {
 				return true
 			}
+		}
+	}
+	// And the other way round: an attack under way, then "now" ("he is
+	// drunk and hitting me now").
+	for i, p := range phrasesIn(ws, presentWords) {
+		if end := i + len(p); end < len(ws) && ws[end] == "now" || end+1 < len(ws) && ws[end+1] == "now" {
+			return true
 		}
 	}
 	return false
@@ -798,10 +806,7 @@ var idioms = []string{
 	"cut us off", "cut me off", "cut you off", "cut him off", "cut her off",
 	"cut you in", "cut you short", "emergency order", "emergency injunction",
 	"emergency non molestation", "emergency protection order",
-	"hide and seek", "holding hands", "holding my hand", "holding his hand",
-	"holding her hand", "holding my boyfriends hand", "holding my girlfriends hand",
-	"holding my partners hand", "holding my husbands hand", "holding my wifes hand",
-	"im hiding my", "i am hiding my", "im hiding the",
+	"hide and seek", "im hiding my", "i am hiding my", "im hiding the",
 	"im hiding presents",
 	// getting in that is not breaking in
 	"get in shape", "get in touch", "get into uni", "get into university",
@@ -870,10 +875,13 @@ var immediate = []string{
 	"lips is blue", "lips are grey", "lips is grey", "lips gone grey",
 	"lips going grey", "lips have gone", "no wake up", "not wake up",
 	"took everything in", "cannot feel my legs", "cannot feel my arms",
-	"cannot move my legs", "cannot move my arms", "cannot feel my face",
 	"turned blue", "choking on", "not moving", "wont wake", "stopped moving",
 	"hanging in", "hanging from", "found him hanging", "found her hanging",
-	"holding him", "holding her", "holding my", "ransom", "kidnap",
+	"holding him", "holding her", "holding my son", "holding my daughter",
+	"holding my child", "holding my kids", "holding my children",
+	"holding my brother", "holding my sister", "holding my friend",
+	"holding my wife", "holding my husband", "holding my mum",
+	"holding my dad", "holding my family", "ransom", "kidnap",
 	// acts of self-harm already taken
 	"too many pills", "took pills", "taken pills", "took a load of",
 	"too many tablets", "taken all my pills", "took all my pills",
@@ -904,15 +912,16 @@ var ideation = []string{
 	"ending my life", "hurt myself", "harm myself", "take my own life",
 	"want to die", "do not want to be here", "dont want to be here",
 	"want to jump", "cut myself", "cutting myself", "ending it", "end it",
+	"going to take them all", "going to take all of them", "take the whole packet",
 }
 
 // farewells are signs that a plan to end a life has been made ready
 // (letters written, goodbyes said, things given away): thoughts of
 // suicide and the means at once.
 var farewells = []string{
-	"written letters for", "wrote letters for", "written goodbye", "wrote goodbye",
-	"goodbye letter", "goodbye note", "suicide note", "said my goodbyes",
-	"saying my goodbyes", "affairs in order", "giving away my", "given away my",
+	"written letters for my", "wrote letters for my", "written my goodbye",
+	"wrote my goodbye", "goodbye letters", "suicide note", "said my goodbyes",
+	"saying my goodbyes",
 }
 
 // means are ways to end a life; said with thoughts of suicide they make
@@ -1430,8 +1439,7 @@ var pastMarkers = []string{
 	"find house broken", "been burgled", "been broken into", "door forced",
 	"reported being", "in january", "in february", "in march",
 	"in april", "in june", "in july", "in august", "in september",
-	"in october", "in november", "in december", "in the spring",
-	"in the summer", "in the autumn", "in the winter", "last spring",
+	"in october", "in november", "in december", "last spring",
 	"last summer", "last autumn", "last winter", "overnight",
 	// a fire that is over
 	"fire is out now", "fires out now", "fire is now out", "fire went out",
@@ -1473,7 +1481,7 @@ var habitMarkers = slices.Concat(longHabit, []string{
 	"told her she", "told her he", "told us that", "told me his", "told me her",
 	"told us he", "told us she", "told us his", "told us her", "told us they",
 	// what happens whenever something else does
-	"whenever", "when they go out", "when he goes out", "when she goes out",
+	"whenever",
 })
 
 // nowMarkers say an event is still happening.
@@ -1830,8 +1838,10 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && hasPresentAux(n) && progressive(strings.Fields(n)) {
 		// "he was violent in the past, now he is trying to get in": the
 		// past is the story, the attack is now. With a habit ("he keeps
-		// banging on the door, i am hiding") it may be now: ask.
-		if habitual && !strongNow {
+		// banging on the door, i am hiding") it may be now: ask, unless
+		// the message says now ("whenever he drinks he hits me, he is
+		// hitting me now").
+		if habitual && !strongNow && !saysNow {
 			raise(DangerCheck)
 		} else {
 			raise(DangerNow)
