@@ -48,6 +48,8 @@ const (
 	listDiscovered
 	listFear
 	listEveryday
+	listWarning
+	listNumb
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -125,15 +127,16 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listUrgency: urgency, listNeedsNow: needsNow, listChildWho: childWho,
 		listChildRisk: childRisk, listWeakNow: weakNow, listConsequence: consequence,
 		listHypothetical: hypothetical, listShortDanger: shortDanger,
-		listIdeation: slices.Concat(ideation, farewells), listHabit: habit, listChildPlace: childPlace,
+		listIdeation: ideation, listHabit: habit, listChildPlace: childPlace,
 		listHabitMarker: habitMarkers, listStrongUrgency: strongUrgency,
-		listMeans: slices.Concat(means, farewells), listIdiom: idioms, listIntruder: intruders,
+		listMeans: means, listIdiom: idioms, listIntruder: intruders,
 		listPlaceIn: placesIn, listMissing: missing, listThereIs: thereIs,
 		listSettled: settled, listAlarm: alarm, listFollowed: followed,
 		listSince: sinceMarkers, listLongHabit: longHabit,
 		listUnreachable: unreachable, listPursuer: pursuers,
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
 		listDiscovered: discovered, listFear: fears, listEveryday: everyday,
+		listWarning: warnings, listNumb: numb,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]
@@ -276,20 +279,29 @@ func (lx *lexicon) match(n string) *matches {
 
 // deniedAt reports whether the denial phrase p, found at words[at], is
 // itself denied: "i am not safe right now", "i do not feel safe at the
-// moment", "he isnt ok right now".
+// moment", "i am not feeling safe", "i do not feel i am safe right now",
+// "he isnt ok right now".
 func deniedAt(words, p []string, at int) bool {
-	if p[0] == "not" || at == 0 {
+	if p[0] == "not" {
 		return false
 	}
-	before := words[at-1]
-	if (before == "feel" || before == "felt") && at > 1 {
-		before = words[at-2]
+	for j := at - 1; j >= 0 && j >= at-5; j-- {
+		switch {
+		case notWords[words[j]]:
+			return true
+		case !between[words[j]]:
+			return false
+		}
 	}
-	return notWords[before]
+	return false
 }
 
-// notWords deny what follows them.
-var notWords = words("not never isnt arent wasnt werent")
+// notWords deny what follows them; between may stand between such a word
+// and the denial it denies.
+var (
+	notWords = words("not never isnt arent wasnt werent")
+	between  = words("i am is are be being feel felt feeling he she we they it its you")
+)
 
 // matchAt reports whether e's words start at words[at].
 func (e *entry) matchAt(words []string, at int) bool {

@@ -874,7 +874,7 @@ var immediate = []string{
 	"cannot wake", "going blue", "turning blue", "lips are blue", "gone blue",
 	"lips is blue", "lips are grey", "lips is grey", "lips gone grey",
 	"lips going grey", "lips have gone", "no wake up", "not wake up",
-	"took everything in", "cannot feel my legs", "cannot feel my arms",
+	"took everything in",
 	"turned blue", "choking on", "not moving", "wont wake", "stopped moving",
 	"hanging in", "hanging from", "found him hanging", "found her hanging",
 	"holding him", "holding her", "holding my son", "holding my daughter",
@@ -915,13 +915,25 @@ var ideation = []string{
 	"going to take them all", "going to take all of them", "take the whole packet",
 }
 
-// farewells are signs that a plan to end a life has been made ready
-// (letters written, goodbyes said, things given away): thoughts of
-// suicide and the means at once.
-var farewells = []string{
-	"written letters for my", "wrote letters for my", "written my goodbye",
-	"wrote my goodbye", "goodbye letters", "suicide note", "said my goodbyes",
-	"saying my goodbyes",
+// warnings are signs that a plan to end a life has been made ready,
+// which say nothing of when and are as often said of something harmless
+// ("i've written a suicide note", "said my goodbyes"; a goodbye at the
+// airport too), or a last word ("i just wanted someone to know"): the bot
+// asks, unless the message places them in the past.
+var warnings = []string{
+	"written my goodbye", "wrote my goodbye", "goodbye letters", "suicide note",
+	"said my goodbyes", "saying my goodbyes", "wanted someone to know",
+	"want someone to know",
+}
+
+// numb phrases are a body gone numb ("i cannot feel my legs": after a
+// stabbing, or after three hours on a train): the bot asks, whatever
+// led to it ("after he pushed me down the stairs"), and it is danger
+// now with a word placing it now.
+var numb = []string{
+	"cannot feel my legs", "cannot feel my arms", "cannot feel his legs",
+	"cannot feel her legs", "cannot feel his arms", "cannot feel her arms",
+	"cannot move my legs", "cannot move his legs", "cannot move her legs",
 }
 
 // means are ways to end a life; said with thoughts of suicide they make
@@ -1066,7 +1078,7 @@ var alarm = []string{"emergency", "999"}
 // 999 or 101", "i rang 999 by mistake"): alarm words in them say nothing.
 var alarmCalls = []string{
 	"999 or 101", "101 or 999", "rang 999", "called 999", "phoned 999",
-	"rung 999", "ring 999", "call 999", "999 call", "999 calls",
+	"rung 999", "ring 999", "call 999", "999 call", "999 calls", "text 999",
 	"999 by mistake", "999 by accident", "on hold", "road closure",
 	"emergency services",
 }
@@ -1433,17 +1445,14 @@ var pastMarkers = []string{
 	"got punched", "was kicked", "got kicked", "was grabbed", "got grabbed",
 	"was threatened", "got threatened", "was followed", "was broken into",
 	"got broken into", "were broken into", "was smashed", "got smashed",
-	"was set on fire", "survived", "complaints about", "second complaint",
+	"was set on fire", "were set on fire", "got set on fire", "survived", "complaints about", "second complaint",
 	"third complaint", "fourth complaint", "fifth complaint", "fight is over",
 	"fights over", "fight has finished", "fight is finished", "house broken in",
 	"find house broken", "been burgled", "been broken into", "door forced",
 	"reported being", "in january", "in february", "in march",
 	"in april", "in june", "in july", "in august", "in september",
 	"in october", "in november", "in december", "last spring",
-	"last summer", "last autumn", "last winter", "overnight",
-	// a fire that is over
-	"fire is out now", "fires out now", "fire is now out", "fire went out",
-	"fire has gone out", "been put out",
+	"last summer", "last autumn", "last winter",
 	// reported before, again and again
 	"reports about", "reports of", "reported this", "reported them",
 	"reported him", "reported her", "reported the", "my reports",
@@ -1480,8 +1489,6 @@ var habitMarkers = slices.Concat(longHabit, []string{
 	"told me that", "told me she", "told me he", "told me they", "told her that",
 	"told her she", "told her he", "told us that", "told me his", "told me her",
 	"told us he", "told us she", "told us his", "told us her", "told us they",
-	// what happens whenever something else does
-	"whenever",
 })
 
 // nowMarkers say an event is still happening.
@@ -1606,8 +1613,7 @@ var hypothetical = []string{
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
 	"how do police", "can i report", "should i still report", "can i still report", "is it an emergency", "is this an emergency",
 	"is that an emergency", "count as an emergency", "counts as an emergency",
-	"classed as an emergency", "if its an emergency", "if it is an emergency",
-	"if this is an emergency", "if thats an emergency", "talk of",
+	"classed as an emergency", "talk of",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
@@ -1693,7 +1699,7 @@ func (lx *lexicon) withoutNegations(n string) string {
 
 // denialTimes are times a denial may end with, as they follow it in
 // padded text (the denial's own trailing space already read).
-var denialTimes = []string{"tonight ", "today ", "at the moment ", "at present ", "this evening "}
+var denialTimes = []string{"tonight "}
 
 // padded are phrases as they stand in normalised text, with a space
 // either side, for without.
@@ -1761,6 +1767,21 @@ func (lx *lexicon) bareNowOnly(n, raw string, m *matches) bool {
 	rest := without(n, bareNow)
 	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
 }
+
+// hedged reports whether every "emergency" in the normalised text n is
+// in a hedge ("not sure if its an emergency but ..."): a hedge is not an
+// alarm, and says nothing of the rest of the message.
+func hedged(n string) bool {
+	rest := without(n, hedges)
+	return !strings.Contains(rest, "emergency") && !strings.Contains(rest, "999")
+}
+
+// hedges are ways of doubting that a message is an emergency, padded.
+var hedges = padded([]string{
+	"if its an emergency", "if it is an emergency", "if this is an emergency",
+	"if thats an emergency", "if this counts as an emergency",
+	"if its an emergency or not", "whether its an emergency",
+})
 
 // bareNow is the word "now", padded, for without.
 var bareNow = padded([]string{"now"})
@@ -1835,7 +1856,17 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	case m.any[listPresent] && habitual && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
+	switch {
+	case m.any[listNumb] && placedNow, m.any[listWarning] && m.any[listMeans] && !pastTime && !hypo:
+		// "i cannot feel my legs right now"; "i've written a suicide
+		// note and i have the pills here": a plan and its means.
+		raise(DangerNow)
+	case m.any[listNumb] && !hypo, m.any[listWarning] && !pastTime && !hypo:
+		raise(DangerCheck)
+	}
+	attackNow := false
 	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && hasPresentAux(n) && progressive(strings.Fields(n)) {
+		attackNow = true
 		// "he was violent in the past, now he is trying to get in": the
 		// past is the story, the attack is now. With a habit ("he keeps
 		// banging on the door, i am hiding") it may be now: ask, unless
@@ -1888,7 +1919,7 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	switch {
-	case !m.any[listAlarm] || pastTime || hypo:
+	case !m.any[listAlarm] || pastTime || hypo || hedged(n):
 	case saysNow || tier == DangerCheck && !m.any[listLongHabit]:
 		// "emergency" with another sign of danger ("emergency my
 		// daughter is missing") is danger now.
@@ -1906,9 +1937,12 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	if negated && !saysNow {
-		if partly && tier != DangerNone {
+		if partly && tier != DangerNone || attackNow {
 			// "im safe right now but he has a knife and is outside my
-			// window": the denial is of one clause; ask.
+			// window": the denial is of one clause; ask. So too when an
+			// attack is told in the present tense ("no one is hurt yet,
+			// he is smashing the windows with a machete"): a denial never
+			// silences it.
 			return DangerCheck
 		}
 		// The person said no one is in danger: believe them.
