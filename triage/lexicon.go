@@ -299,8 +299,8 @@ func deniedAt(words, p []string, at int) bool {
 // notWords deny what follows them; between may stand between such a word
 // and the denial it denies.
 var (
-	notWords = words("not never isnt arent wasnt werent")
-	between  = words("i am is are be being feel felt feeling he she we they it its you")
+	notWords = words("not never isnt arent wasnt werent wouldnt cannot dont doesnt didnt")
+	between  = words("i am is are be being feel felt feeling he she we they it its you think sure if believe say really that totally")
 )
 
 // matchAt reports whether e's words start at words[at].

@@ -995,6 +995,7 @@ var present = []string{
 	// someone getting in
 	"trying to get in", "trying to break in", "breaking in", "breaking into",
 	"kicking the door", "kicking my door", "kicking down", "kicking in",
+	"throwing knives", "throwing a knife",
 	"smashing the door", "smashing my door", "climbing in", "climbing through",
 	"climbing over", "climbing up", "in my loft", "in the attic", "in my attic",
 	"someone moving", "someone downstairs", "someone upstairs",
@@ -1611,9 +1612,8 @@ var hypothetical = []string{
 	"talks about", "talking about", "talked about", "going on about",
 	"posts about", "posting about", "one day", "difference between",
 	"just asking", "is 999 only", "only for emergencies", "how do the police",
-	"how do police", "can i report", "should i still report", "can i still report", "is it an emergency", "is this an emergency",
-	"is that an emergency", "count as an emergency", "counts as an emergency",
-	"classed as an emergency", "talk of",
+	"how do police", "can i report", "should i still report", "can i still report",
+	"talk of",
 }
 
 // shortDanger words in a message of at most three words ("fire", "knife!!",
@@ -1781,6 +1781,8 @@ var hedges = padded([]string{
 	"if its an emergency", "if it is an emergency", "if this is an emergency",
 	"if thats an emergency", "if this counts as an emergency",
 	"if its an emergency or not", "whether its an emergency",
+	"is it an emergency", "is this an emergency", "is that an emergency",
+	"count as an emergency", "counts as an emergency", "classed as an emergency",
 })
 
 // bareNow is the word "now", padded, for without.
@@ -1937,12 +1939,17 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	if negated && !saysNow {
-		if partly && tier != DangerNone || attackNow {
+		sameBreath := !m.any[listHabitMarker] && !strings.Contains(" "+n+" ", " but ")
+		if tier != DangerNone && (partly || attackNow || sameBreath) {
 			// "im safe right now but he has a knife and is outside my
 			// window": the denial is of one clause; ask. So too when an
 			// attack is told in the present tense ("no one is hurt yet,
-			// he is smashing the windows with a machete"): a denial never
-			// silences it.
+			// he is smashing the windows with a machete"), or danger
+			// beside the denial, with no "but" (which the denial would
+			// have answered: "not in danger but i want advice about my
+			// violent ex"), in a message that is not about something
+			// going on and on ("i am safe he has a gun in the house"): a
+			// denial never silences danger told in the same breath.
 			return DangerCheck
 		}
 		// The person said no one is in danger: believe them.
