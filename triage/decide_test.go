@@ -33,6 +33,8 @@ func TestDoubtNow(t *testing.T) {
 		{"a bare now alone", "now they make me work in the car wash for nothing and i cannot leave", 0.01, doubtNowProb, false, true},
 		{"a phrase placing it now is not doubted", "they make me work for nothing and i cannot leave right now", 0.01, doubtNowProb, false, false},
 		{"a bare now with an attack under way is not doubted", "he is hitting me now", 0.01, doubtNowProb, false, false},
+		{"a body in danger told in the past with a bare now", "my brother overdosed at christmas, survived, now wants to get clean", 0.01, doubtNowProb, true, true},
+		{"a body in danger now after a past cause is not doubted", "he overdosed last year and now he is not breathing", 0.01, doubtNowProb, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -781,6 +781,9 @@ var negations = []string{
 	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
 	"everyone is safe", "everyone is ok", "everyone is okay",
 	"no one is in immediate danger", "not in immediate danger",
+	"isnt in danger", "arent in danger", "isnt in any danger", "nothing is on fire",
+	"nothing on fire", "nothing is burning", "nothing is on fire right now",
+	"nothing on fire right now",
 	"not in danger right now", "not in danger now", "not in any danger",
 	"nobody is in danger right now", "no one is in danger right now",
 	"safe for now", "safe at the moment", "safe right now", "ok right now",
@@ -960,7 +963,7 @@ var present = []string{
 	"on the railings", "to the edge", "over the edge", "legs over",
 	"edge of the platform", "into his car", "into their car", "into his van",
 	"attacking my", "strangling my",
-	"put him in", "put her in", "snatched", "on the ground", "dog attacking",
+	"put him in", "put her in", "on the ground", "dog attacking",
 	"dogs attacking", "petrol bomb", "firebomb", "fire bomb", "molotov",
 	"assaulting", "being assaulted", "being robbed", "robbing me", "mugging me",
 	"being stabbed", "being beaten", "being hit", "being hurt",
@@ -1123,7 +1126,7 @@ var habit = []string{
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
 	"kicking", "something sharp", "being held", "holding us", "wont let us leave",
 	"will not let us leave", "wont let us go", "will not let us go",
-	"wont let us out", "will not let us out", "lock me in", "locks me in",
+	"wont let us out", "will not let us out", "snatched", "lock me in", "locks me in",
 	"lock us in", "locks us in",
 }
 
@@ -1480,6 +1483,7 @@ var longHabit = []string{
 // long time: not necessarily now, not safely past.
 var habitMarkers = slices.Concat(longHabit, []string{
 	"has been going on", "keeps going missing", "goes missing", "go missing",
+	"i take too many", "he takes too many", "she takes too many",
 	"keeps", "keep", "when he drinks", "when she drinks", "when he is drunk",
 	"when hes drunk", "when he gets", "when she gets", "has been", "have been",
 	"every time", "over and over", "most of the time", "all night", "all time",
@@ -1698,7 +1702,9 @@ func (lx *lexicon) withoutNegations(n string) string {
 }
 
 // denialTimes are times a denial may end with, as they follow it in
-// padded text (the denial's own trailing space already read).
+// padded text (the denial's own trailing space already read). Only
+// "tonight": "i'm not in danger at the moment but a man is attacking a
+// woman outside" says the attack is now.
 var denialTimes = []string{"tonight "}
 
 // padded are phrases as they stand in normalised text, with a space
@@ -1746,11 +1752,21 @@ var everydayWords = padded(everyday)
 // i cannot leave"). The model has learnt from every kind of message
 // the rules were written for and from their look-alikes; still, a present
 // "they locked us in" stays danger now however sure the model is that it
-// reads like exploitation, and thoughts of suicide or a body in danger
-// (not breathing, unconscious) are never doubted. The bot then asks,
+// reads like exploitation, thoughts of suicide are never doubted, and a
+// body in danger (not breathing, unconscious) only when told in the past
+// with nothing but a bare "now". The bot then asks,
 // leading with 999, rather than tell a stranger to call it.
 func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
-	return pNow < line && !m.any[listIdeation] && !m.any[listImmediate] && (past || lx.everydayOnly(n, raw, m) || lx.bareNowOnly(n, raw, m))
+	if pNow >= line || m.any[listIdeation] {
+		return false
+	}
+	if m.any[listImmediate] {
+		// A body in danger only when the message places it in the past
+		// and its "now" is a bare one: "my brother overdosed at
+		// christmas, survived, now wants to get clean".
+		return past && lx.bareNowOnly(n, raw, m)
+	}
+	return past || lx.everydayOnly(n, raw, m) || lx.bareNowOnly(n, raw, m)
 }
 
 // bareNowOnly reports whether the rules' danger in the normalised text n
