@@ -781,9 +781,7 @@ var negations = []string{
 	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
 	"everyone is safe", "everyone is ok", "everyone is okay",
 	"no one is in immediate danger", "not in immediate danger",
-	"isnt in danger", "arent in danger", "isnt in any danger", "nothing is on fire",
-	"nothing on fire", "nothing is burning", "nothing is on fire right now",
-	"nothing on fire right now",
+
 	"not in danger right now", "not in danger now", "not in any danger",
 	"nobody is in danger right now", "no one is in danger right now",
 	"safe for now", "safe at the moment", "safe right now", "ok right now",
@@ -963,7 +961,7 @@ var present = []string{
 	"on the railings", "to the edge", "over the edge", "legs over",
 	"edge of the platform", "into his car", "into their car", "into his van",
 	"attacking my", "strangling my",
-	"put him in", "put her in", "on the ground", "dog attacking",
+	"put him in", "put her in", "snatched", "on the ground", "dog attacking",
 	"dogs attacking", "petrol bomb", "firebomb", "fire bomb", "molotov",
 	"assaulting", "being assaulted", "being robbed", "robbing me", "mugging me",
 	"being stabbed", "being beaten", "being hit", "being hurt",
@@ -1126,7 +1124,7 @@ var habit = []string{
 	"grabbed me", "attacked me", "grabbed my", "grabbed him", "grabbed her",
 	"kicking", "something sharp", "being held", "holding us", "wont let us leave",
 	"will not let us leave", "wont let us go", "will not let us go",
-	"wont let us out", "will not let us out", "snatched", "lock me in", "locks me in",
+	"wont let us out", "will not let us out", "lock me in", "locks me in",
 	"lock us in", "locks us in",
 }
 
@@ -1483,7 +1481,6 @@ var longHabit = []string{
 // long time: not necessarily now, not safely past.
 var habitMarkers = slices.Concat(longHabit, []string{
 	"has been going on", "keeps going missing", "goes missing", "go missing",
-	"i take too many", "he takes too many", "she takes too many",
 	"keeps", "keep", "when he drinks", "when she drinks", "when he is drunk",
 	"when hes drunk", "when he gets", "when she gets", "has been", "have been",
 	"every time", "over and over", "most of the time", "all night", "all time",
@@ -1731,13 +1728,14 @@ func without(n string, phrases []string) string {
 // everyday are phrases of danger now that are as often said of everyday
 // things: "screaming" (a baby teething), "fighting" (over the remote, a
 // case in court), "kicking off" (about homework), "on fire" (a shop's
-// sales). Danger that rests on them alone may be doubted by the model.
+// sales), "snatched" (a bag at the market, long gone). Danger that rests
+// on them alone may be doubted by the model.
 var everyday = []string{
 	"screaming", "fighting", "a fight", "kicking off", "smashing", "spiked",
 	"grabbing", "dragging", "on fire", "hissing", "fitting", "on the roof",
 	"in the loft", "in the attic", "someone moving", "flames", "is burning",
 	"thrown about", "thrown around", "on the ground", "punching", "shooting",
-	"collapsing",
+	"collapsing", "snatched",
 }
 
 // everydayWords are the everyday phrases, padded.
