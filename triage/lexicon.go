@@ -50,6 +50,8 @@ const (
 	listEveryday
 	listWarning
 	listNumb
+	listLater
+	listPresence
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -136,7 +138,8 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listUnreachable: unreachable, listPursuer: pursuers,
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
 		listDiscovered: discovered, listFear: fears, listEveryday: everyday,
-		listWarning: warnings, listNumb: numb,
+		listWarning: warnings, listNumb: numb, listLater: later,
+		listPresence: presence,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]

@@ -795,6 +795,7 @@ var negations = []string{
 	"i am not going to do anything today", "i am safe tonight",
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
+	"i am not going to kill myself", "i will not kill myself",
 	"didnt touch anything", "did not touch anything",
 	"is not missing", "isnt missing",
 }
@@ -1569,6 +1570,33 @@ var settled = []string{
 	"they have gone", "theyve gone", "everyones gone", "all gone",
 }
 
+// presence phrases say someone is somewhere now, in the present tense
+// ("he is outside", "they are at the door"): with a weapon or an attack
+// beside them, that is now whatever the message says of the past ("he is
+// outside with a knife, he got out of prison last month").
+var presence = []string{
+	"is outside", "are outside", "is at my door", "is at the door",
+	"are at the door", "are at my door", "is at my window", "is in my house",
+	"is in the house", "is in my flat", "is in the flat", "is downstairs",
+	"is upstairs", "is in my garden", "is in the garden", "is waiting outside",
+	"are waiting outside", "is here with", "are here with", "is outside my",
+	"are outside my", "is banging on", "is at the window",
+}
+
+// nowHere are phrases that place things this minute whatever else the
+// message says of the future, padded.
+var nowHere = padded([]string{"right now", "tonight", "as we speak", "at the moment", "still outside", "still there", "still here", "just"})
+
+// later phrases place what the message fears in the future ("he gets out
+// of prison next month"): a "now" beside them is not this minute, unless
+// a phrase says so ("right now", "tonight"), so the rules ask.
+var later = []string{
+	"next week", "next month", "next year", "next weekend", "in a few weeks",
+	"in a few months", "out of prison next", "out of prison soon",
+	"gets out of prison", "released from prison", "being released",
+	"coming out of prison", "due out",
+}
+
 // fears speak of danger that may come one day ("im scared she will
 // overdose one day"): a body in danger told so asks.
 var fears = []string{
@@ -1895,6 +1923,18 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		}
 	}
 	switch {
+	case !m.any[listPresence] || hypo:
+	case m.any[listPresent] && (!habitual || strongNow || saysNow):
+		// Someone there now with a weapon shown or an attack: "my ex
+		// who hit me last year is outside with a knife".
+		raise(DangerNow)
+		attackNow = true
+	case m.any[listPresent] || m.any[listHabit]:
+		// There now, with violence told without a time or a habit ("my
+		// ex is outside my house, he beat me up last year"): ask.
+		raise(DangerCheck)
+	}
+	switch {
 	case m.any[listHabit] && placedNow:
 		raise(DangerNow)
 	case m.any[listHabit] && !pastTime && !hypo:
@@ -1951,6 +1991,11 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		} else {
 			raise(DangerCheck)
 		}
+	}
+	if tier == DangerNow && m.any[listLater] && !attackNow && !recent(n) && without(n, nowHere) == strings.TrimSpace(n) {
+		// "the man who beat me up is coming out of prison next month":
+		// "is coming" is next month, not now; "right now" would be now.
+		tier = DangerCheck
 	}
 	if negated && !saysNow {
 		sameBreath := !m.any[listHabitMarker] && !strings.Contains(" "+n+" ", " but ")

@@ -35,6 +35,7 @@ func TestClassify(t *testing.T) {
 		{"a plan made ready with its means", "ive written my goodbye letters and i have the tablets ready", directory.RouteEmergency, now, ""},
 		{"a snatch told without a time, the model sure it is over, asks", "someone snatched my bag at the market", "report-crime", check, ""},
 		{"another's denial is not mine", "he isnt in danger, i am, he is trying to break the door", directory.RouteEmergency, now, ""},
+		{"next month is not now, right now is", "my ex gets out of prison next month and he is at my door right now", directory.RouteEmergency, now, ""},
 		{"a child snatched is danger now", "someone snatched my child from the park", directory.RouteEmergency, now, ""},
 		{"a hedge is not a denial", "not sure if its an emergency but my dad collapsed and isnt breathing", directory.RouteEmergency, now, ""},
 		{"a denial of one night is a denial", "suicidal thoughts for years. not in danger tonight but i want proper help this time", "mental-health", none, ""},
