@@ -223,6 +223,8 @@ func TestDangerRules(t *testing.T) {
 		{"the knife crime meeting is here on tuesday", DangerNone},
 		{"the man who beat me up is coming out of prison next month, i need advice", DangerCheck},
 		{"i am not going to kill myself but i feel like i am drowning at the moment", DangerNone},
+		{"i will not kill myself, i have already taken too many pills", DangerNow},
+		{"i am not going to kill myself, my boyfriend is outside with a knife", DangerNow},
 		{"i am giving away my old clothes to charity", DangerNone},
 		{"i am not safe right now he is hitting me", DangerNow},
 		{"i do not feel safe at the moment, he is banging on the door", DangerNow},

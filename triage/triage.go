@@ -795,7 +795,6 @@ var negations = []string{
 	"i am not going to do anything today", "i am safe tonight",
 	"not going to do anything tonight",
 	"i am not going to act on", "i am not going to hurt myself",
-	"i am not going to kill myself", "i will not kill myself",
 	"didnt touch anything", "did not touch anything",
 	"is not missing", "isnt missing",
 }
@@ -1827,6 +1826,18 @@ var hedges = padded([]string{
 	"count as an emergency", "counts as an emergency", "classed as an emergency",
 })
 
+// deniedIdeation are thoughts of suicide denied, padded: the rules read
+// the message without them ("i am not going to kill myself but i feel
+// like i am drowning at the moment"). Only the thought is set aside, not
+// the rest of the message, and the model is not silenced, as a denial of
+// danger would silence it: "i will not kill myself, i have already taken
+// 40 paracetamol" and "i am not going to kill myself, he is outside with a
+// knife" are danger now.
+var deniedIdeation = padded([]string{
+	"i am not going to kill myself", "i will not kill myself",
+	"not going to kill myself", "i would never kill myself",
+})
+
 // bareNow is the word "now", padded, for without.
 var bareNow = padded([]string{"now"})
 
@@ -1852,6 +1863,11 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	if negated || m.any[listIdiom] {
 		n = lx.withoutNegations(n)
 		m = lx.match(n)
+	}
+	if m.any[listIdeation] {
+		if rest := without(n, deniedIdeation); len(rest) < len(n) {
+			n, m = rest, lx.match(rest)
+		}
 	}
 	gone, saysNow := timePassed(n, m), nowIn(n, m)
 	pastTime := gone || m.any[listSince]
