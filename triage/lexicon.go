@@ -193,7 +193,13 @@ var compiled = sync.OnceValue(func() *lexicon {
 		}
 	}
 	lx.denials = padded(negations)
-	lx.removed = padded(slices.Concat(negations, idioms))
+	removed := slices.Concat(negations, idioms)
+	for _, p := range slices.Clone(removed) {
+		for _, t := range denialTimes {
+			removed = append(removed, p+" "+t)
+		}
+	}
+	lx.removed = padded(removed)
 	// Longest first, so that "not in danger right now" goes whole.
 	slices.SortStableFunc(lx.removed, func(a, b string) int { return len(b) - len(a) })
 	return lx

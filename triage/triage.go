@@ -560,9 +560,12 @@ var goneWords = words("yesterday last ago earlier week weeks month months year y
 // timeGone reports whether the normalised text n names a time gone by
 // ("last month", "on saturday"), as against a past tense alone ("got
 // kicked").
-func timeGone(n string) bool {
+func timeGone(n string) bool { return hasWordIn(n, goneWords) }
+
+// hasWordIn reports whether the normalised text n has a word of set.
+func hasWordIn(n string, set map[string]bool) bool {
 	for w := range strings.FieldsSeq(n) {
-		if goneWords[w] {
+		if set[w] {
 			return true
 		}
 	}
@@ -1334,14 +1337,7 @@ var presentWords, presentAuxWords = func() (ing []([]string), aux []nowPhrase) {
 
 // hasPresentAux is a cheap test that the normalised text n has one of
 // presentAux, before progressive splits it into words.
-func hasPresentAux(n string) bool {
-	for w := range strings.FieldsSeq(n) {
-		if presentAux[w] {
-			return true
-		}
-	}
-	return false
-}
+func hasPresentAux(n string) bool { return hasWordIn(n, presentAux) }
 
 // presentAux are the words that make the verb after them happen now
 // (normalise spells out "hes" and "im"): "he is trying to get in", "they
@@ -1703,33 +1699,14 @@ var requests = words("want need would like how where who what can could please w
 // withoutNegations is the normalised text n with its negations and idioms
 // taken out.
 func (lx *lexicon) withoutNegations(n string) string {
-	n = " " + n + " "
-	for _, p := range lx.removed {
-		for {
-			i := strings.Index(n, p)
-			if i < 0 {
-				break
-			}
-			rest := n[i+len(p):]
-			for _, t := range denialTimes {
-				// A time said of the denial is part of it: "not in danger
-				// tonight" says no more of tonight than that.
-				if strings.HasPrefix(rest, t) {
-					rest = rest[len(t):]
-					break
-				}
-			}
-			n = n[:i] + " " + rest
-		}
-	}
-	return strings.TrimSpace(n)
+	return without(n, lx.removed)
 }
 
-// denialTimes are times a denial may end with, as they follow it in
-// padded text (the denial's own trailing space already read). Only
-// "tonight": "i'm not in danger at the moment but a man is attacking a
-// woman outside" says the attack is now.
-var denialTimes = []string{"tonight "}
+// denialTimes are times a denial may end with, taken out with it: "not in
+// danger tonight" says no more of tonight than that. Only "tonight": "i'm
+// not in danger at the moment but a man is attacking a woman outside" says
+// the attack is now.
+var denialTimes = []string{"tonight"}
 
 // padded are phrases as they stand in normalised text, with a space
 // either side, for without.
@@ -1802,11 +1779,26 @@ func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past b
 // he cant leave") or what followed ("i gave my password and now my
 // account is ordering things, please help") as this minute.
 func (lx *lexicon) bareNowOnly(n, raw string, m *matches) bool {
-	if !m.any[listWeakNow] || m.any[listNow] {
-		return false
+	return m.any[listWeakNow] && !m.any[listNow] && !lx.nowWithout(n, raw, bareNow)
+}
+
+// nowWithout reports whether the rules still say "now" of the normalised
+// text n (raw the cleaned original) with the padded phrases taken out.
+func (lx *lexicon) nowWithout(n, raw string, phrases []string) bool {
+	rest := without(n, phrases)
+	return danger(lx, rest, raw, lx.match(rest)) == DangerNow
+}
+
+// hasPhrase reports whether the normalised text n has one of the padded
+// phrases.
+func hasPhrase(n string, phrases []string) bool {
+	p := " " + n + " "
+	for _, ph := range phrases {
+		if strings.Contains(p, ph) {
+			return true
+		}
 	}
-	rest := without(n, bareNow)
-	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
+	return false
 }
 
 // hedged reports whether every "emergency" in the normalised text n is
@@ -1838,18 +1830,14 @@ var deniedIdeation = padded([]string{
 	"not going to kill myself", "i would never kill myself",
 })
 
-// bareNow is the word "now", padded, for without.
-var bareNow = padded([]string{"now"})
+// bareNow is the word "now", and butWord "but", padded.
+var bareNow, butWord = padded([]string{"now"}), padded([]string{"but"})
 
 // everydayOnly reports whether the rules' danger in the normalised text
 // n (raw the cleaned original, m its matches) rests on everyday phrases
 // alone: without them, the rules would not say "now".
 func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
-	if !m.any[listEveryday] {
-		return false
-	}
-	rest := without(n, everydayWords)
-	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
+	return m.any[listEveryday] && !lx.nowWithout(n, raw, everydayWords)
 }
 
 // danger applies the danger rules to the normalised text n (raw is the
@@ -1924,23 +1912,25 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 	case m.any[listNumb] && !hypo, m.any[listWarning] && !pastTime && !hypo:
 		raise(DangerCheck)
 	}
+	// An attack told in the present tense is now whatever the message
+	// says of the past; with a habit ("he keeps banging on the door, i am
+	// hiding") only if the message also says now ("he keeps hitting me,
+	// he is hitting me now").
+	heldNow := !habitual || strongNow || saysNow
 	attackNow := false
 	if (m.any[listPresent] || strings.Contains(n, "being ")) && !hypo && hasPresentAux(n) && progressive(strings.Fields(n)) {
-		attackNow = true
 		// "he was violent in the past, now he is trying to get in": the
-		// past is the story, the attack is now. With a habit ("he keeps
-		// banging on the door, i am hiding") it may be now: ask, unless
-		// the message says now ("whenever he drinks he hits me, he is
-		// hitting me now").
-		if habitual && !strongNow && !saysNow {
-			raise(DangerCheck)
-		} else {
+		// past is the story, the attack is now.
+		attackNow = true
+		if heldNow {
 			raise(DangerNow)
+		} else {
+			raise(DangerCheck)
 		}
 	}
 	switch {
 	case !m.any[listPresence] || hypo:
-	case m.any[listPresent] && (!habitual || strongNow || saysNow):
+	case m.any[listPresent] && heldNow:
 		// Someone there now with a weapon shown or an attack: "my ex
 		// who hit me last year is outside with a knife".
 		raise(DangerNow)
@@ -2008,13 +1998,13 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 			raise(DangerCheck)
 		}
 	}
-	if tier == DangerNow && m.any[listLater] && !attackNow && !recent(n) && without(n, nowHere) == strings.TrimSpace(n) {
+	if tier == DangerNow && m.any[listLater] && !attackNow && !recent(n) && !hasPhrase(n, nowHere) {
 		// "the man who beat me up is coming out of prison next month":
 		// "is coming" is next month, not now; "right now" would be now.
 		tier = DangerCheck
 	}
 	if negated && !saysNow {
-		sameBreath := !m.any[listHabitMarker] && !strings.Contains(" "+n+" ", " but ")
+		sameBreath := !m.any[listHabitMarker] && !hasPhrase(n, butWord)
 		if tier != DangerNone && (partly || attackNow || sameBreath) {
 			// "im safe right now but he has a knife and is outside my
 			// window": the denial is of one clause; ask. So too when an
