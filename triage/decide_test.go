@@ -61,11 +61,44 @@ func TestEverydayOnly(t *testing.T) {
 		{"they locked us in and we cannot get out", false},
 		{"a man is trying to get in through my window", false},
 		{"i need a plumber for my boiler", false},
+		{"someone snatched my bag at the market", true},
+		{"someone snatched my son at the school gate", false},
+		{"he is punching the wall again", true},
+		{"he is punching her", false},
+		{"a man is dragging a woman into a van", false},
+		{"they are grabbing me", false},
 	}
 	for _, tt := range tests {
 		n := normalise(tt.text)
 		if got := lx.everydayOnly(n, tt.text, lx.match(n)); got != tt.want {
 			t.Errorf("everydayOnly(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestDangerUnderWay pins which danger is an attack under way, the "now"
+// the model's doubt never questions, whatever else the message says of
+// the past or of a habit.
+func TestUnderWay(t *testing.T) {
+	lx := compiled()
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"he is hitting me now", true},
+		{"he hits me every week and he is hitting me now", true},
+		{"he got out of prison last week and is hitting me", true},
+		{"my ex who hit me last year is outside with a knife", true},
+		{"he hit me last week", false},
+		{"my brother overdosed at christmas, survived, now wants to get clean", false},
+		{"if he is hitting you call 999", false},
+		{"the boss is screaming at the car wash workers", false},
+		{"he is punching her", true},
+	}
+	for _, tt := range tests {
+		n := normalise(tt.text)
+		if got := lx.underWay(n, tt.text); got != tt.want {
+			t.Errorf("underWay(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -192,7 +192,7 @@ func ExperimentThresholds(w io.Writer) error {
 // emergencies reached, emergencies told "call 999 now", and others told
 // "call 999 now" or asked.
 func ExperimentDoubt(w io.Writer) error {
-	for _, doubt := range []float64{0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2} {
+	for _, doubt := range []float64{0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2} {
 		th := defaultThresholds
 		th.doubtNow = doubt
 		by, _, err := languageOutOfFold(defaultTrainOptions, &th)
@@ -201,8 +201,8 @@ func ExperimentDoubt(w io.Writer) error {
 		}
 		for _, key := range []string{"en", outsidersKey} {
 			t := by[key]
-			if _, err := fmt.Fprintf(w, "doubt=%.2f %-12s n=%d accuracy=%.3f recall=%.3f (%d/%d) now-on-emergencies=%.3f now-on-others=%.3f asked-on-others=%.3f\n",
-				doubt, key, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.caughtNow, t.emerg), ratio(t.falseNow, t.others), ratio(t.falseCheck, t.others)); err != nil {
+			if _, err := fmt.Fprintf(w, "doubt=%.2f %-12s n=%d accuracy=%.3f recall=%.3f (%d/%d) now-on-emergencies=%.3f (%d) now-on-others=%.3f (%d) asked-on-others=%.3f\n",
+				doubt, key, t.n, ratio(t.right, t.n), ratio(t.caught, t.emerg), t.caught, t.emerg, ratio(t.caughtNow, t.emerg), t.caughtNow, ratio(t.falseNow, t.others), t.falseNow, ratio(t.falseCheck, t.others)); err != nil {
 				return err
 			}
 		}

@@ -240,7 +240,7 @@ const (
 	// doubtNowProb: when the danger rules read "now" but the model gives
 	// danger less than this, the bot may ask instead of saying "Call 999
 	// now" (see doubted).
-	doubtNowProb = 0.05
+	doubtNowProb = 0.10
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
 	minConfidence = 0.20
@@ -1759,7 +1759,7 @@ var everydayWords = padded(everyday)
 // with nothing but a bare "now". The bot then asks,
 // leading with 999, rather than tell a stranger to call it.
 func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
-	if pNow >= line || m.any[listIdeation] {
+	if pNow >= line || m.any[listIdeation] || lx.underWay(n, raw) {
 		return false
 	}
 	if m.any[listImmediate] {
@@ -1837,8 +1837,79 @@ var bareNow, butWord = padded([]string{"now"}), padded([]string{"but"})
 // n (raw the cleaned original, m its matches) rests on everyday phrases
 // alone: without them, the rules would not say "now".
 func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
-	return m.any[listEveryday] && !lx.nowWithout(n, raw, everydayWords)
+	if !m.any[listEveryday] {
+		return false
+	}
+	rest := withoutEveryday(n)
+	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
 }
+
+// withoutEveryday is the normalised text n without its everyday phrases,
+// but for those done to a person: "snatched my bag" is everyday, "snatched
+// my son" an abduction; "punching the wall" is anger, "punching her" an
+// attack.
+func withoutEveryday(n string) string {
+	ws := strings.Fields(n)
+	out := make([]string, 0, len(ws))
+	for i := 0; i < len(ws); {
+		if k := everydayAt(ws, i); k > 0 && !personAt(ws, i+k) {
+			i += k
+			continue
+		}
+		out = append(out, ws[i])
+		i++
+	}
+	return strings.Join(out, " ")
+}
+
+// everydayAt is the length in words of the everyday phrase that starts at
+// ws[i], or 0.
+func everydayAt(ws []string, i int) int {
+	for _, p := range everydaySplit {
+		if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// everydaySplit are the everyday phrases as words.
+var everydaySplit = func() [][]string {
+	out := make([][]string, len(everyday))
+	for i, p := range everyday {
+		out[i] = strings.Fields(p)
+	}
+	return out
+}()
+
+// personAt reports whether ws[i] starts a person: "me", "him", "someone",
+// "my son", "a woman", or "her" at the end of a clause ("grabbing her",
+// not "snatched her bag").
+func personAt(ws []string, i int) bool {
+	if i >= len(ws) {
+		return false
+	}
+	w := ws[i]
+	switch {
+	case personWords[w]:
+		return true
+	case w == "her":
+		return i+1 == len(ws) || figurative[ws[i+1]] || stops[ws[i+1]] || presentFiller[ws[i+1]] || clauseEnds[ws[i+1]]
+	case personDeterminers[w]:
+		return i+1 < len(ws) && personNouns[ws[i+1]]
+	}
+	return false
+}
+
+// The words personAt reads.
+var (
+	personWords       = words("me him them us someone somebody people")
+	personDeterminers = words("my a an the his her our their your this that")
+	personNouns       = words("child children kid kids boy boys girl girls toddler baby son sons daughter daughters " +
+		"wife husband partner mum mom mother dad father brother sister friend woman women man men lady " +
+		"nan grandad grandma girlfriend boyfriend neighbour neighbours student pupil teenager")
+	clauseEnds = words("in into to from around about over down again i he she they we")
+)
 
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation) and says how close danger is. It is
@@ -1846,6 +1917,25 @@ func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
 // is happening now, "check" when it is possible but the message does not
 // say when.
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
+	d, _ := dangerUnderWay(lx, n, raw, m)
+	return d
+}
+
+// underWay reports whether the normalised text n (raw the cleaned
+// original) tells an attack under way, in words that are not everyday
+// ones: in the present tense ("he is hitting me now", "he keeps hitting
+// me, he is hitting me now"), or someone there now with a weapon or
+// violence ("my ex is outside with a knife"). The model's doubt never
+// questions such a "now"; "the boss is screaming at them" it may.
+func (lx *lexicon) underWay(n, raw string) bool {
+	rest := withoutEveryday(n)
+	_, u := dangerUnderWay(lx, rest, raw, lx.match(rest))
+	return u
+}
+
+// dangerUnderWay is danger, and whether the message tells an attack under
+// way (see underWay).
+func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 	negated := m.any[listNegation]
 	partly := lx.partialDenial(n, m)
 	if negated || m.any[listIdiom] {
@@ -1874,9 +1964,9 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
 		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n)) {
-			return DangerCheck
+			return DangerCheck, false
 		}
-		return DangerNow
+		return DangerNow, false
 	}
 	hypo := m.any[listHypothetical]
 	quiet := pastTime || habitual || hypo
@@ -2015,10 +2105,10 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 			// violent ex"), in a message that is not about something
 			// going on and on ("i am safe he has a gun in the house"): a
 			// denial never silences danger told in the same breath.
-			return DangerCheck
+			return DangerCheck, attackNow
 		}
 		// The person said no one is in danger: believe them.
-		return DangerNone
+		return DangerNone, false
 	}
-	return tier
+	return tier, attackNow
 }
