@@ -3,6 +3,7 @@ package triage
 import (
 	"hash/fnv"
 	"iter"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -381,6 +382,9 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if cl.th != nil {
 		th = *cl.th
 	}
+	if rule == DangerNone && english && past && p[0] >= th.dangerCheck && cl.lx.clauseNow(c.text) {
+		rule = DangerCheck
+	}
 	if rule == DangerNow && english && cl.lx.doubted(n, c.text, m, p[0], th.doubtNow, past) {
 		rule = DangerCheck
 	}
@@ -392,6 +396,32 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	}
 	return t
 }
+
+// clauseNow reports whether a clause of the cleaned text raw, read alone,
+// says danger now: a message that speaks of the past may still tell
+// danger now in another clause ("someone broke in last night and they are
+// back now trying the back door", "the garage is on fire, last year it
+// nearly happened too"). The past of one clause is not the whole
+// message's.
+func (lx *lexicon) clauseNow(raw string) bool {
+	parts := clauseBreaks.Split(raw, -1)
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		n := normalise(p)
+		if n == "" {
+			continue
+		}
+		if danger(lx, n, p, lx.match(n)) == DangerNow {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBreaks are where one clause ends and another begins.
+var clauseBreaks = regexp.MustCompile(`[.,;!?]+|(?i)\b(?:and|but|then|so)\b`)
 
 // timing is when a message places events, as far as the model's danger
 // is concerned.
@@ -1759,7 +1789,7 @@ var everydayWords = padded(everyday)
 // with nothing but a bare "now". The bot then asks,
 // leading with 999, rather than tell a stranger to call it.
 func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
-	if pNow >= line || m.any[listIdeation] || lx.underWay(n, raw) {
+	if pNow >= line || m.any[listIdeation] {
 		return false
 	}
 	if m.any[listImmediate] {
@@ -1837,79 +1867,8 @@ var bareNow, butWord = padded([]string{"now"}), padded([]string{"but"})
 // n (raw the cleaned original, m its matches) rests on everyday phrases
 // alone: without them, the rules would not say "now".
 func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
-	if !m.any[listEveryday] {
-		return false
-	}
-	rest := withoutEveryday(n)
-	return danger(lx, rest, raw, lx.match(rest)) != DangerNow
+	return m.any[listEveryday] && !lx.nowWithout(n, raw, everydayWords)
 }
-
-// withoutEveryday is the normalised text n without its everyday phrases,
-// but for those done to a person: "snatched my bag" is everyday, "snatched
-// my son" an abduction; "punching the wall" is anger, "punching her" an
-// attack.
-func withoutEveryday(n string) string {
-	ws := strings.Fields(n)
-	out := make([]string, 0, len(ws))
-	for i := 0; i < len(ws); {
-		if k := everydayAt(ws, i); k > 0 && !personAt(ws, i+k) {
-			i += k
-			continue
-		}
-		out = append(out, ws[i])
-		i++
-	}
-	return strings.Join(out, " ")
-}
-
-// everydayAt is the length in words of the everyday phrase that starts at
-// ws[i], or 0.
-func everydayAt(ws []string, i int) int {
-	for _, p := range everydaySplit {
-		if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
-			return len(p)
-		}
-	}
-	return 0
-}
-
-// everydaySplit are the everyday phrases as words.
-var everydaySplit = func() [][]string {
-	out := make([][]string, len(everyday))
-	for i, p := range everyday {
-		out[i] = strings.Fields(p)
-	}
-	return out
-}()
-
-// personAt reports whether ws[i] starts a person: "me", "him", "someone",
-// "my son", "a woman", or "her" at the end of a clause ("grabbing her",
-// not "snatched her bag").
-func personAt(ws []string, i int) bool {
-	if i >= len(ws) {
-		return false
-	}
-	w := ws[i]
-	switch {
-	case personWords[w]:
-		return true
-	case w == "her":
-		return i+1 == len(ws) || figurative[ws[i+1]] || stops[ws[i+1]] || presentFiller[ws[i+1]] || clauseEnds[ws[i+1]]
-	case personDeterminers[w]:
-		return i+1 < len(ws) && personNouns[ws[i+1]]
-	}
-	return false
-}
-
-// The words personAt reads.
-var (
-	personWords       = words("me him them us someone somebody people")
-	personDeterminers = words("my a an the his her our their your this that")
-	personNouns       = words("child children kid kids boy boys girl girls toddler baby son sons daughter daughters " +
-		"wife husband partner mum mom mother dad father brother sister friend woman women man men lady " +
-		"nan grandad grandma girlfriend boyfriend neighbour neighbours student pupil teenager")
-	clauseEnds = words("in into to from around about over down again i he she they we")
-)
 
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation) and says how close danger is. It is
@@ -1917,25 +1876,6 @@ var (
 // is happening now, "check" when it is possible but the message does not
 // say when.
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
-	d, _ := dangerUnderWay(lx, n, raw, m)
-	return d
-}
-
-// underWay reports whether the normalised text n (raw the cleaned
-// original) tells an attack under way, in words that are not everyday
-// ones: in the present tense ("he is hitting me now", "he keeps hitting
-// me, he is hitting me now"), or someone there now with a weapon or
-// violence ("my ex is outside with a knife"). The model's doubt never
-// questions such a "now"; "the boss is screaming at them" it may.
-func (lx *lexicon) underWay(n, raw string) bool {
-	rest := withoutEveryday(n)
-	_, u := dangerUnderWay(lx, rest, raw, lx.match(rest))
-	return u
-}
-
-// dangerUnderWay is danger, and whether the message tells an attack under
-// way (see underWay).
-func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 	negated := m.any[listNegation]
 	partly := lx.partialDenial(n, m)
 	if negated || m.any[listIdiom] {
@@ -1964,9 +1904,9 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
 		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n)) {
-			return DangerCheck, false
+			return DangerCheck
 		}
-		return DangerNow, false
+		return DangerNow
 	}
 	hypo := m.any[listHypothetical]
 	quiet := pastTime || habitual || hypo
@@ -2105,10 +2045,10 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 			// violent ex"), in a message that is not about something
 			// going on and on ("i am safe he has a gun in the house"): a
 			// denial never silences danger told in the same breath.
-			return DangerCheck, attackNow
+			return DangerCheck
 		}
 		// The person said no one is in danger: believe them.
-		return DangerNone, false
+		return DangerNone
 	}
-	return tier, attackNow
+	return tier
 }
