@@ -35,6 +35,11 @@ func TestDoubtNow(t *testing.T) {
 		{"a bare now with an attack under way is not doubted", "he is hitting me now", 0.01, doubtNowProb, false, false},
 		{"a body in danger told in the past with a bare now", "my brother overdosed at christmas, survived, now wants to get clean", 0.01, doubtNowProb, true, true},
 		{"a body in danger now after a past cause is not doubted", "he overdosed last year and now he is not breathing", 0.01, doubtNowProb, true, false},
+		{"an attack under way, near the line, is not doubted", "he hits me every week and he is hitting me now", doubtUnderWayProb, doubtNowProb, false, false},
+		{"an attack under way, the model all but sure, is doubted", "he hits me every week and he is hitting me now", doubtUnderWayProb - 0.001, doubtNowProb, false, true},
+		{"someone there now, near the line, is not doubted", "he hit me last week and now hes at the door", 0.07, doubtNowProb, true, false},
+		{"an everyday word done to a person, near the line, is not doubted", "someone snatched my son at the school gate", 0.07, doubtNowProb, false, false},
+		{"an everyday word done to a thing, near the line, is doubted", "someone snatched my bag, now i need to cancel my cards", 0.07, doubtNowProb, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +92,59 @@ func TestClauseNow(t *testing.T) {
 	for _, tt := range tests {
 		if got := lx.clauseNow(tt.text); got != tt.want {
 			t.Errorf("clauseNow(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestUnderWay pins which danger is an attack under way, the "now" the
+// model's doubt questions only when it is all but sure (under
+// doubtUnderWayProb), whatever else the message says of the past or of a
+// habit.
+func TestUnderWay(t *testing.T) {
+	lx := compiled()
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"he is hitting me now", true},
+		{"he hits me every week and he is hitting me now", true},
+		{"he got out of prison last week and is hitting me", true},
+		{"my ex who hit me last year is outside with a knife", true},
+		{"he hit me last week and now hes at the door", true},
+		{"he is punching her", true},
+		{"he hit me last week", false},
+		{"my brother overdosed at christmas, survived, now wants to get clean", false},
+		{"if he is hitting you call 999", false},
+		{"the boss is screaming at the car wash workers", false},
+	}
+	for _, tt := range tests {
+		n := normalise(tt.text)
+		if got := lx.underWay(n, tt.text); got != tt.want {
+			t.Errorf("underWay(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestEverydayToPerson pins when an everyday word is done to a person.
+func TestEverydayToPerson(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"someone snatched my son at the school gate", true},
+		{"someone snatched my niece at the fair", true},
+		{"he is punching her", true},
+		{"a man is dragging a woman into a van", true},
+		{"they are grabbing me", true},
+		{"someone snatched my bag at the market", false},
+		{"someone snatched her bag", false},
+		{"he is punching the wall again", false},
+		{"the boss is screaming at them", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := everydayToPerson(normalise(tt.text)); got != tt.want {
+			t.Errorf("everydayToPerson(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -242,6 +242,9 @@ const (
 	// danger less than this, the bot may ask instead of saying "Call 999
 	// now" (see doubted).
 	doubtNowProb = 0.10
+	// doubtUnderWayProb is doubtNowProb for an attack told under way
+	// (see underWay): the model must be surer still before the bot asks.
+	doubtUnderWayProb = 0.05
 	// minConfidence is the confidence below which Classify answers unclear
 	// and the bot asks instead of guessing.
 	minConfidence = 0.20
@@ -1786,10 +1789,18 @@ var everydayWords = padded(everyday)
 // "they locked us in" stays danger now however sure the model is that it
 // reads like exploitation, thoughts of suicide are never doubted, and a
 // body in danger (not breathing, unconscious) only when told in the past
-// with nothing but a bare "now". The bot then asks,
+// with nothing but a bare "now". Between doubtUnderWayProb and the line
+// the doubt is weaker: an attack under way ("he hit me last week and now
+// he is strangling me", "now hes at the door") or an everyday word done
+// to a person ("snatched my son") stays danger now. The bot then asks,
 // leading with 999, rather than tell a stranger to call it.
 func (lx *lexicon) doubted(n, raw string, m *matches, pNow, line float64, past bool) bool {
 	if pNow >= line || m.any[listIdeation] {
+		return false
+	}
+	if pNow >= doubtUnderWayProb && (lx.underWay(n, raw) || everydayToPerson(n)) {
+		// Closer to the line, an attack under way or an everyday word
+		// done to a person ("snatched my son") stays danger now.
 		return false
 	}
 	if m.any[listImmediate] {
@@ -1870,12 +1881,111 @@ func (lx *lexicon) everydayOnly(n, raw string, m *matches) bool {
 	return m.any[listEveryday] && !lx.nowWithout(n, raw, everydayWords)
 }
 
+// withoutEveryday is the normalised text n without its everyday phrases,
+// but for those done to a person: "snatched my bag" is everyday, "snatched
+// my son" an abduction; "punching the wall" is anger, "punching her" an
+// attack.
+func withoutEveryday(n string) string {
+	ws := strings.Fields(n)
+	out := make([]string, 0, len(ws))
+	for i := 0; i < len(ws); {
+		if k := everydayAt(ws, i); k > 0 && !personAt(ws, i+k) {
+			i += k
+			continue
+		}
+		out = append(out, ws[i])
+		i++
+	}
+	return strings.Join(out, " ")
+}
+
+// everydayToPerson reports whether the normalised text n has an everyday
+// phrase done to a person ("snatched my son", "punching her").
+func everydayToPerson(n string) bool {
+	ws := strings.Fields(n)
+	for i := range ws {
+		if k := everydayAt(ws, i); k > 0 && personAt(ws, i+k) {
+			return true
+		}
+	}
+	return false
+}
+
+// everydayAt is the length in words of the everyday phrase that starts at
+// ws[i], or 0.
+func everydayAt(ws []string, i int) int {
+	for _, p := range everydaySplit {
+		if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// everydaySplit are the everyday phrases as words.
+var everydaySplit = func() [][]string {
+	out := make([][]string, len(everyday))
+	for i, p := range everyday {
+		out[i] = strings.Fields(p)
+	}
+	return out
+}()
+
+// personAt reports whether ws[i] starts a person: "me", "him", "someone",
+// "my son", "a woman", or "her" at the end of a clause ("grabbing her",
+// not "snatched her bag").
+func personAt(ws []string, i int) bool {
+	if i >= len(ws) {
+		return false
+	}
+	w := ws[i]
+	switch {
+	case personWords[w]:
+		return true
+	case w == "her":
+		return i+1 == len(ws) || figurative[ws[i+1]] || stops[ws[i+1]] || presentFiller[ws[i+1]] || clauseEnds[ws[i+1]]
+	case personDeterminers[w]:
+		return i+1 < len(ws) && personNouns[ws[i+1]]
+	}
+	return false
+}
+
+// The words personAt reads.
+var (
+	personWords       = words("me him them us someone somebody people")
+	personDeterminers = words("my a an the his her our their your this that")
+	personNouns       = words("child children kid kids boy boys girl girls toddler baby son sons daughter daughters " +
+		"wife husband partner mum mom mother dad father brother sister friend woman women man men lady " +
+		"nan grandad grandma girlfriend boyfriend neighbour neighbours student pupil teenager " +
+		"niece nephew cousin grandson granddaughter stepson stepdaughter twins")
+	clauseEnds = words("in into to from around about over down again i he she they we")
+)
+
 // danger applies the danger rules to the normalised text n (raw is the
 // cleaned original, for punctuation) and says how close danger is. It is
 // tuned for recall with two tiers: "now" only when the message says danger
 // is happening now, "check" when it is possible but the message does not
 // say when.
 func danger(lx *lexicon, n, raw string, m *matches) Danger {
+	d, _ := dangerUnderWay(lx, n, raw, m)
+	return d
+}
+
+// underWay reports whether the normalised text n (raw the cleaned
+// original) tells an attack under way, in words that are not everyday
+// ones: in the present tense ("he is hitting me now", "he keeps hitting
+// me, he is hitting me now"), or someone there now with a weapon or
+// violence ("my ex is outside with a knife"). The model's doubt never
+// questions such a "now"; "the boss is screaming at them" it may.
+func (lx *lexicon) underWay(n, raw string) bool {
+	rest := withoutEveryday(n)
+	_, u := dangerUnderWay(lx, rest, raw, lx.match(rest))
+	return u
+}
+
+// dangerUnderWay is danger, and whether the message tells an attack under
+// way (see underWay).
+func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 	negated := m.any[listNegation]
 	partly := lx.partialDenial(n, m)
 	if negated || m.any[listIdiom] {
@@ -1904,9 +2014,9 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
 		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n)) {
-			return DangerCheck
+			return DangerCheck, false
 		}
-		return DangerNow
+		return DangerNow, false
 	}
 	hypo := m.any[listHypothetical]
 	quiet := pastTime || habitual || hypo
@@ -2045,10 +2155,12 @@ func danger(lx *lexicon, n, raw string, m *matches) Danger {
 			// violent ex"), in a message that is not about something
 			// going on and on ("i am safe he has a gun in the house"): a
 			// denial never silences danger told in the same breath.
-			return DangerCheck
+			return DangerCheck, attackNow
 		}
 		// The person said no one is in danger: believe them.
-		return DangerNone
+		return DangerNone, false
 	}
-	return tier
+	// Someone there now ("he hit me last week and now hes at the door")
+	// is under way too, for the model's doubt.
+	return tier, attackNow || m.any[listPresence] && placedNow && !hypo
 }
