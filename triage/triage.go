@@ -971,7 +971,9 @@ var ideation = []string{
 var warnings = []string{
 	"written my goodbye", "wrote my goodbye", "goodbye letters", "suicide note",
 	"said my goodbyes", "saying my goodbyes", "wanted someone to know",
-	"want someone to know",
+	"want someone to know", "letters for my family", "letters to my family",
+	"letter for my family", "letter to my family", "goodbye letter",
+	"wrote letters to", "written letters to",
 }
 
 // numb phrases are a body gone numb ("i cannot feel my legs": after a
@@ -982,6 +984,8 @@ var numb = []string{
 	"cannot feel my legs", "cannot feel my arms", "cannot feel his legs",
 	"cannot feel her legs", "cannot feel his arms", "cannot feel her arms",
 	"cannot move my legs", "cannot move his legs", "cannot move her legs",
+	"my back is broken", "his back is broken", "her back is broken",
+	"my neck is broken", "his neck is broken", "her neck is broken",
 }
 
 // means are ways to end a life; said with thoughts of suicide they make
@@ -1391,6 +1395,29 @@ var presentAux = words("is are am")
 // presentFiller may stand between the auxiliary and the verb: "he is
 // still trying", "they are now smashing".
 var presentFiller = words("still now just actually literally all really currently")
+
+// violentToPerson reports whether the words ws tell violence done to a
+// person in the present tense: an auxiliary of the present, then a
+// violent verb in -ing, then a person ("he is hitting the kids", "my
+// partner is beating our child").
+func violentToPerson(ws []string) bool {
+	for i, w := range ws {
+		if !presentAux[w] {
+			continue
+		}
+		j := i + 1
+		for j < len(ws) && j <= i+2 && presentFiller[ws[j]] {
+			j++
+		}
+		if j < len(ws) && violentIng[ws[j]] && personAt(ws, j+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// violentIng are violent verbs in -ing.
+var violentIng = words("hitting beating punching kicking strangling choking slapping battering hurting attacking bashing stabbing")
 
 // harmDone are the participles of an attack: "is being [sexually]
 // assaulted" is an attack under way.
@@ -2074,6 +2101,16 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 		// past is the story, the attack is now.
 		attackNow = true
 		if heldNow {
+			raise(DangerNow)
+		} else {
+			raise(DangerCheck)
+		}
+	}
+	if !hypo && violentToPerson(strings.Fields(n)) {
+		// "my partner is beating our child", "he is hitting the kids":
+		// without a word placing it now it may be "is beating me at
+		// fifa" or "is hitting me up", so the bot asks.
+		if strongNow {
 			raise(DangerNow)
 		} else {
 			raise(DangerCheck)
