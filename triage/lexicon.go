@@ -53,6 +53,7 @@ const (
 	listLater
 	listPresence
 	listOver
+	listLetters
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -140,7 +141,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
 		listDiscovered: discovered, listFear: fears, listEveryday: everyday,
 		listWarning: warnings, listNumb: numb, listLater: later,
-		listPresence: presence, listOver: over,
+		listPresence: presence, listOver: over, listLetters: letters,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]

@@ -385,6 +385,12 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if cl.th != nil {
 		th = *cl.th
 	}
+	if rule == DangerNow && english && m.any[listOver] && cl.lx.overOnly(c.text) {
+		// Told as over, with no danger beside it: the bot asks rather
+		// than say "call 999 now" (what was put out may have hurt
+		// someone the rules have no words for).
+		rule = DangerCheck
+	}
 	if rule == DangerNone && english && past && p[0] >= th.dangerCheck && cl.lx.clauseNow(c.text) {
 		rule = DangerCheck
 	}
@@ -467,8 +473,9 @@ func tense(n string, m *matches) (past, saysNow bool) {
 
 // over are what a witness or a fire put out tells: it happened, and is
 // over ("i was a witness to a stabbing", "the fire in our bin store is out
-// now, fire brigade came"). They are past markers the model does not see
-// as features (they came after it was tuned).
+// now, fire brigade came"). They cancel the rules' danger told in their
+// own clauses only (see overOnly); the model does not see them as
+// features (they came after it was tuned).
 var over = []string{
 	"witnessed", "a witness to", "i was a witness", "as a witness",
 	"fire is out now", "fires out now", "fire is now out", "fire was put out",
@@ -476,11 +483,34 @@ var over = []string{
 	"fire brigade put", "firefighters came", "fire service came",
 }
 
+// overOnly reports whether the rules' danger in the cleaned text raw
+// lies only in clauses that say it is over: the clauses without a
+// phrase of over, read together, have no danger. "i was a witness to a
+// stabbing and im scared they will find out who i am" is over; "i
+// witnessed a stabbing, the victim is here with me bleeding" and "the
+// fire is out now but my nan is still trapped" are not.
+func (lx *lexicon) overOnly(raw string) bool {
+	var rest []string
+	for _, p := range clauseBreaks.Split(raw, -1) {
+		if n := normalise(p); n != "" && !hasPhrase(n, overWords) {
+			rest = append(rest, p)
+		}
+	}
+	// The other clauses are read together: "they followed me home and
+	// are trying to kick the door in" is one danger in two clauses.
+	r := strings.Join(rest, ", ")
+	n := normalise(r)
+	return n == "" || danger(lx, n, r, lx.match(n)) == DangerNone
+}
+
+// overWords are the phrases of over, padded.
+var overWords = padded(over)
+
 // timePassed reports whether the normalised text n places events in a
 // time gone by: a past marker, or "last" before a time ("last tuesday").
 // "since i left work" is not counted here: it lasts until now.
 func timePassed(n string, m *matches) bool {
-	return m.any[listPast] || m.any[listOver] || lastTime(n)
+	return m.any[listPast] || lastTime(n)
 }
 
 // lastTime reports whether the normalised text n names a time gone by
@@ -971,9 +1001,15 @@ var ideation = []string{
 var warnings = []string{
 	"written my goodbye", "wrote my goodbye", "goodbye letters", "suicide note",
 	"said my goodbyes", "saying my goodbyes", "wanted someone to know",
-	"want someone to know", "letters for my family", "letters to my family",
-	"letter for my family", "letter to my family", "goodbye letter",
-	"wrote letters to", "written letters to",
+	"want someone to know", "goodbye letter",
+}
+
+// letters are letters written for the family: with means to end a life
+// ("i wrote letters for my family, i have the pills in my hand") they
+// are a warning; alone they are Christmas post.
+var letters = []string{
+	"letters for my family", "letters to my family", "letter for my family",
+	"letter to my family", "letters for my kids", "letters to my kids",
 }
 
 // numb phrases are a body gone numb ("i cannot feel my legs": after a
@@ -984,8 +1020,6 @@ var numb = []string{
 	"cannot feel my legs", "cannot feel my arms", "cannot feel his legs",
 	"cannot feel her legs", "cannot feel his arms", "cannot feel her arms",
 	"cannot move my legs", "cannot move his legs", "cannot move her legs",
-	"my back is broken", "his back is broken", "her back is broken",
-	"my neck is broken", "his neck is broken", "her neck is broken",
 }
 
 // means are ways to end a life; said with thoughts of suicide they make
@@ -2083,7 +2117,7 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 		raise(DangerCheck)
 	}
 	switch {
-	case m.any[listNumb] && placedNow, m.any[listWarning] && m.any[listMeans] && !pastTime && !hypo:
+	case m.any[listNumb] && placedNow, (m.any[listWarning] || m.any[listLetters]) && m.any[listMeans] && !pastTime && !hypo:
 		// "i cannot feel my legs right now"; "i've written a suicide
 		// note and i have the pills here": a plan and its means.
 		raise(DangerNow)
