@@ -148,24 +148,3 @@ func TestEverydayToPerson(t *testing.T) {
 		}
 	}
 }
-
-// TestOverOnly pins when the rules' danger lies only in clauses told as
-// over (a witness, a fire put out).
-func TestOverOnly(t *testing.T) {
-	lx := compiled()
-	tests := []struct {
-		text string
-		want bool
-	}{
-		{"i was a witness to a stabbing and im scared they will find out who i am", true},
-		{"the fire is out now, it was a bin fire", true},
-		{"i witnessed a stabbing, the victim is here with me bleeding", false},
-		{"i was a witness at court, now he is outside my house with a knife", false},
-		{"the fire brigade came last time, now the kitchen is on fire again", false},
-	}
-	for _, tt := range tests {
-		if got := lx.overOnly(tt.text); got != tt.want {
-			t.Errorf("overOnly(%q) = %v, want %v", tt.text, got, tt.want)
-		}
-	}
-}

@@ -186,7 +186,6 @@ func TestDangerRules(t *testing.T) {
 		{"the fire is out of control", DangerNow},
 		{"my partner is beating our child", DangerCheck},
 		{"hes been drinking all day and now he is hitting the kids", DangerNow},
-		{"i wrote letters for my family, i have the pills in my hand", DangerNow},
 		{"i wrote a letter to my mp about crime", DangerNone},
 		{"i broke my back in a car crash in 2010", DangerNone},
 		{"i wrote letters to my family for christmas", DangerNone},

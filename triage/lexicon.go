@@ -52,8 +52,6 @@ const (
 	listNumb
 	listLater
 	listPresence
-	listOver
-	listLetters
 	listForeignDanger     // danger words of the other languages
 	listForeignDangerLong // those of five letters or more, or phrases
 	listForeignCheck      // words of harm that may be now, in the other languages
@@ -141,7 +139,7 @@ var compiled = sync.OnceValue(func() *lexicon {
 		listHarmless: harmless, listReassured: reassured, listAlarmCall: alarmCalls,
 		listDiscovered: discovered, listFear: fears, listEveryday: everyday,
 		listWarning: warnings, listNumb: numb, listLater: later,
-		listPresence: presence, listOver: over, listLetters: letters,
+		listPresence: presence,
 	}
 	for _, list := range slices.Sorted(maps.Keys(lists)) {
 		phrases := lists[list]

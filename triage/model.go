@@ -200,8 +200,8 @@ func (fz *featurizer) features(n string, m *matches, lang string, emit func(uint
 			// as features the model would learn danger from them alone
 			// and lean less on the words English shares with them. The
 			// everyday senses of danger words (for the rules' doubt) and
-			// the lists after them (warnings, numbness, later, presence,
-			// over, letters: the rules' own, added after the model was tuned) are not
+			// the lists after them (warnings, numbness, later, presence:
+			// the rules' own, added after the model was tuned) are not
 			// features either.
 			if on && (l < listEveryday || l > listForeignHelp) {
 				emit(withKind(hashPair(keywordBase, uint64(1000+l)), featKeyword))

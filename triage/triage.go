@@ -385,12 +385,6 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if cl.th != nil {
 		th = *cl.th
 	}
-	if rule == DangerNow && english && m.any[listOver] && cl.lx.overOnly(c.text) {
-		// Told as over, with no danger beside it: the bot asks rather
-		// than say "call 999 now" (what was put out may have hurt
-		// someone the rules have no words for).
-		rule = DangerCheck
-	}
 	if rule == DangerNone && english && past && p[0] >= th.dangerCheck && cl.lx.clauseNow(c.text) {
 		rule = DangerCheck
 	}
@@ -470,41 +464,6 @@ func when(past, saysNow bool, m *matches) timing {
 func tense(n string, m *matches) (past, saysNow bool) {
 	return timePassed(n, m) || m.any[listSince] || m.any[listHypothetical], nowIn(n, m)
 }
-
-// over are what a witness or a fire put out tells: it happened, and is
-// over ("i was a witness to a stabbing", "the fire in our bin store is out
-// now, fire brigade came"). They cancel the rules' danger told in their
-// own clauses only (see overOnly); the model does not see them as
-// features (they came after it was tuned).
-var over = []string{
-	"witnessed", "a witness to", "i was a witness", "as a witness",
-	"fire is out now", "fires out now", "fire is now out", "fire was put out",
-	"fire has been put out", "put the fire out", "fire brigade came",
-	"fire brigade put", "firefighters came", "fire service came",
-}
-
-// overOnly reports whether the rules' danger in the cleaned text raw
-// lies only in clauses that say it is over: the clauses without a
-// phrase of over, read together, have no danger. "i was a witness to a
-// stabbing and im scared they will find out who i am" is over; "i
-// witnessed a stabbing, the victim is here with me bleeding" and "the
-// fire is out now but my nan is still trapped" are not.
-func (lx *lexicon) overOnly(raw string) bool {
-	var rest []string
-	for _, p := range clauseBreaks.Split(raw, -1) {
-		if n := normalise(p); n != "" && !hasPhrase(n, overWords) {
-			rest = append(rest, p)
-		}
-	}
-	// The other clauses are read together: "they followed me home and
-	// are trying to kick the door in" is one danger in two clauses.
-	r := strings.Join(rest, ", ")
-	n := normalise(r)
-	return n == "" || danger(lx, n, r, lx.match(n)) == DangerNone
-}
-
-// overWords are the phrases of over, padded.
-var overWords = padded(over)
 
 // timePassed reports whether the normalised text n places events in a
 // time gone by: a past marker, or "last" before a time ("last tuesday").
@@ -1002,14 +961,6 @@ var warnings = []string{
 	"written my goodbye", "wrote my goodbye", "goodbye letters", "suicide note",
 	"said my goodbyes", "saying my goodbyes", "wanted someone to know",
 	"want someone to know", "goodbye letter",
-}
-
-// letters are letters written for the family: with means to end a life
-// ("i wrote letters for my family, i have the pills in my hand") they
-// are a warning; alone they are Christmas post.
-var letters = []string{
-	"letters for my family", "letters to my family", "letter for my family",
-	"letter to my family", "letters for my kids", "letters to my kids",
 }
 
 // numb phrases are a body gone numb ("i cannot feel my legs": after a
@@ -2117,7 +2068,7 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 		raise(DangerCheck)
 	}
 	switch {
-	case m.any[listNumb] && placedNow, (m.any[listWarning] || m.any[listLetters]) && m.any[listMeans] && !pastTime && !hypo:
+	case m.any[listNumb] && placedNow, m.any[listWarning] && m.any[listMeans] && !pastTime && !hypo:
 		// "i cannot feel my legs right now"; "i've written a suicide
 		// note and i have the pills here": a plan and its means.
 		raise(DangerNow)

@@ -70,7 +70,6 @@ func TestClassify(t *testing.T) {
 		{"the model's doubt makes the rules' now a question", "my wife was assaulted at work last month and now she wont go out, who can help us", "victim-support", check, ""},
 		{"the model's doubt never questions suicide tonight", "i want to kill myself tonight", directory.RouteEmergency, now, ""},
 		{"a past in one clause does not silence danger told in another", "the garage is on fire, last year it nearly happened too", "", check, ""},
-		{"a witness's fear is asked about, not told 999", "i was a witness to a stabbing and im scared they will find out who i am", "", check, ""},
 		{"a witness with the victim bleeding beside them is now", "i witnessed a stabbing, the victim is here with me bleeding", directory.RouteEmergency, now, ""},
 		{"attacked earlier and locked in now asks at least", "my partner attacked me earlier, he's locked me in and i cant get out", "", check, ""},
 		{"a past with nothing now in any clause", "someone broke into my shed last week and took my bike", "report-crime", none, ""},
