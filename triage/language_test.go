@@ -184,6 +184,7 @@ func TestDangerRules(t *testing.T) {
 		{"there is a stabbing outside right now, i am a witness", DangerNow},
 		{"the fire is out now, it was a bin fire", DangerNone},
 		{"the fire is out of control", DangerNow},
+		{"the child upstairs screams every night and i have seen marks on her face, no one is hurting her right now but im worried", DangerNone},
 		{"my partner is beating our child", DangerCheck},
 		{"hes been drinking all day and now he is hitting the kids", DangerNow},
 		{"i wrote a letter to my mp about crime", DangerNone},
