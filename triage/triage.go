@@ -2095,7 +2095,7 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 			raise(DangerCheck)
 		}
 	}
-	if !hypo && violentToPerson(strings.Fields(n)) {
+	if !hypo && hasWordIn(n, violentIng) && violentToPerson(strings.Fields(n)) {
 		// "my partner is beating our child", "he is hitting the kids":
 		// without a word placing it now it may be "is beating me at
 		// fifa" or "is hitting me up", so the bot asks.
