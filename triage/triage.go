@@ -817,9 +817,6 @@ var negations = []string{
 	"nobody is hurting her", "nobody is hurting him", "nobody is hurting them",
 	"no one is hurting her right now", "no one is hurting him right now",
 	"nobody is hurting her right now", "nobody is hurting him right now",
-	"he is not here now", "she is not here now", "they are not here now",
-	"he is not here right now", "she is not here right now",
-	"they are not here right now", "he isnt here now", "she isnt here now",
 	"no one injured", "nobody injured", "no injuries", "not right now",
 	"i am safe", "im safe", "i am safe now", "we are safe", "were safe",
 	"everyone is safe", "everyone is ok", "everyone is okay",
@@ -1337,9 +1334,6 @@ func phrasesIn(ws []string, phrases [][]string) iter.Seq2[int, []string] {
 // immediateWords are the immediate phrases as words.
 var immediateWords = phraseWords(immediate)
 
-// future are the words that put what follows them ahead: "is going to".
-var future = words("going gonna will")
-
 // bodyNow reports whether the words ws tell a body in danger in the
 // present tense: an auxiliary of the present at most three words before
 // an immediate phrase, with no word of the past between ("he is not
@@ -1348,8 +1342,7 @@ var future = words("going gonna will")
 // danger itself.
 func bodyNow(ws []string) bool {
 	for i := range phrasesIn(ws, immediateWords) {
-		// "she is going to overdose one day" is a fear, not now.
-		for j := i - 1; j >= 0 && j >= i-3 && !pastAux[ws[j]] && !future[ws[j]]; j-- {
+		for j := i - 1; j >= 0 && j >= i-3 && !pastAux[ws[j]]; j-- {
 			if presentAux[ws[j]] {
 				return true
 			}
