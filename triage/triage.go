@@ -366,9 +366,9 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	}
 	p, known := cl.model.predict(n, m, t.Lang)
 	lang := t.Lang
-	// A negation or an idiom silences the model's danger, unless the
-	// message also says it is happening now, outside the negation ("not
-	// in danger right now" says no such thing).
+	// A negation silences the model's danger, unless the message also
+	// says it is happening now, outside the negation ("not in danger right
+	// now" says no such thing); an idiom only keeps it from saying now.
 	past, saysNow := tense(n, m)
 	negated := m.any[listNegation] || m.any[listIdiom]
 	at := when(past, saysNow, m)
@@ -379,6 +379,13 @@ func (cl *classifier) classify(c cleaned, h Hint) Result {
 	if negated && cl.lx.partialDenial(n, m) {
 		// A denial of one clause: the model may ask about the rest,
 		// never say "now".
+		negated, at = false, max(at, timeHabit)
+	}
+	if negated && !m.any[listNegation] {
+		// An idiom alone is not a denial: it sets its own words aside
+		// ("the fire door is open" is no fire), and the model may ask
+		// about the rest ("one of our residents with dementia is not in
+		// her room"), never say "now".
 		negated, at = false, max(at, timeHabit)
 	}
 	th := defaultThresholds

@@ -71,6 +71,8 @@ func TestClassify(t *testing.T) {
 		{"the model's doubt never questions suicide tonight", "i want to kill myself tonight", directory.RouteEmergency, now, ""},
 		{"a past in one clause does not silence danger told in another", "the garage is on fire, last year it nearly happened too", "", check, ""},
 		{"a witness with the victim bleeding beside them is now", "i witnessed a stabbing, the victim is here with me bleeding", directory.RouteEmergency, now, ""},
+		{"an idiom is no denial: the model may still ask", "care home night shift, a resident with dementia is not in her room and the fire door is open", "", check, ""},
+		{"an idiom keeps the model from saying now", "my kids are screaming the house down over the ipad", "", check, ""},
 		{"attacked earlier and locked in now asks at least", "my partner attacked me earlier, he's locked me in and i cant get out", "", check, ""},
 		{"a past with nothing now in any clause", "someone broke into my shed last week and took my bike", "report-crime", none, ""},
 		{"the model's doubt questions a danger word in its everyday sense", "the lads at the car wash work with no gloves and the boss is screaming at them all day", "exploitation", check, ""},
