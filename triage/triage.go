@@ -890,16 +890,8 @@ var idioms = []string{
 	// smoke that is not a fire
 	"cannabis smoke", "weed smoke", "cigarette smoke", "smoke from their weed",
 	// following on social media
+	"following me on", "followed me on", "follow me on", "following us on",
 	"following me online",
-	// followed on social media, not in the street or on a bus
-	"following me on instagram", "following me on insta", "following me on tiktok",
-	"following me on facebook", "following me on twitter", "following me on snapchat",
-	"following me on snap", "following me on social",
-	"followed me on instagram", "followed me on insta", "followed me on tiktok",
-	"followed me on facebook", "followed me on twitter", "followed me on snapchat",
-	"followed me on snap", "followed me on social", "follow me on instagram",
-	"follow me on insta", "follow me on tiktok", "follow me on facebook",
-	"follow me on social", "following us on instagram", "following us on facebook",
 	"screaming the house down", "is killing me", "are killing me",
 	"killing me lol", "will kill me if", "would kill me if", "gonna kill me if",
 	"going to kill me if", "kill for a", "dying to",
@@ -1349,29 +1341,15 @@ func phrasesIn(ws []string, phrases [][]string) iter.Seq2[int, []string] {
 // immediateWords are the immediate phrases as words.
 var immediateWords = phraseWords(immediate)
 
-// futureAt reports whether ws[j] puts what follows it ahead: "going to",
-// "gonna", "will". With a fear ("im scared shes going to overdose one
-// day") a body in danger after it is not now.
-func futureAt(ws []string, j int) bool {
-	switch ws[j] {
-	case "gonna", "will":
-		return true
-	case "going":
-		return j+1 < len(ws) && ws[j+1] == "to"
-	}
-	return false
-}
-
 // bodyNow reports whether the words ws tell a body in danger in the
 // present tense: an auxiliary of the present at most three words before
 // an immediate phrase, with no word of the past between ("he is not
 // breathing", "she is still bleeding"). Then the past in the message is
 // what led to it ("after a fight", "my drink was spiked"), not the
-// danger itself. With fear (the message is afraid of it), a future
-// between does not count ("im scared hes going to overdose one day").
-func bodyNow(ws []string, fear bool) bool {
+// danger itself.
+func bodyNow(ws []string) bool {
 	for i := range phrasesIn(ws, immediateWords) {
-		for j := i - 1; j >= 0 && j >= i-3 && !pastAux[ws[j]] && !(fear && futureAt(ws, j)); j-- {
+		for j := i - 1; j >= 0 && j >= i-3 && !pastAux[ws[j]]; j-- {
 			if presentAux[ws[j]] {
 				return true
 			}
@@ -2069,7 +2047,7 @@ func dangerUnderWay(lx *lexicon, n, raw string, m *matches) (Danger, bool) {
 		// A body in danger is danger now, unless the message says it was
 		// before ("last week i nearly took an overdose") or happens at
 		// times ("i cant breathe sometimes"): then the bot asks.
-		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n), m.any[listFear]) {
+		if (pastTime || habitual || m.any[listFear]) && !saysNow && !bodyNow(strings.Fields(n)) {
 			return DangerCheck, false
 		}
 		return DangerNow, false
