@@ -1401,11 +1401,7 @@ func violentToPerson(ws []string) bool {
 		if !presentAux[w] {
 			continue
 		}
-		j := i + 1
-		for j < len(ws) && j <= i+2 && presentFiller[ws[j]] {
-			j++
-		}
-		if j < len(ws) && violentIng[ws[j]] && personAt(ws, j+1) {
+		if j := verbAfter(ws, i); j < len(ws) && violentIng[ws[j]] && personAt(ws, j+1) {
 			return true
 		}
 	}
@@ -1418,6 +1414,16 @@ var violentIng = words("hitting beating punching kicking strangling choking slap
 // harmDone are the participles of an attack: "is being [sexually]
 // assaulted" is an attack under way.
 var harmDone = words("assaulted attacked beaten stabbed raped hit hurt robbed mugged kicked punched strangled choked dragged kidnapped abducted shot battered glassed slashed bitten chased touched groped")
+
+// verbAfter is the index of the verb after the auxiliary ws[i], past at
+// most two fillers ("he is still hitting"), or len(ws).
+func verbAfter(ws []string, i int) int {
+	j := i + 1
+	for j < len(ws) && j <= i+2 && presentFiller[ws[j]] {
+		j++
+	}
+	return j
+}
 
 // progressive reports whether the words ws say an attack is going on as
 // they are written: an auxiliary of the present, then a present phrase
@@ -1436,10 +1442,7 @@ func progressive(ws []string) bool {
 				return true
 			}
 		}
-		j := i + 1
-		for j < len(ws) && j <= i+2 && presentFiller[ws[j]] {
-			j++
-		}
+		j := verbAfter(ws, i)
 		if j >= len(ws) {
 			continue
 		}
@@ -1948,22 +1951,16 @@ func everydayToPerson(n string) bool {
 // everydayAt is the length in words of the everyday phrase that starts at
 // ws[i], or 0.
 func everydayAt(ws []string, i int) int {
-	for _, p := range everydaySplit {
-		if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
+	for _, p := range everydayPhraseWords {
+		if wordsAt(ws, i, p) {
 			return len(p)
 		}
 	}
 	return 0
 }
 
-// everydaySplit are the everyday phrases as words.
-var everydaySplit = func() [][]string {
-	out := make([][]string, len(everyday))
-	for i, p := range everyday {
-		out[i] = strings.Fields(p)
-	}
-	return out
-}()
+// everydayPhraseWords are the everyday phrases as words.
+var everydayPhraseWords = phraseWords(everyday)
 
 // personAt reports whether ws[i] starts a person: "me", "him", "someone",
 // "my son", "a woman", or "her" at the end of a clause ("grabbing her",
